@@ -1,0 +1,149 @@
+"""The command line: thin wrappers over the pipeline that print and set exit codes.
+
+Exit 0 on success, 1 when the input has problems (printed without a
+traceback, every one), 2 for wrong usage (click's own convention).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from crisiskit import __version__
+from crisiskit.errors import UserError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _fail(error: UserError) -> None:
+    for line in error.lines():
+        err.print(line, markup=False)
+    raise SystemExit(1)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="crisiskit")
+def main() -> None:
+    """crisiskit: crisis communication kits from YAML, published with MkDocs."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Load, validate and resolve the kits in PATHS (default kits/), reporting every problem."""
+    from crisiskit.pipeline import read_incidents
+
+    try:
+        incidents = read_incidents(list(paths) or [Path("kits")])
+    except UserError as error:
+        _fail(error)
+    out.print(f"{len(incidents)} incident(s) checked: no problems", markup=False)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of an incident kit (for editors)."""
+    from crisiskit.schema_export import kit_json_schema
+
+    sys.stdout.write(json.dumps(kit_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def _project() -> Path:
+    project = Path.cwd()
+    if not (project / "kits").is_dir() or not (project / "mkdocs.yml").is_file():
+        raise click.UsageError("run crisiskit from the site repository's root (the folder with kits/ and mkdocs.yml)")
+    return project
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 and list the files that would change.")
+@click.option("--force", is_flag=True, help="Discard hand edits of generated files (never touches hand-written files).")
+def generate(check_only: bool, force: bool) -> None:
+    """Render every kit into content/ (the review tree legal reads in pull requests)."""
+    from crisiskit.pipeline import generate as run
+
+    try:
+        plan = run(_project(), check_only=check_only, force=force)
+    except UserError as error:
+        _fail(error)
+    changes = [("create", p) for p in plan.create] + [("update", p) for p in plan.update] + \
+        [("delete", p) for p in plan.delete]
+    if check_only:
+        for action, path in changes:
+            out.print(f"would {action} {path}", markup=False)
+        if changes:
+            err.print(f"content/ is not current: {len(changes)} file(s) would change; run crisiskit generate",
+                      markup=False)
+            raise SystemExit(1)
+        out.print("content/ is current", markup=False)
+        return
+    out.print(f"content/: {len(plan.create)} created, {len(plan.update)} updated, {len(plan.delete)} deleted, "
+              f"{len(plan.unchanged)} unchanged", markup=False)
+
+
+def _parse_at(value: str | None) -> "datetime":
+    from datetime import datetime, timezone
+
+    if value is None:
+        return datetime.now(timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected an ISO 8601 date and time with timezone; got {value!r}") from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter(f"expected a timezone in {value!r}, like 2026-11-20T09:00:00+08:00")
+    return parsed
+
+
+@main.command()
+@click.option("--at", "at_text", help="Build as of this time (ISO 8601 with timezone); default now.")
+@click.option("--audience", type=click.Choice(["public", "internal", "all"]), default="all", show_default=True)
+@click.option("--force", is_flag=True, help="Discard hand edits of generated files in content/.")
+def build(at_text: str | None, audience: str, force: bool) -> None:
+    """Generate content/, then build the public and internal sites into site/."""
+    from crisiskit.pipeline import build as run
+
+    at = _parse_at(at_text)
+    audiences = ("public", "internal") if audience == "all" else (audience,)
+    try:
+        built = run(_project(), at=at, audiences=audiences, force=force)
+    except UserError as error:
+        _fail(error)
+    for site in built:
+        out.print(f"{site.audience:8} {site.language:8} {site.site_dir}/index.html", markup=False)
+    out.print(f"built as of {at.isoformat()}; open site/public/index.html, or preview with: crisiskit serve",
+              markup=False)
+
+
+@main.command()
+@click.option("--channel", required=True, help="Channel name, e.g. x, sms, bluesky, email_subject.")
+@click.argument("text", required=False)
+def measure(channel: str, text: str | None) -> None:
+    """Print TEXT's length against CHANNEL's limit as JSON (TEXT or - reads standard input)."""
+    from crisiskit.measure import measure as count
+
+    if text is None or text == "-":
+        text = sys.stdin.read().rstrip("\n")
+    try:
+        result = count(channel, text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--channel") from None
+    sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the internal preview on localhost, regenerating on every change."""
+    from crisiskit.pipeline import build as run
+    from crisiskit.serve import serve as run_server
+
+    project = _project()
+    run_server(project, host, port, lambda: run(project, at=_parse_at(None), audiences=("internal",)),
+               lambda message: err.print(message, markup=False))

@@ -1,0 +1,103 @@
+"""One revision in one language, its texts filled in: the unit of rendering and of approval.
+
+Everything a page or a post says about a revision is composed here, once,
+so the statement page, the permalink, every channel post and the approval
+hash all read the same words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from crisiskit.formatting import format_time
+from crisiskit.incident import Incident, Revision
+from crisiskit.labels import labels
+from crisiskit.schema.kit import Statement
+from crisiskit.textrender import TextContext, text_context
+
+BODY_SECTIONS = ("what_happened", "cause", "not_yet_known", "actions", "apology", "remedy", "commitment",
+                 "next_update", "help")
+
+
+@dataclass(frozen=True)
+class RemedyText:
+    """A remedy as readers see it."""
+
+    kind: str
+    description: str
+    eligible: str
+    how_to_claim: str
+
+
+@dataclass(frozen=True)
+class Post:
+    """One channel's text for one revision and language."""
+
+    channel: str
+    text: str
+    subject: str | None = None
+    preheader: str | None = None
+
+
+@dataclass(frozen=True)
+class RevisionText:
+    """A revision in one language, fully rendered."""
+
+    language: str
+    number: int
+    status: str
+    issued_at: str
+    next_update_at: str | None
+    headline: str
+    acknowledgement: str | None
+    sections: dict[str, str]
+    correction: str | None
+    remedies: list[RemedyText]
+    key_messages: list[str]
+    statement_url: str
+    posts: list[Post]
+
+
+def compose_revision(incident: Incident, revision: Revision, language: str, statement_url: str) -> RevisionText:
+    """Render every text of ``revision`` in ``language``, channel posts included."""
+    from crisiskit.posts import compose_posts  # posts read a composed revision
+
+    context = text_context(incident, revision, language, statement_url)
+    statement: Statement = revision.statement
+    sections = {name: context.render(getattr(statement, name), language) for name in BODY_SECTIONS}
+    composed = RevisionText(
+        language=language,
+        number=revision.number,
+        status=revision.status,
+        issued_at=format_time(revision.issued_at, language),
+        next_update_at=format_time(revision.next_update_at, language) if revision.next_update_at else None,
+        headline=context.render(statement.headline, language) or "",
+        acknowledgement=context.render(statement.acknowledgement, language),
+        sections={k: v for k, v in sections.items() if v},
+        correction=context.render(revision.correction, language),
+        remedies=[_remedy(r, context, language) for r in incident.remedies],
+        key_messages=[context.render(m, language) or "" for m in incident.key_messages],
+        statement_url=statement_url,
+        posts=[],
+    )
+    return RevisionText(**{**composed.__dict__, "posts": compose_posts(incident, revision, composed, context)})
+
+
+def _remedy(remedy, context: TextContext, language: str) -> RemedyText:
+    return RemedyText(remedy.kind, context.render(remedy.description, language) or "",
+                      context.render(remedy.eligible, language) or "",
+                      context.render(remedy.how_to_claim, language) or "")
+
+
+def revision_hash(texts: list[RevisionText]) -> str:
+    """sha256 of everything a revision says, in every language and channel: what an approval covers."""
+    canonical = json.dumps([asdict(t) for t in sorted(texts, key=lambda t: t.language)],
+                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def status_label(revision_text: RevisionText) -> str:
+    """The status in words, for banners and posts."""
+    return labels(revision_text.language)["status"][revision_text.status]

@@ -1,0 +1,84 @@
+"""The orchestrator: the pipeline's stages in order, and nothing else.
+
+load -> validate -> resolve -> render -> check -> write -> publish. Every
+stage but write and publish returns objects and touches no disk. Problems
+in the input are gathered through load, validate and resolve, then raised
+once, so a user sees every problem of the run together.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from crisiskit.errors import BuildError, KitError, UserError
+from crisiskit.leaks import internal_fragments, scan_site
+from crisiskit.publish import BuiltSite, build_tree, write_language_chooser
+from crisiskit.incident import Incident
+from crisiskit.load import load_kits
+from crisiskit.render import ComposedIncident, SiteOptions, compose_incident, render_pages
+from crisiskit.resolve import resolve_incidents
+from crisiskit.validate import validate_kits
+from crisiskit.write import WritePlan, plan_writes, write_pages
+
+
+def read_incidents(paths: list[Path]) -> list[Incident]:
+    """load, validate, resolve; raise KitError listing every problem."""
+    resolved = resolve_incidents(validate_kits(load_kits(paths)))
+    if resolved.problems:
+        raise KitError(resolved.problems)
+    return resolved.incidents
+
+
+def read_site_options(project: Path) -> SiteOptions:
+    """The public site's address, from ``site_url`` in the root mkdocs.yml."""
+    from ruamel.yaml import YAML
+
+    config = project / "mkdocs.yml"
+    yaml = YAML(typ="safe")
+    yaml.Constructor.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    data = yaml.load(config.read_text(encoding="utf-8")) if config.exists() else {}
+    url = (data or {}).get("site_url")
+    if not url:
+        raise UserError(f"{config}: expected site_url (the public site's address, used in every post's link); got none")
+    return SiteOptions(str(url))
+
+
+def compose(incidents: list[Incident], site: SiteOptions) -> list[ComposedIncident]:
+    """Every revision of every incident composed in every language."""
+    return [compose_incident(incident, site) for incident in incidents]
+
+
+def generate(project: Path, *, check_only: bool = False, force: bool = False) -> WritePlan:
+    """load -> validate -> resolve -> render -> write: the review tree under content/."""
+    incidents = read_incidents([project / "kits"])
+    composed = compose(incidents, read_site_options(project))
+    pages = render_pages(composed, "review")
+    content = project / "content"
+    if check_only:
+        return plan_writes(pages, content)
+    return write_pages(pages, content, force=force)
+
+
+def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
+    """generate, then publish each audience and language, then prove the public sites leak nothing."""
+    generate(project, force=force)
+    incidents = read_incidents([project / "kits"])
+    composed = compose(incidents, read_site_options(project))
+    languages = sorted({lang for c in composed for lang in c.incident.languages} |
+                       {p.name for p in (project / "content").iterdir() if p.is_dir() and p.name[:1].isalpha()
+                        and p.name != "incidents"})
+    site = read_site_options(project)
+    out_dir = project / "site"
+    built = [build_tree(project, composed, site, audience, lang, languages, at, out_dir)
+             for audience in audiences for lang in languages]
+    for audience in audiences:
+        write_language_chooser(out_dir / audience, languages)
+    if "public" in audiences:
+        needles = internal_fragments(composed, at)
+        leaks = [leak for b in built if b.audience == "public" for leak in scan_site(b.site_dir, needles)]
+        if leaks:
+            raise BuildError("the public site contains internal text; nothing was published:\n" + "\n".join(
+                f"  site/public/{b.language}/{leak.file}: {leak.fragment}" for b in built
+                if b.audience == "public" for leak in scan_site(b.site_dir, needles)))
+    return built

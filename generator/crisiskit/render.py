@@ -1,0 +1,251 @@
+"""Stage 4, render: incidents to pages, for the review tree or a published site.
+
+The same templates serve every audience. The review tree (``content/``)
+gets every revision, drafts marked, and the internal pages; a public site
+is rendered again with only the revisions that are approved and due, so a
+draft can never sit inside a public page. Templates hold no logic beyond
+loops: everything they show is formatted here first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Literal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from crisiskit.approval import approval_state
+from crisiskit.compose import RevisionText, compose_revision, revision_hash
+from crisiskit.formatting import format_time
+from crisiskit.incident import Incident, Revision
+from crisiskit.labels import labels
+from crisiskit.measure import measure
+from crisiskit.pages import RenderedPage
+
+Audience = Literal["review", "public", "internal"]
+_ENV = Environment(loader=PackageLoader("crisiskit", "templates/pages"), undefined=StrictUndefined,
+                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+_MEASURED = {"x", "threads", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "weibo", "line", "sms"}
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """Where the published site lives, for canonical links in posts."""
+
+    url: str
+
+    def statement_url(self, language: str, incident_id: str) -> str:
+        """The canonical statement page every post links to."""
+        return f"{self.url.rstrip('/')}/{language}/incidents/{incident_id}/"
+
+
+@dataclass(frozen=True)
+class ComposedIncident:
+    """An incident with every revision composed in every language, and its approval state."""
+
+    incident: Incident
+    texts: dict[int, dict[str, RevisionText]]
+    hashes: dict[int, str]
+    approved: dict[int, bool]
+
+    def visible(self, at: datetime) -> list[Revision]:
+        """Revisions the public may see at ``at``: approved, and past any embargo."""
+        return [r for r in self.incident.revisions if self.approved[r.number] and r.visible_from <= at]
+
+
+def compose_incident(incident: Incident, site: SiteOptions) -> ComposedIncident:
+    """Compose every revision in every language once; render and check read from this."""
+    texts: dict[int, dict[str, RevisionText]] = {}
+    hashes: dict[int, str] = {}
+    approved: dict[int, bool] = {}
+    for revision in incident.revisions:
+        texts[revision.number] = {
+            lang: compose_revision(incident, revision, lang, site.statement_url(lang, incident.id))
+            for lang in incident.languages
+        }
+        hashes[revision.number] = revision_hash(list(texts[revision.number].values()))
+        approved[revision.number] = approval_state(incident, revision, hashes[revision.number]).approved
+    return ComposedIncident(incident, texts, hashes, approved)
+
+
+def canary(incident_id: str, kind: str, key: str | int = "") -> str:
+    """A marker unique to one internal fragment; the public build fails if it ever finds one."""
+    digest = hashlib.sha256(f"{incident_id}:{kind}:{key}".encode()).hexdigest()[:16]
+    return f"crisiskit-internal-{digest}"
+
+
+def render_pages(composed: list[ComposedIncident], audience: Audience, at: datetime | None = None) -> list[RenderedPage]:
+    """Every page for ``audience``; ``at`` (required for public) decides which revisions are visible."""
+    pages: list[RenderedPage] = []
+    languages = sorted({lang for c in composed for lang in c.incident.languages})
+    shown: list[tuple[ComposedIncident, list[Revision]]] = []
+    for item in composed:
+        revisions = item.visible(at) if audience == "public" else list(item.incident.revisions)  # type: ignore[arg-type]
+        if revisions:
+            shown.append((item, revisions))
+    for item, revisions in shown:
+        for lang in item.incident.languages:
+            pages.extend(_incident_pages(item, revisions, lang, audience))
+        if audience != "public":
+            pages.append(_kit_json(item))
+    for lang in languages:
+        pages.append(_index_page(shown, lang))
+    return pages
+
+
+def _front_matter(values: dict[str, object]) -> str:
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str,
+                    audience: Audience) -> list[RenderedPage]:
+    incident, t = item.incident, labels(lang)
+    base = PurePosixPath(lang, "incidents", incident.id)
+    current = revisions[-1]
+    pages = [_statement_page(item, revisions, current, lang, base / "index.md", permalink=False)]
+    pages += [_statement_page(item, revisions, rev, lang, base / "revisions" / f"{rev.number}.md", permalink=True)
+              for rev in revisions]
+    title = incident.title.get(lang)
+    faq = [e for e in incident.faq if e.audience == "public" or audience != "public"]
+    if faq:
+        r = item.texts[current.number][lang]
+        from crisiskit.textrender import text_context
+
+        context = text_context(incident, current, lang, r.statement_url)
+        entries = [{"question": context.render(e.question, lang), "answer": context.render(e.answer, lang)}
+                   for e in faq]
+        body = _ENV.get_template("faq.md.j2").render(t=t, title=title, entries=entries)
+        pages.append(_page(base / "faq.md", incident, lang, "public", None, t["faq"] + ": " + title, body))
+    if audience != "public":
+        pages.append(_posts_page(item, lang, base / "posts.md"))
+        pages.append(_qa_page(item, lang, base / "qa.md"))
+    return pages
+
+
+def _page(path: PurePosixPath, incident: Incident, lang: str, audience: str, revision: Revision | None,
+          title: str, body: str, status: str | None = None, extra: dict | None = None) -> RenderedPage:
+    meta = {"title": title, "incident": incident.id, "language": lang, "audience": audience,
+            "revision": revision.number if revision else None, "status": status,
+            "publish_at": revision.visible_from.isoformat() if revision else None,
+            "source": incident.source, **(extra or {})}
+    if audience == "internal":
+        meta["search"] = {"exclude": True}
+    return RenderedPage(path, _front_matter(meta) + body, incident.source)
+
+
+def _statement_page(item: ComposedIncident, revisions: list[Revision], revision: Revision, lang: str,
+                    path: PurePosixPath, permalink: bool) -> RenderedPage:
+    incident, t = item.incident, labels(lang)
+    r = item.texts[revision.number][lang]
+    prefix = "" if permalink else "revisions/"
+    timeline = [{
+        "iso": rev.visible_from.isoformat(), "time": format_time(rev.visible_from, lang), "status": rev.status,
+        "status_label": t["status"][rev.status], "headline": item.texts[rev.number][lang].headline,
+        "link": f"{prefix}{rev.number}.md",
+        "current": rev.number == revision.number, "draft": not item.approved[rev.number],
+    } for rev in reversed(revisions)]
+    help_items = [{"label": t["hotline"], "value": incident.contacts.hotline}] if incident.contacts.hotline else []
+    if incident.contacts.email:
+        help_items.append({"label": t["email"], "value": incident.contacts.email})
+    if incident.contacts.press:
+        press = incident.contacts.press
+        help_items.append({"label": t["press"], "value": f"{press.name.get(lang)}, {press.email}"})
+    draft = not item.approved[revision.number]
+    body = _ENV.get_template("statement.md.j2").render(
+        r=r, t=t, timeline=timeline, help=help_items,
+        sections=[{"heading": t["sections"][k], "text": v} for k, v in r.sections.items()],
+        signature=t["signed"].format(name=incident.signatory.name.get(lang), title=incident.signatory.title.get(lang)),
+        org=incident.organization.name.get(lang),
+        permalink=t["permalink_note"].format(n=revision.number) if permalink else None,
+        faq_link=("../faq.md" if permalink else "faq.md") if incident.faq else None,
+        canary=canary(incident.id, "draft", revision.number) if draft else None,
+    )
+    extra = {"ck_status": t["status"][revision.status], "ck_status_key": revision.status,
+             "ck_severity": t["severity"][incident.severity], "ck_updated": format_time(revision.visible_from, lang),
+             "ck_next_update": r.next_update_at, "description": r.acknowledgement.split("\n")[0] if r.acknowledgement else None}
+    return _page(path, incident, lang, "public", revision, r.headline, body,
+                 status="draft" if draft else "approved", extra=extra)
+
+
+def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> RenderedPage:
+    incident, t = item.incident, labels(lang)
+    revisions = []
+    for rev in reversed(incident.revisions):
+        r = item.texts[rev.number][lang]
+        posts = []
+        for post in r.posts:
+            length, fits = "", True
+            if post.channel in _MEASURED:
+                m = measure(post.channel, post.text)
+                fits = m.fits
+                length = f'{t["length"]}: {m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
+                if post.channel == "sms":
+                    length += f', {t["encoding"]} {m.encoding}, {t["parts"]} {m.parts}'
+            elif post.channel == "email" and post.subject:
+                m = measure("email_subject", post.subject)
+                fits = m.fits
+                length = f'{t["subject"]} {t["length"]}: {m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
+            posts.append({**asdict(post), "label": t["channel_names"][post.channel], "length": length, "fits": fits})
+        revisions.append({"number": rev.number, "headline": r.headline, "posts": posts,
+                          "canary": canary(incident.id, "posts", rev.number)})
+    body = _ENV.get_template("posts.md.j2").render(t=t, title=incident.title.get(lang), revisions=revisions)
+    return _page(path, incident, lang, "internal", None, t["posts_title"] + ": " + incident.title.get(lang), body)
+
+
+def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> RenderedPage:
+    from crisiskit.textrender import text_context
+
+    incident, t = item.incident, labels(lang)
+    current = incident.current
+    context = text_context(incident, current, lang, item.texts[current.number][lang].statement_url)
+    entries = [{
+        "question": context.render(e.question, lang), "answer": context.render(e.answer, lang),
+        "bridge": context.render(e.bridge, lang), "avoid": [context.render(a, lang) for a in e.avoid],
+        "facts": ", ".join(e.facts), "answered_by": e.answered_by or t["anyone"],
+    } for e in incident.internal_qa]
+    replies = [{"type": t["review_type"][r.type], "review": context.render(r.review, lang),
+                "public_reply": context.render(r.public_reply, lang),
+                "private_followup": context.render(r.private_followup, lang)} for r in incident.review_replies]
+    body = _ENV.get_template("qa.md.j2").render(
+        t=t, title=incident.title.get(lang), entries=entries, replies=replies,
+        key_messages=item.texts[current.number][lang].key_messages, canary=canary(incident.id, "qa"))
+    return _page(path, incident, lang, "internal", None, t["qa_title"] + ": " + incident.title.get(lang), body)
+
+
+def _kit_json(item: ComposedIncident) -> RenderedPage:
+    incident = item.incident
+    data = {
+        "incident": incident.id, "severity": incident.severity, "crisis_type": incident.crisis_type,
+        "languages": incident.languages, "canary": canary(incident.id, "kit-json"),
+        "revisions": [{
+            "revision": rev.number, "status": rev.status, "issued_at": rev.issued_at.isoformat(),
+            "publish_at": rev.visible_from.isoformat(), "approved": item.approved[rev.number],
+            "text_hash": item.hashes[rev.number],
+            "languages": {lang: asdict(text) for lang, text in item.texts[rev.number].items()},
+        } for rev in incident.revisions],
+    }
+    return RenderedPage(PurePosixPath("incidents", incident.id, "kit.json"),
+                        json.dumps(data, ensure_ascii=False, indent=2) + "\n", incident.source)
+
+
+def _index_page(shown: list[tuple[ComposedIncident, list[Revision]]], lang: str) -> RenderedPage:
+    t = labels(lang)
+    rows = []
+    for item, revisions in shown:
+        if lang not in item.incident.languages:
+            continue
+        latest = revisions[-1]
+        rows.append((latest.status == "resolved", -latest.visible_from.timestamp(), {
+            "title": item.incident.title.get(lang), "link": f"{item.incident.id}/index.md",
+            "status": t["status"][latest.status], "severity": t["severity"][item.incident.severity],
+            "updated": format_time(latest.visible_from, lang)}))
+    rows.sort(key=lambda row: (row[0], row[1], row[2]["title"]))
+    body = _ENV.get_template("incidents.md.j2").render(
+        t=t, open=[r[2] for r in rows if not r[0]], closed=[r[2] for r in rows if r[0]])
+    front = _front_matter({"title": t["incidents"], "language": lang, "audience": "public"})
+    return RenderedPage(PurePosixPath(lang, "incidents", "index.md"), front + body, "kits/")

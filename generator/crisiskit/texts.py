@@ -1,0 +1,65 @@
+"""Where texts came from, and how to find every text in a model.
+
+A kit's texts are stamped with their origin (file, line, column, key path)
+when validated; any later stage that finds a problem in a text reports it
+there, even when the text came from a scenario file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from pydantic import BaseModel
+
+from crisiskit.errors import Problem
+from crisiskit.schema.facts import Fact
+from crisiskit.schema.types import Text
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The place in a kit file a text was written."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+
+    def problem(self, message: str, line_offset: int = 0) -> Problem:
+        """A Problem at this text (``line_offset`` lines further down for a block text)."""
+        return Problem(self.file, self.line + line_offset, self.column if not line_offset else 1,
+                       self.path, message)
+
+
+
+def format_path(path: tuple[Any, ...]) -> str:
+    """``('updates', 2, 'status')`` as ``updates[2].status``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def walk_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Text]]:
+    """Every Text inside ``value`` (models, lists, dicts, facts) with its key path."""
+    if isinstance(value, Text):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from walk_texts(getattr(value, name), path + (name,))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type) and not isinstance(value, Fact):
+        for item in dataclasses.fields(value):
+            yield from walk_texts(getattr(value, item.name), path + (item.name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_texts(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk_texts(item, path + (index,))
+    elif isinstance(value, Fact):
+        if isinstance(value.value, (list, Text)):
+            yield from walk_texts(value.value, path)
+        if value.description is not None:
+            yield path + ("describe",), value.description

@@ -1,0 +1,35 @@
+"""Shared test fixtures: golden files refreshed with ``pytest --update-golden``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TESTDATA = Path(__file__).parent / "testdata"
+PROJECT = Path(__file__).parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files with the current output")
+
+
+class Golden:
+    """Compare text with a committed golden file, or rewrite it under --update-golden."""
+
+    def __init__(self, update: bool):
+        self.update = update
+
+    def check(self, path: Path, actual: str) -> None:
+        if self.update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        assert path.exists(), f"golden file {path} is missing: run pytest --update-golden"
+        expected = path.read_text(encoding="utf-8")
+        assert actual == expected, f"output differs from {path} (pytest --update-golden refreshes it)"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    return Golden(request.config.getoption("--update-golden"))
