@@ -33,3 +33,19 @@ class Golden:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
     return Golden(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Drive Debian's chromium, never a downloaded browser; a missing chromium fails, it does not skip."""
+    import os
+    import shutil
+
+    executable = os.environ.get("CRISISKIT_CHROMIUM") or shutil.which("chromium")
+    assert executable, "Debian's chromium is not installed (scripts/test.sh installs it: apt-get install chromium)"
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }

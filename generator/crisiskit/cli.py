@@ -147,3 +147,80 @@ def serve(host: str, port: int) -> None:
     project = _project()
     run_server(project, host, port, lambda: run(project, at=_parse_at(None), audiences=("internal",)),
                lambda message: err.print(message, markup=False))
+
+
+@main.command()
+@click.argument("kit", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--revision", "revision", required=True, type=int, help="The revision number approved.")
+@click.option("--role", required=True, help="The approving role, e.g. legal or communications.")
+@click.option("--by", "by", required=True, help="Who approves.")
+def approve(kit: Path, revision: int, role: str, by: str) -> None:
+    """Record ROLE's approval of the exact current text of REVISION in KIT (edits the YAML in place)."""
+    from crisiskit.approve import approve as record
+    from crisiskit.pipeline import compose, read_incidents, read_site_options
+
+    try:
+        project = _project()
+        incidents = read_incidents([project / "kits"])
+        matching = [i for i in incidents if Path(i.source).resolve() == kit.resolve()]
+        if not matching:
+            raise UserError(f"{kit}: expected an incident kit under kits/; got a file that is not one")
+        composed = compose(matching, read_site_options(project))[0]
+        text_hash = record(kit, composed, revision, role, by)
+    except UserError as error:
+        _fail(error)
+    out.print(f"{kit}: revision {revision} approved by {by} ({role}), {text_hash}", markup=False)
+
+
+@main.command()
+@click.argument("incident_id")
+@click.option("--scenario", "scenario_name", required=True, help="The scenario in kits/scenarios/ to start from.")
+def new(incident_id: str, scenario_name: str) -> None:
+    """Open a new incident kits/INCIDENT_ID.yml from a pre-approved scenario, with placeholders to fill."""
+    import re
+
+    from crisiskit.load import load_kits
+    from crisiskit.new import create_kit
+    from crisiskit.schema.kit import ScenarioKit
+    from crisiskit.validate import validate_kits
+
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", incident_id):
+        raise click.BadParameter("expected a lower-case slug like data-leak-2026", param_hint="INCIDENT_ID")
+    project = _project()
+    validated = validate_kits(load_kits([project / "kits" / "scenarios"]))
+    scenarios = {k.model.scenario: k.model for k in validated.kits if isinstance(k.model, ScenarioKit)}
+    if scenario_name not in scenarios:
+        known = ", ".join(sorted(scenarios)) or "none"
+        raise click.BadParameter(f"expected one of {known}; got {scenario_name!r}", param_hint="--scenario")
+    try:
+        path = create_kit(project / "kits", incident_id, scenarios[scenario_name])
+    except UserError as error:
+        _fail(error)
+    out.print(f"created {path.relative_to(project)}: fill in every [[fill in ...]] placeholder, then run "
+              "crisiskit check", markup=False)
+
+
+@main.command()
+@click.option("--base", default="origin/main", show_default=True, help="The git revision to compare with.")
+def review(base: str) -> None:
+    """Print a Markdown digest of every text this branch changes since BASE, and what needs approval."""
+    from crisiskit.pipeline import compose, read_incidents, read_site_options
+    from crisiskit.review import review as digest
+
+    project = _project()
+
+    def compose_tree(root: Path):
+        return compose(read_incidents([root / "kits"]), read_site_options(root))
+
+    try:
+        findings = _findings_for_review(project)
+        sys.stdout.write(digest(project, base, compose_tree, findings))
+    except UserError as error:
+        _fail(error)
+
+
+def _findings_for_review(project: Path) -> list[str]:
+    """The check engine's findings as lines, when the engine is available."""
+    from crisiskit.pipeline import review_findings
+
+    return review_findings(project)

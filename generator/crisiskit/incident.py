@@ -15,6 +15,7 @@ from crisiskit.schema.kit import (
     Approval, ChannelText, Contacts, FaqEntry, Organization, Person, QaEntry, Remedy, ReviewReply, Statement,
 )
 from crisiskit.schema.types import Text
+from crisiskit.texts import Origin
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Revision:
     statement: Statement
     channels: dict[str, ChannelText]
     approvals: list[Approval]
+    origin: Origin
 
     @property
     def visible_from(self) -> datetime:

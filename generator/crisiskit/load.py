@@ -58,6 +58,7 @@ class SourceFile:
     kind: FileKind
     data: dict[str, Any]
     positions: Positions
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def load_file(path: Path, kind: FileKind) -> SourceFile | Problem:
     positions = Positions()
     positions.values[()] = (1, 1)
     data = _plain(document, (), positions)
-    return SourceFile(path, shown, kind, data, positions)
+    return SourceFile(path, shown, kind, data, positions, tuple(text.splitlines()))
 
 
 def _duplicate_key(shown: str, error: DuplicateKeyError) -> Problem:

@@ -11,15 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from crisiskit.errors import BuildError, KitError, UserError
-from crisiskit.leaks import internal_fragments, scan_site
-from crisiskit.publish import BuiltSite, build_tree, write_language_chooser
 from crisiskit.incident import Incident
 from crisiskit.load import load_kits
-from crisiskit.render import ComposedIncident, SiteOptions, compose_incident, render_pages
 from crisiskit.resolve import resolve_incidents
 from crisiskit.validate import validate_kits
-from crisiskit.write import WritePlan, plan_writes, write_pages
+
+if TYPE_CHECKING:  # the later stages load only when a command needs them, so `check` starts fast
+    from crisiskit.publish import BuiltSite
+    from crisiskit.render import ComposedIncident, SiteOptions
+    from crisiskit.write import WritePlan
 
 
 def read_incidents(paths: list[Path]) -> list[Incident]:
@@ -34,6 +37,8 @@ def read_site_options(project: Path) -> SiteOptions:
     """The public site's address, from ``site_url`` in the root mkdocs.yml."""
     from ruamel.yaml import YAML
 
+    from crisiskit.render import SiteOptions
+
     config = project / "mkdocs.yml"
     yaml = YAML(typ="safe")
     yaml.Constructor.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
@@ -46,11 +51,16 @@ def read_site_options(project: Path) -> SiteOptions:
 
 def compose(incidents: list[Incident], site: SiteOptions) -> list[ComposedIncident]:
     """Every revision of every incident composed in every language."""
+    from crisiskit.render import compose_incident
+
     return [compose_incident(incident, site) for incident in incidents]
 
 
 def generate(project: Path, *, check_only: bool = False, force: bool = False) -> WritePlan:
     """load -> validate -> resolve -> render -> write: the review tree under content/."""
+    from crisiskit.render import render_pages
+    from crisiskit.write import plan_writes, write_pages
+
     incidents = read_incidents([project / "kits"])
     composed = compose(incidents, read_site_options(project))
     pages = render_pages(composed, "review")
@@ -62,6 +72,9 @@ def generate(project: Path, *, check_only: bool = False, force: bool = False) ->
 
 def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
     """generate, then publish each audience and language, then prove the public sites leak nothing."""
+    from crisiskit.leaks import internal_fragments, scan_site
+    from crisiskit.publish import build_tree, write_language_chooser
+
     generate(project, force=force)
     incidents = read_incidents([project / "kits"])
     composed = compose(incidents, read_site_options(project))
@@ -69,6 +82,9 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
                        {p.name for p in (project / "content").iterdir() if p.is_dir() and p.name[:1].isalpha()
                         and p.name != "incidents"})
     site = read_site_options(project)
+    changed = publication_problems(composed, at)
+    if changed and "public" in audiences:
+        raise KitError(changed)
     out_dir = project / "site"
     built = [build_tree(project, composed, site, audience, lang, languages, at, out_dir)
              for audience in audiences for lang in languages]
@@ -82,3 +98,19 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
                 f"  site/public/{b.language}/{leak.file}: {leak.fragment}" for b in built
                 if b.audience == "public" for leak in scan_site(b.site_dir, needles)))
     return built
+
+
+def publication_problems(composed: list[ComposedIncident], at: datetime) -> list:
+    """Published revisions whose approved text has changed (immutability of what the public saw)."""
+    from crisiskit.approval import publication_problems as problems_of
+
+    return [p for c in composed for p in problems_of(c.incident, c.hashes, at)]
+
+
+def review_findings(project: Path) -> list[str]:
+    """Every finding `crisiskit check` would report, as lines for the review digest."""
+    from datetime import timezone
+
+    incidents = read_incidents([project / "kits"])
+    composed = compose(incidents, read_site_options(project))
+    return [str(p) for p in publication_problems(composed, datetime.now(timezone.utc))]

@@ -75,7 +75,7 @@ def _fit(channel: str, required: list[str], optional: list[str], tail: list[str]
 
 
 def _short(channel: str, r: RevisionText, t: dict, org: str) -> str:
-    update = f'{t["next_update"]}: {r.next_update_at}' if r.next_update_at else ""
+    update = f'{t["next_update"]}{t["colon"]}{r.next_update_at}' if r.next_update_at else ""
     link = f'{t["read_more"]} {r.statement_url}'
     if channel == "sms":
         head = f'{t["sms_prefix"].format(org=org)} {r.headline}'
@@ -85,7 +85,7 @@ def _short(channel: str, r: RevisionText, t: dict, org: str) -> str:
 
 
 def _long_social(channel: str, r: RevisionText, t: dict) -> str:
-    update = f'{t["next_update"]}: {r.next_update_at}' if r.next_update_at else ""
+    update = f'{t["next_update"]}{t["colon"]}{r.next_update_at}' if r.next_update_at else ""
     body = [r.acknowledgement or "", *(r.sections.get(k, "") for k in ("what_happened", "actions", "remedy")), update]
     return _fit(channel, [r.headline], body, [f'{t["read_more"]} {r.statement_url}'])
 
@@ -108,7 +108,7 @@ def _templated(channel: str, incident: Incident, revision: Revision, r: Revision
         dateline=format_date(revision.issued_at, language),
         aware_at=_aware(incident, language),
         avoid=avoid,
-    ).strip() + "\n"
+    ).strip()
 
 
 def _aware(incident: Incident, language: str) -> str | None:

@@ -54,21 +54,21 @@ def _constant(arg: nodes.Node) -> str | None:
 def reference_problems(text: Text, fact_names: set[str]) -> list[Problem]:
     """Problems with what ``text`` refers to, in every language it is given in."""
     problems: list[Problem] = []
-    variants = [text.raw] if isinstance(text.raw, str) else list(text.raw.values())
+    variants = [(None, text.raw)] if isinstance(text.raw, str) else list(text.raw.items())
     known = ", ".join(sorted(TEXT_NAMES))
-    for variant in variants:
+    for language, variant in variants:
         try:
             references = find_references(variant)
         except TemplateSyntaxError as error:
             problems.append(text.origin.problem(
-                f"expected a text with valid {{{{ ... }}}} references; got {error.message}", error.lineno - 1))
+                f"expected a text with valid {{{{ ... }}}} references; got {error.message}", "{{", language))
             continue
         for ref in references:
             if ref.name not in TEXT_NAMES:
                 problems.append(text.origin.problem(
-                    f'expected a reference to one of {known}; got "{ref.name}"', ref.line - 1))
+                    f'expected a reference to one of {known}; got "{ref.name}"', ref.name, language))
             elif ref.name == "facts" and ref.attribute is not None and ref.attribute not in fact_names:
                 problems.append(text.origin.problem(
                     f'expected a defined fact; got "facts.{ref.attribute}", which the kit does not define '
-                    f"(add it under facts:)", ref.line - 1))
+                    f"(add it under facts:)", f"facts.{ref.attribute}", language))
     return problems

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from crisiskit.approval import approval_state
 from crisiskit.compose import RevisionText, compose_revision, revision_hash
+from crisiskit.diff import diff_html
 from crisiskit.formatting import format_time
 from crisiskit.incident import Incident, Revision
 from crisiskit.labels import labels
@@ -120,7 +121,7 @@ def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str
         entries = [{"question": context.render(e.question, lang), "answer": context.render(e.answer, lang)}
                    for e in faq]
         body = _ENV.get_template("faq.md.j2").render(t=t, title=title, entries=entries)
-        pages.append(_page(base / "faq.md", incident, lang, "public", None, t["faq"] + ": " + title, body))
+        pages.append(_page(base / "faq.md", incident, lang, "public", None, t["faq"] + t["colon"] + title, body))
     if audience != "public":
         pages.append(_posts_page(item, lang, base / "posts.md"))
         pages.append(_qa_page(item, lang, base / "qa.md"))
@@ -148,6 +149,8 @@ def _statement_page(item: ComposedIncident, revisions: list[Revision], revision:
         "status_label": t["status"][rev.status], "headline": item.texts[rev.number][lang].headline,
         "link": f"{prefix}{rev.number}.md",
         "current": rev.number == revision.number, "draft": not item.approved[rev.number],
+        "approved_by": ", ".join(f"{a.name} ({a.role})" for a in rev.approvals
+                                 if a.text_hash == item.hashes[rev.number]),
     } for rev in reversed(revisions)]
     help_items = [{"label": t["hotline"], "value": incident.contacts.hotline}] if incident.contacts.hotline else []
     if incident.contacts.email:
@@ -156,7 +159,10 @@ def _statement_page(item: ComposedIncident, revisions: list[Revision], revision:
         press = incident.contacts.press
         help_items.append({"label": t["press"], "value": f"{press.name.get(lang)}, {press.email}"})
     draft = not item.approved[revision.number]
+    earlier = [rev for rev in revisions if rev.number < revision.number]
+    changes = _changes(item.texts[earlier[-1].number][lang], r, t) if earlier else []
     body = _ENV.get_template("statement.md.j2").render(
+        changes=changes, compared_with=t["compared_with"].format(n=earlier[-1].number) if earlier else "",
         r=r, t=t, timeline=timeline, help=help_items,
         sections=[{"heading": t["sections"][k], "text": v} for k, v in r.sections.items()],
         signature=t["signed"].format(name=incident.signatory.name.get(lang), title=incident.signatory.title.get(lang)),
@@ -172,6 +178,17 @@ def _statement_page(item: ComposedIncident, revisions: list[Revision], revision:
                  status="draft" if draft else "approved", extra=extra)
 
 
+def _changes(old: RevisionText, new: RevisionText, t: dict) -> list[dict[str, str]]:
+    """Each part of the statement that differs from the previous revision, as an inline diff."""
+    fields = [("headline", t["changed_fields"]["headline"], old.headline, new.headline),
+              ("acknowledgement", t["changed_fields"]["acknowledgement"], old.acknowledgement or "",
+               new.acknowledgement or "")]
+    fields += [(key, t["sections"][key], old.sections.get(key, ""), new.sections.get(key, ""))
+               for key in t["sections"] if key in old.sections or key in new.sections]
+    return [{"heading": heading, "html": diff_html(before, after, t["diff_said"])}
+            for _key, heading, before, after in fields if before != after]
+
+
 def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> RenderedPage:
     incident, t = item.incident, labels(lang)
     revisions = []
@@ -183,18 +200,18 @@ def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rende
             if post.channel in _MEASURED:
                 m = measure(post.channel, post.text)
                 fits = m.fits
-                length = f'{t["length"]}: {m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
+                length = f'{t["length"]}{t["colon"]}{m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
                 if post.channel == "sms":
                     length += f', {t["encoding"]} {m.encoding}, {t["parts"]} {m.parts}'
             elif post.channel == "email" and post.subject:
                 m = measure("email_subject", post.subject)
                 fits = m.fits
-                length = f'{t["subject"]} {t["length"]}: {m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
+                length = f'{t["subject"]} {t["length"]}{t["colon"]}{m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
             posts.append({**asdict(post), "label": t["channel_names"][post.channel], "length": length, "fits": fits})
         revisions.append({"number": rev.number, "headline": r.headline, "posts": posts,
                           "canary": canary(incident.id, "posts", rev.number)})
     body = _ENV.get_template("posts.md.j2").render(t=t, title=incident.title.get(lang), revisions=revisions)
-    return _page(path, incident, lang, "internal", None, t["posts_title"] + ": " + incident.title.get(lang), body)
+    return _page(path, incident, lang, "internal", None, t["posts_title"] + t["colon"] + incident.title.get(lang), body)
 
 
 def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> RenderedPage:
@@ -214,7 +231,7 @@ def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rendered
     body = _ENV.get_template("qa.md.j2").render(
         t=t, title=incident.title.get(lang), entries=entries, replies=replies,
         key_messages=item.texts[current.number][lang].key_messages, canary=canary(incident.id, "qa"))
-    return _page(path, incident, lang, "internal", None, t["qa_title"] + ": " + incident.title.get(lang), body)
+    return _page(path, incident, lang, "internal", None, t["qa_title"] + t["colon"] + incident.title.get(lang), body)
 
 
 def _kit_json(item: ComposedIncident) -> RenderedPage:

@@ -21,7 +21,7 @@ from crisiskit.incident import Incident, Revision
 from crisiskit.references import reference_problems
 from crisiskit.schema.facts import Fact
 from crisiskit.schema.kit import IncidentKit, KitFields, ScenarioKit, Statement
-from crisiskit.texts import walk_texts
+from crisiskit.texts import Origin, walk_texts
 from crisiskit.validate import ValidKit, Validated, language_problems
 
 REQUIRED = ("title", "organization", "spokesperson", "signatory", "contacts", "severity", "crisis_type", "languages")
@@ -131,9 +131,10 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
                                     'expected the key "headline" (in this revision or the scenario\'s '
                                     f'statement for "{update.status}"); got no such key'))
         merged_channels = {**channel_overrides, **update.channels}
+        origin = Origin(display, *positions.locate(("updates", index, "revision")), f"updates[{index}]")
         revisions.append(Revision(update.revision, update.status, update.issued_at, update.publish_at,
                                   update.next_update_at, update.corrects, update.correction, current_facts,
-                                  statement, merged_channels, list(update.approvals)))
+                                  statement, merged_channels, list(update.approvals), origin))
         problems.extend(p for _path, text in walk_texts([statement, update.channels, update.correction])
                         for p in reference_problems(text, set(current_facts)))
     all_fact_names = set(current_facts)

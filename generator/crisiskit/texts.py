@@ -8,7 +8,7 @@ there, even when the text came from a scenario file.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from pydantic import BaseModel
@@ -18,19 +18,34 @@ from crisiskit.schema.facts import Fact
 from crisiskit.schema.types import Text
 
 
+_SEARCH_LINES = 400
+
+
 @dataclass(frozen=True)
 class Origin:
-    """The place in a kit file a text was written."""
+    """The place in a kit file a text was written, and the file's lines to find tokens in it."""
 
     file: str
     line: int
     column: int
     path: str
+    starts: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
-    def problem(self, message: str, line_offset: int = 0) -> Problem:
-        """A Problem at this text (``line_offset`` lines further down for a block text)."""
-        return Problem(self.file, self.line + line_offset, self.column if not line_offset else 1,
-                       self.path, message)
+    def problem(self, message: str, token: str | None = None, language: str | None = None) -> Problem:
+        """A Problem at this text, or at ``token`` within it when the token can be found."""
+        path = f"{self.path}.{language}" if language and language in self.starts else self.path
+        line, column = self.find(token, language) if token else (self.line, self.column)
+        return Problem(self.file, line, column, path, message)
+
+    def find(self, token: str, language: str | None) -> tuple[int, int]:
+        """Line and column of the first ``token`` at or after where this text (in ``language``) starts."""
+        start = self.starts.get(language or "", self.line)
+        for number in range(start, min(start + _SEARCH_LINES, len(self.lines) + 1)):
+            column = self.lines[number - 1].find(token)
+            if column >= 0:
+                return number, column + 1
+        return self.line, self.column
 
 
 

@@ -71,7 +71,8 @@ def validate_kits(source: SourceKit) -> Validated:
 def _stamp_origins(file: SourceFile, model: BaseModel) -> None:
     for path, text in walk_texts(model):
         line, column = file.positions.locate(path)
-        text.origin = Origin(file.display, line, column, format_path(path))
+        starts = {lang: file.positions.locate(path + (lang,))[0] for lang in text.languages() or ()}
+        text.origin = Origin(file.display, line, column, format_path(path), starts, file.lines)
 
 
 def _problem(file: SourceFile, model_class: type[BaseModel], error: dict[str, Any]) -> Problem:
@@ -163,6 +164,11 @@ def _file_problems(file: SourceFile, model: IncidentKit | ScenarioKit) -> list[P
                 problems.append(Problem(file.display, *where, format_path(path),
                                         f"expected revision 1 first; got {revision.revision}"))
             seen[revision.revision] = index
+            if revision.corrects is not None and revision.corrects >= revision.revision:
+                where = file.positions.locate(("updates", index, "corrects"))
+                problems.append(Problem(file.display, *where, f"updates[{index}].corrects",
+                                        f"expected an earlier revision than {revision.revision}; "
+                                        f"got {revision.corrects}"))
         if model.id != file.path.stem:
             where = file.positions.locate(("id",))
             problems.append(Problem(file.display, *where, "id",

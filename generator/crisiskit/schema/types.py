@@ -17,6 +17,12 @@ from pydantic_core import PydanticCustomError, core_schema
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _LANGUAGE_RE = re.compile(LANGUAGE_TAG)
+PLACEHOLDER = "[[fill in"
+
+
+def is_placeholder(value: Any) -> bool:
+    """True for the explicit placeholder `crisiskit new` leaves where a person must write a value."""
+    return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
 
 
 def describe(value: Any) -> str:
@@ -39,6 +45,8 @@ def describe(value: Any) -> str:
 
 def fail(expected: str, value: Any, note: str = "") -> PydanticCustomError:
     """An error whose message reads ``expected X; got Y``."""
+    if is_placeholder(value):
+        note = "a placeholder left by crisiskit new: replace it with the real value"
     got = describe(value) + (f" ({note})" if note else "")
     return PydanticCustomError("crisiskit", "expected {expected}; got {got}", {"expected": expected, "got": got})
 
@@ -82,14 +90,14 @@ class Text:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
-            if not value.strip():
+            if not value.strip() or is_placeholder(value):
                 raise fail("a non-empty text", value)
             return cls(value)
         if isinstance(value, dict) and value:
             for key, text in value.items():
                 if not isinstance(key, str) or not _LANGUAGE_RE.match(key):
                     raise fail("a language tag such as en or zh-Hant as key", key)
-                if not isinstance(text, str) or not text.strip():
+                if not isinstance(text, str) or not text.strip() or is_placeholder(text):
                     raise fail(f"a non-empty text for language {key}", text)
             return cls(dict(value))
         raise fail("a text, or a mapping of language tag to text", value)

@@ -1,0 +1,140 @@
+"""The published sites, built for real: what the public can see, and proof that nothing internal leaks."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from sites import AFTER_EMBARGO, BEFORE_EMBARGO, build, composed_samples, copy_project, html_text, run_crisiskit, \
+    secrets, squash
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def before(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(copy_project(tmp_path_factory.mktemp("before") / "project"), BEFORE_EMBARGO)
+
+
+@pytest.fixture(scope="module")
+def after(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(copy_project(tmp_path_factory.mktemp("after") / "project"), AFTER_EMBARGO, "public")
+
+
+def _embargoed() -> list[tuple[str, int]]:
+    at, later = datetime.fromisoformat(BEFORE_EMBARGO), datetime.fromisoformat(AFTER_EMBARGO)
+    return [(c.incident.id, r.number) for c in composed_samples() for r in c.incident.revisions
+            if c.approved[r.number] and at < r.visible_from <= later]
+
+
+def test_samples_have_an_approved_embargoed_revision() -> None:
+    assert _embargoed(), "the sample kits must include an approved revision embargoed past BEFORE_EMBARGO"
+
+
+def test_both_audiences_and_languages_are_built(before: Path) -> None:
+    for audience in ("public", "internal"):
+        for lang in ("en", "zh-Hant"):
+            assert (before / "site" / audience / lang / "index.html").is_file()
+            assert (before / "site" / audience / lang / "incidents" / "data-leak" / "index.html").is_file()
+
+
+def test_public_site_has_no_internal_pages_or_files(before: Path) -> None:
+    public = before / "site" / "public"
+    names = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
+    assert not [n for n in names if "/posts/" in n or "/qa/" in n or n.endswith("kit.json")]
+    for incident, number in _embargoed():
+        assert not (public / "en" / "incidents" / incident / "revisions" / str(number)).exists()
+
+
+def test_search_index_has_no_internal_or_embargoed_text(before: Path) -> None:
+    needles = secrets(BEFORE_EMBARGO)
+    for lang in ("en", "zh-Hant"):
+        index = json.loads((before / "site/public" / lang / "search/search_index.json").read_text(encoding="utf-8"))
+        assert index["docs"], "the search index is empty"
+        text = squash(" ".join(doc["title"] + " " + doc["text"] + " " + doc["location"] for doc in index["docs"]))
+        assert [label for needle, label in needles.items() if needle in text] == []
+
+
+def test_sitemap_lists_only_public_pages(before: Path) -> None:
+    for lang in ("en", "zh-Hant"):
+        tree = ET.parse(before / "site/public" / lang / "sitemap.xml")
+        urls = [loc.text or "" for loc in tree.iter(f"{SITEMAP}loc")]
+        assert any(u.endswith(f"/{lang}/incidents/data-leak/") for u in urls)
+        assert not [u for u in urls if u.endswith(("/posts/", "/qa/"))]
+        for incident, number in _embargoed():
+            assert not [u for u in urls if u.endswith(f"/{incident}/revisions/{number}/")]
+
+
+def test_no_public_file_contains_internal_text(before: Path) -> None:
+    needles = secrets(BEFORE_EMBARGO)
+    hits = []
+    for path in (before / "site" / "public").rglob("*"):
+        if not path.is_file():
+            continue
+        if path.suffix == ".html":
+            text = squash(html_text(path))
+        else:
+            text = squash(path.read_bytes().decode("utf-8", errors="ignore"))
+        hits += [(path.name, label) for needle, label in needles.items() if needle in text]
+    assert hits == []
+
+
+def test_feeds_have_one_entry_per_visible_revision(before: Path, after: Path) -> None:
+    at, later = datetime.fromisoformat(BEFORE_EMBARGO), datetime.fromisoformat(AFTER_EMBARGO)
+    for item in composed_samples():
+        for site, moment in ((before, at), (after, later)):
+            feed = ET.parse(site / "site/public/en/incidents" / item.incident.id / "feed.xml") \
+                if item.visible(moment) else None
+            if feed is None:
+                continue
+            entries = feed.getroot().findall(f"{ATOM}entry")
+            assert len(entries) == len(item.visible(moment))
+            data = json.loads((site / "site/public/en/incidents" / item.incident.id / "feed.json").read_text("utf-8"))
+            assert len(data["items"]) == len(item.visible(moment))
+
+
+def test_embargoed_revision_is_published_after_its_time(after: Path) -> None:
+    for incident, number in _embargoed():
+        for lang in ("en", "zh-Hant"):
+            page = after / "site/public" / lang / "incidents" / incident / "revisions" / str(number) / "index.html"
+            assert page.is_file()
+            feed = ET.parse(after / "site/public" / lang / "incidents" / incident / "feed.xml")
+            links = [link.get("href", "") for link in feed.getroot().iter(f"{ATOM}link")]
+            assert any(href.endswith(f"/{incident}/revisions/{number}/") for href in links)
+
+
+def test_internal_site_has_qa_and_posts_bannered_and_noindex(before: Path) -> None:
+    for lang in ("en", "zh-Hant"):
+        qa = before / "site/internal" / lang / "incidents/data-leak/qa/index.html"
+        assert qa.is_file()
+        text = qa.read_text(encoding="utf-8")
+        assert 'name="robots" content="noindex, nofollow"' in text
+        assert "ck-banner-internal" in text
+        assert (before / "site/internal" / lang / "incidents/data-leak/posts/index.html").is_file()
+
+
+def test_a_planted_leak_fails_the_build_and_names_the_file(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    item = next(c for c in composed_samples() if c.incident.internal_qa)
+    from crisiskit.textrender import text_context
+
+    context = text_context(item.incident, item.incident.current, "en", "")
+    answer = context.render(item.incident.internal_qa[0].answer, "en")
+    (project / "content/en/leaked.md").write_text(f"# Notes\n\n{answer}\n", encoding="utf-8")
+    result = run_crisiskit(project, "build", "--at", BEFORE_EMBARGO, "--audience", "public")
+    assert result.returncode == 1
+    assert "site/public/en/leaked/index.html" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_non_markdown_files_stay_out_of_the_public_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "content/en/draft-notes.txt").write_text("internal notes\n", encoding="utf-8")
+    build(project, BEFORE_EMBARGO, "all")
+    assert not (project / "site/public/en/draft-notes.txt").exists()
+    assert (project / "site/internal/en/draft-notes.txt").exists()
