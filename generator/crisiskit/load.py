@@ -85,9 +85,10 @@ def discover(paths: list[Path]) -> list[tuple[Path, FileKind]]:
     found: dict[Path, FileKind] = {}
     for path in paths:
         if path.is_dir():
+            kind: FileKind = "scenario" if path.name == SCENARIO_DIR else "incident"
             for file in sorted([*path.glob("*.yml"), *path.glob("*.yaml")]):
-                found[file] = "incident"
-            scenario_dirs = [path / SCENARIO_DIR]
+                found[file] = kind
+            scenario_dirs = [path / SCENARIO_DIR] if kind == "incident" else []
         else:
             found[path] = "scenario" if path.parent.name == SCENARIO_DIR else "incident"
             scenario_dirs = [path.parent / SCENARIO_DIR] if path.parent.name != SCENARIO_DIR else []

@@ -13,7 +13,7 @@ import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from crisiskit.compose import Post, RevisionText, status_label
+from crisiskit.compose import BODY_SECTIONS, Post, RevisionText, status_label
 from crisiskit.formatting import format_date
 from crisiskit.incident import Incident, Revision
 from crisiskit.labels import labels
@@ -64,30 +64,33 @@ def compose_posts(incident: Incident, revision: Revision, r: RevisionText, conte
     return posts
 
 
-def _fit(channel: str, required: list[str], optional: list[str], tail: list[str]) -> str:
-    """Join parts, adding each optional part only while the channel's limit still holds."""
-    measured = "sms" if channel == "sms" else channel
+def _fit(channel: str, required: list[str], optional: list[list[str]], tail: list[str]) -> str:
+    """Join parts, adding from each optional group the first (fullest) alternative that still fits the limit."""
     chosen = list(required)
-    for part in optional:
-        if part and measure(measured, "\n\n".join([*chosen, part, *tail])).fits:
-            chosen.append(part)
+    for alternatives in optional:
+        for part in alternatives:
+            if part and measure(channel, "\n\n".join([*chosen, part, *tail])).fits:
+                chosen.append(part)
+                break
     return "\n\n".join([*chosen, *tail])
 
 
 def _short(channel: str, r: RevisionText, t: dict, org: str) -> str:
     update = f'{t["next_update"]}{t["colon"]}{r.next_update_at}' if r.next_update_at else ""
-    link = f'{t["read_more"]} {r.statement_url}'
+    link = f'{t["read_more"]}{r.statement_url}'
+    opening = [r.acknowledgement or "", first_sentence(r.acknowledgement)]
     if channel == "sms":
-        head = f'{t["sms_prefix"].format(org=org)} {r.headline}'
-        return _fit(channel, [head], [first_sentence(r.acknowledgement)], [link])
+        head = f'{t["sms_prefix"].format(org=org)}{r.headline}'
+        return _fit(channel, [head], [[first_sentence(r.acknowledgement)]], [link])
     head = f"{r.headline} ({status_label(r)})"
-    return _fit(channel, [head], [first_sentence(r.acknowledgement), r.acknowledgement or "", update], [link])
+    return _fit(channel, [head], [opening, [update]], [link])
 
 
 def _long_social(channel: str, r: RevisionText, t: dict) -> str:
     update = f'{t["next_update"]}{t["colon"]}{r.next_update_at}' if r.next_update_at else ""
-    body = [r.acknowledgement or "", *(r.sections.get(k, "") for k in ("what_happened", "actions", "remedy")), update]
-    return _fit(channel, [r.headline], body, [f'{t["read_more"]} {r.statement_url}'])
+    body = [[r.acknowledgement or ""], *([r.sections.get(k, "")] for k in ("what_happened", "actions", "remedy")),
+            [update]]
+    return _fit(channel, [r.headline], body, [f'{t["read_more"]}{r.statement_url}'])
 
 
 def _templated(channel: str, incident: Incident, revision: Revision, r: RevisionText, t: dict) -> str:
@@ -95,7 +98,7 @@ def _templated(channel: str, incident: Incident, revision: Revision, r: Revision
     press = incident.contacts.press
     avoid = sorted({a.get(language) for qa in incident.internal_qa for a in qa.avoid})
     return _ENV.get_template(f"{channel}.txt.j2").render(
-        r=r, t=t, s=r.sections,
+        r=r, t=t, s={key: r.sections.get(key) for key in BODY_SECTIONS},
         org=incident.organization.name.get(language),
         boilerplate=incident.organization.boilerplate.get(language),
         website=incident.organization.website,
@@ -106,6 +109,7 @@ def _templated(channel: str, incident: Incident, revision: Revision, r: Revision
         press_name=press.name.get(language) if press else None, press_email=press.email if press else None,
         press_phone=press.phone if press else None,
         dateline=format_date(revision.issued_at, language),
+        city=incident.organization.city.get(language) if incident.organization.city else None,
         aware_at=_aware(incident, language),
         avoid=avoid,
     ).strip()

@@ -202,7 +202,8 @@ def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rende
                 fits = m.fits
                 length = f'{t["length"]}{t["colon"]}{m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
                 if post.channel == "sms":
-                    length += f', {t["encoding"]} {m.encoding}, {t["parts"]} {m.parts}'
+                    length = t["sms_length"].format(units=m.count, encoding=m.encoding, parts=m.parts,
+                                                    max_parts=m.max_parts)
             elif post.channel == "email" and post.subject:
                 m = measure("email_subject", post.subject)
                 fits = m.fits
@@ -223,7 +224,8 @@ def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rendered
     entries = [{
         "question": context.render(e.question, lang), "answer": context.render(e.answer, lang),
         "bridge": context.render(e.bridge, lang), "avoid": [context.render(a, lang) for a in e.avoid],
-        "facts": ", ".join(e.facts), "answered_by": e.answered_by or t["anyone"],
+        "facts": t["sep"].join(f"{name} = {context.facts[name]}" for name in e.facts if name in context.facts),
+        "answered_by": e.answered_by or t["anyone"],
     } for e in incident.internal_qa]
     replies = [{"type": t["review_type"][r.type], "review": context.render(r.review, lang),
                 "public_reply": context.render(r.public_reply, lang),

@@ -59,7 +59,7 @@ def validate_kits(source: SourceKit) -> Validated:
         try:
             model = model_class.model_validate(file.data)
         except ValidationError as error:
-            problems.extend(_problem(file, model_class, e) for e in error.errors())
+            problems.extend(p for e in error.errors() for p in _problems(file, model_class, e))
             continue
         _stamp_origins(file, model)
         problems.extend(_file_problems(file, model))
@@ -92,6 +92,16 @@ def _problem(file: SourceFile, model_class: type[BaseModel], error: dict[str, An
         return Problem(file.display, *where, format_path(loc), f'expected {expected}; got unknown key "{loc[-1]}"')
     where = file.positions.locate(loc)
     return Problem(file.display, *where, format_path(loc), _message(error))
+
+
+def _problems(file: SourceFile, model_class: type[BaseModel], error: dict[str, Any]) -> list[Problem]:
+    """One Problem per pydantic error, or per language when a text's error names several."""
+    per_key = (error.get("ctx") or {}).get("per_key")
+    if not per_key:
+        return [_problem(file, model_class, error)]
+    loc: KeyPath = tuple(error["loc"])
+    return [Problem(file.display, *file.positions.locate(loc + (key,)), format_path(loc + (key,)), message)
+            for key, message in per_key]
 
 
 def _message(error: dict[str, Any]) -> str:

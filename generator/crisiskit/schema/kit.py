@@ -50,6 +50,8 @@ class Organization(Model):
     """The organisation's main web address."""
     boilerplate: Text
     """The 'About' paragraph closing every press release."""
+    city: Optional[Text] = None
+    """Where statements are issued from, for press-release datelines ('TAIPEI')."""
 
 
 class Person(Model):

@@ -94,11 +94,17 @@ class Text:
                 raise fail("a non-empty text", value)
             return cls(value)
         if isinstance(value, dict) and value:
+            issues = []
             for key, text in value.items():
                 if not isinstance(key, str) or not _LANGUAGE_RE.match(key):
-                    raise fail("a language tag such as en or zh-Hant as key", key)
-                if not isinstance(text, str) or not text.strip() or is_placeholder(text):
-                    raise fail(f"a non-empty text for language {key}", text)
+                    issues.append((key, fail("a language tag such as en or zh-Hant as key", key)))
+                elif not isinstance(text, str) or not text.strip() or is_placeholder(text):
+                    issues.append((key, fail(f"a non-empty text for language {key}", text)))
+            if issues:
+                # One error carrying every language's problem; the validate stage reports each at its own line.
+                first = issues[0][1]
+                raise PydanticCustomError("crisiskit", first.message(), {
+                    "per_key": [(str(key), error.message()) for key, error in issues]})
             return cls(dict(value))
         raise fail("a text, or a mapping of language tag to text", value)
 
