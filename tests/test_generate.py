@@ -44,7 +44,7 @@ def test_check_lists_what_would_change_and_exits_1(tmp_path: Path) -> None:
 def test_hand_edited_file_survives_and_the_run_says_so(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     page = project / "content/en/incidents/data-leak/index.md"
-    edited = page.read_text(encoding="utf-8").replace("# ", "# EDITED ", 1)
+    edited = page.read_text(encoding="utf-8").replace("\n\n# ", "\n\n# EDITED ", 1)
     page.write_text(edited, encoding="utf-8")
     result = run_crisiskit(project, "generate")
     assert result.returncode == 1

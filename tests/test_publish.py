@@ -110,12 +110,12 @@ def test_embargoed_revision_is_published_after_its_time(after: Path) -> None:
 
 def test_internal_site_has_qa_and_posts_bannered_and_noindex(before: Path) -> None:
     for lang in ("en", "zh-Hant"):
-        qa = before / "site/internal" / lang / "incidents/data-leak/qa/index.html"
+        qa = before / "site/internal" / lang / "incidents/data-leak/qa.html"  # offline bundle: no directory URLs
         assert qa.is_file()
         text = qa.read_text(encoding="utf-8")
         assert 'name="robots" content="noindex, nofollow"' in text
         assert "ck-banner-internal" in text
-        assert (before / "site/internal" / lang / "incidents/data-leak/posts/index.html").is_file()
+        assert (before / "site/internal" / lang / "incidents/data-leak/posts.html").is_file()
 
 
 def test_a_planted_leak_fails_the_build_and_names_the_file(tmp_path: Path) -> None:

@@ -17,7 +17,15 @@ CASES = TESTDATA / "test_render"
 
 
 def _render(case: Path, audience: str = "review", at: datetime | None = None):
-    incidents = read_incidents([case / "kits"])
+    """Render as `crisiskit generate` does, from the case folder, so kit paths read kits/... ."""
+    import os
+
+    here = Path.cwd()
+    os.chdir(case)
+    try:
+        incidents = read_incidents([Path("kits")])
+    finally:
+        os.chdir(here)
     return render_pages(compose(incidents, read_site_options(case)), audience, at)  # type: ignore[arg-type]
 
 

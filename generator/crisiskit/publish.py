@@ -119,7 +119,9 @@ def site_config(base: dict[str, Any], project: Path, audience: str, language: st
     extra["crisiskit"] = {"audience": audience, "labels": {k: t[k] for k in (
         "internal", "draft", "status_label", "severity_label", "last_updated", "next_update")}}
     config["extra"] = extra
-    plugins: list[Any] = [{"search": {"separator": r"[\s\u200b\-]"}}]
+    # Chinese needs lunr's zh language (its trimmer keeps Han characters); jieba segments the index.
+    search_lang = "zh" if language.startswith("zh") else language.split("-")[0]
+    plugins: list[Any] = [{"search": {"lang": search_lang, "separator": r"[\s\u200b\-]"}}]
     if audience == "internal":
         plugins.append("offline")
     config["plugins"] = plugins

@@ -22,7 +22,9 @@ from filelock import FileLock, Timeout
 from crisiskit.errors import UserError, WriteConflict
 from crisiskit.pages import RenderedPage
 
-_MARKER = re.compile(r"crisiskit: generated from (\S+); sha256:([0-9a-f]{64}); edit the kit, not this file")
+_MARKER_TEXT = r"crisiskit: generated from (\S+); sha256:([0-9a-f]{64}); edit the kit, not this file"
+# The marker line exactly as the writer puts it, for each kind of file; an altered marker line is no marker.
+_MARKER = re.compile(rf'(?:# {_MARKER_TEXT}|<!-- {_MARKER_TEXT} -->|  "generated": "{_MARKER_TEXT}",)\n')
 _TEMP = re.compile(r"^\..+\.crisiskit-tmp-[0-9a-z_]+$")
 
 
@@ -75,10 +77,11 @@ def read_marker(path: Path) -> Marker | None:
     except (UnicodeDecodeError, OSError):
         return None
     for index, line in enumerate(head):
-        found = _MARKER.search(line)
+        found = _MARKER.fullmatch(line)
         if found:
+            source, digest = next(g for g in zip(found.groups()[::2], found.groups()[1::2]) if g[0])
             body = "".join(head[:index] + head[index + 1:]) + rest
-            return Marker(found.group(1), found.group(2), _digest(body) == found.group(2))
+            return Marker(source, digest, _digest(body) == digest)
     return None
 
 
