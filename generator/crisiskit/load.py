@@ -127,10 +127,12 @@ def load_file(path: Path, kind: FileKind) -> SourceFile | Problem:
     try:
         document = yaml.load(text)
     except DuplicateKeyError as error:
-        return _duplicate_key(shown, error)
+        return _duplicate_key(shown, error, text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         what = " ".join(part for part in (error.context, error.problem) if part)
+        if error.context_mark and mark and error.context_mark.line != mark.line:
+            what += f" (what was left open started at line {error.context_mark.line + 1})"
         return Problem(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
                        f"expected valid YAML; got a syntax error: {what}")
     except YAMLError as error:
@@ -145,11 +147,14 @@ def load_file(path: Path, kind: FileKind) -> SourceFile | Problem:
     return SourceFile(path, shown, kind, data, positions, tuple(text.splitlines()))
 
 
-def _duplicate_key(shown: str, error: DuplicateKeyError) -> Problem:
+def _duplicate_key(shown: str, error: DuplicateKeyError, text: str) -> Problem:
     mark = error.problem_mark
-    first = error.context_mark
     key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "a key"
-    first_at = f" (first at line {first.line + 1})" if first else ""
+    lines = text.splitlines()
+    indent = " " * mark.column
+    first = next((n for n, line in enumerate(lines[: mark.line], 1)
+                  if line.startswith(f"{indent}{key}:") or line.startswith(f"{indent}- {key}:")), None)
+    first_at = f" (first at line {first})" if first else ""
     return Problem(shown, mark.line + 1, mark.column + 1, "",
                    f'expected each key once in a mapping; got "{key}" again{first_at}')
 

@@ -86,7 +86,7 @@ def _problem(file: SourceFile, model_class: type[BaseModel], error: dict[str, An
         where = file.positions.locate(loc, key=True)
         known = _known_keys(model_class, loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        expected = f'one of the keys {", ".join(known)}' if len(known) <= 8 else "a known key"
+        expected = f'one of the keys {", ".join(known)}'
         if hint:
             expected = f'a known key (did you mean "{hint[0]}"?)'
         return Problem(file.display, *where, format_path(loc), f'expected {expected}; got unknown key "{loc[-1]}"')
@@ -216,7 +216,8 @@ def _duplicate_names(kits: list[ValidKit]) -> list[Problem]:
         earlier = first.setdefault((key_field, name), kit)
         if earlier is not kit:
             where = kit.source.positions.locate((key_field,))
+            what = "an incident id" if key_field == "id" else "a scenario name"
             problems.append(Problem(kit.source.display, *where, key_field,
-                                    f'expected a {key_field} used by one file only; got "{name}", '
+                                    f'expected {what} used by one file only; got "{name}", '
                                     f"also used by {earlier.source.display}"))
     return problems

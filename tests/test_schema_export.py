@@ -1,0 +1,56 @@
+"""The JSON Schema for editors: generated, committed, draft-07, and it accepts every sample kit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from crisiskit.load import load_file
+from crisiskit.schema_export import kit_json_schema
+
+from sites import PROJECT, run_crisiskit
+
+KITS = sorted((PROJECT / "kits").glob("*.yml")) + sorted((PROJECT / "kits/scenarios").glob("*.yml"))
+
+
+def test_committed_schema_is_current() -> None:
+    committed = (PROJECT / "kits/kit.schema.json").read_text(encoding="utf-8")
+    assert committed == json.dumps(kit_json_schema(), indent=2, ensure_ascii=False) + "\n", \
+        "kits/kit.schema.json is stale: run crisiskit schema > kits/kit.schema.json"
+    assert run_crisiskit(PROJECT, "schema").stdout == committed
+
+
+def test_schema_is_draft_07_without_newer_keywords() -> None:
+    schema = kit_json_schema()
+    jsonschema.Draft7Validator.check_schema(schema)
+    text = json.dumps(schema)
+    for keyword in ('"$defs"', '"prefixItems"', '"unevaluatedProperties"', '"dependentRequired"'):
+        assert keyword not in text
+
+
+def test_samples_exist() -> None:
+    assert len([k for k in KITS if k.parent.name == "kits"]) >= 4
+    assert len([k for k in KITS if k.parent.name == "scenarios"]) >= 3
+
+
+@pytest.mark.parametrize("kit", KITS, ids=lambda p: p.name)
+def test_every_sample_validates_against_the_schema(kit: Path) -> None:
+    data = load_file(kit, "scenario" if kit.parent.name == "scenarios" else "incident").data
+    errors = [e.message for e in jsonschema.Draft7Validator(kit_json_schema()).iter_errors(data)]
+    assert errors == []
+
+
+@pytest.mark.parametrize("kit", KITS, ids=lambda p: p.name)
+def test_every_sample_names_the_schema_for_editors(kit: Path) -> None:
+    first = kit.read_text(encoding="utf-8").splitlines()[0]
+    expected = "kit.schema.json" if kit.parent.name == "kits" else "../kit.schema.json"
+    assert first == f"# yaml-language-server: $schema={expected}"
+
+
+def test_schema_rejects_an_unknown_key() -> None:
+    data = load_file(PROJECT / "kits/data-leak.yml", "incident").data
+    data["severty"] = "severe"
+    assert list(jsonschema.Draft7Validator(kit_json_schema()).iter_errors(data))
