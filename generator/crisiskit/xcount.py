@@ -23,7 +23,8 @@ _URL = regex.compile(
     regex.IGNORECASE | regex.V1,
 )
 _TRAILING = ".,;:!?)]}'\"»」』。，！？"
-_EMOJI = regex.compile(r"\p{Emoji_Presentation}|\uFE0F|\u20E3|\p{Regional_Indicator}", regex.V1)
+_EMOJI = regex.compile(r"\p{Extended_Pictographic}|\u20E3|\p{Regional_Indicator}", regex.V1)
+_LABEL_TOO_LONG = regex.compile(r"[^./:@\s]{64,}\.")
 
 
 def find_urls(text: str) -> list[tuple[int, int]]:
@@ -31,6 +32,9 @@ def find_urls(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _URL.finditer(text):
         start, end = match.span()
+        if _LABEL_TOO_LONG.search(match.group(0).split("/", 3)[2] if "://" in match.group(0) else
+                                  match.group(0).split("/")[0] + "/"):
+            continue  # a domain label over 63 characters is not a valid host: plain text
         while end > start and text[end - 1] in _TRAILING:
             end -= 1
         spans.append((start, end))
