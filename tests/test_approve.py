@@ -136,3 +136,43 @@ CORRECTION = """  - revision: 2
         en: We will post the next update by {{ next_update }}.
         zh-Hant: 我們將於 {{ next_update }} 前發布下一次更新。
 """
+
+
+def test_roles_follow_severity_and_channel(repo: Path) -> None:
+    from crisiskit.approval import required_roles
+    from crisiskit.config import Config
+
+    incident = _composed(repo).incident
+    assert required_roles(incident, Config()) == ("communications",)
+    with_press = Config(approvals_by_channel={"press_release": ["legal"], "email": ["privacy"]})
+    assert required_roles(incident, with_press) == ("communications", "privacy")
+
+
+def test_project_config_adds_a_required_role(repo: Path) -> None:
+    _approve(repo)
+    assert _composed(repo).approved[1]
+    (repo / "crisiskit.yml").write_text("approvals:\n  by_severity:\n    minor: [communications, legal]\n",
+                                        encoding="utf-8")
+    from crisiskit.pipeline import compose as compose_with
+
+    composed = compose_with(read_incidents([repo / "kits"]), read_site_options(repo), repo)[0]
+    assert not composed.approved[1]
+    result = run_crisiskit(repo, "check", "kits", "--strict", "--at", AFTER.isoformat())
+    assert result.returncode == 1
+    assert "expected a legal approval of revision 1, which is due" in result.stderr
+
+
+def test_malformed_project_config_is_reported_with_its_position(repo: Path) -> None:
+    (repo / "crisiskit.yml").write_text("approvals:\n  by_role: {legal: [x]}\nrules: {}\n", encoding="utf-8")
+    result = run_crisiskit(repo, "check", "kits")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "crisiskit.yml:2:12 approvals.by_role: expected by_severity or by_channel" in result.stderr
+    assert 'crisiskit.yml:3:1 rules: expected one of the keys approvals; got "rules"' in result.stderr
+
+
+def test_check_warns_about_a_due_revision_without_approval(repo: Path) -> None:
+    result = run_crisiskit(repo, "check", "kits", "--at", AFTER.isoformat())
+    assert result.returncode == 0
+    assert "warning: expected a communications approval of revision 1, which is due" in result.stderr
+    assert "crisiskit approve kits/minimal.yml --revision 1 --role communications" in result.stderr
+    assert run_crisiskit(repo, "check", "kits", "--strict", "--at", AFTER.isoformat()).returncode == 1

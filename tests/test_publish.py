@@ -138,3 +138,30 @@ def test_non_markdown_files_stay_out_of_the_public_site(tmp_path: Path) -> None:
     build(project, BEFORE_EMBARGO, "all")
     assert not (project / "site/public/en/draft-notes.txt").exists()
     assert (project / "site/internal/en/draft-notes.txt").exists()
+
+
+DRAFT = """  - revision: 3
+    status: resolved
+    issued_at: 2026-11-21T09:00:00+08:00
+    statement:
+      headline: {en: Draft headline that legal has not seen, zh-Hant: 法務尚未審閱的草稿標題}
+      acknowledgement:
+        en: This unapproved sentence about refunds must never reach the public site.
+        zh-Hant: 這段尚未核准的退款說明絕不能出現在公開網站上。
+"""
+
+
+def test_an_unapproved_draft_stays_internal(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    kit = project / "kits/delivery-delay.yml"
+    kit.write_text(kit.read_text(encoding="utf-8") + DRAFT, encoding="utf-8")
+    build(project, BEFORE_EMBARGO)
+    for path in (project / "site/public").rglob("*"):
+        if path.is_file():
+            text = squash(html_text(path) if path.suffix == ".html" else path.read_text("utf-8", errors="ignore"))
+            assert squash("This unapproved sentence about refunds") not in text, path
+            assert squash("尚未核准的退款說明") not in text, path
+    draft = project / "site/internal/en/incidents/delivery-delay/revisions/3.html"
+    page = draft.read_text(encoding="utf-8")
+    assert "ck-banner-draft" in page and "This unapproved sentence about refunds" in page
+    assert 'content="noindex, nofollow"' in page

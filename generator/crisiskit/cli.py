@@ -34,15 +34,29 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
-    """Load, validate and resolve the kits in PATHS (default kits/), reporting every problem."""
-    from crisiskit.pipeline import read_incidents
+@click.option("--at", "at_text", help="Check as of this time (ISO 8601 with timezone); default now.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(paths: tuple[Path, ...], at_text: str | None, strict: bool) -> None:
+    """Load, validate and resolve the kits in PATHS (default kits/), then check approvals; report every problem."""
+    from crisiskit.pipeline import approval_findings, read_incidents
 
+    at = _parse_at(at_text)
     try:
         incidents = read_incidents(list(paths) or [Path("kits")])
+        errors, warnings = approval_findings(Path.cwd(), at) if not paths or _is_project_kits(paths) else ([], [])
     except UserError as error:
         _fail(error)
-    out.print(f"{len(incidents)} incident(s) checked: no problems", markup=False)
+    for problem in sorted(errors + warnings):
+        err.print(str(problem), markup=False)
+    if errors or (strict and warnings):
+        raise SystemExit(1)
+    note = f", {len(warnings)} warning(s)" if warnings else ": no problems"
+    out.print(f"{len(incidents)} incident(s) checked{note}", markup=False)
+
+
+def _is_project_kits(paths: tuple[Path, ...]) -> bool:
+    """Approvals are checked when PATHS is the project's own kits/ folder (they need mkdocs.yml beside it)."""
+    return (Path.cwd() / "mkdocs.yml").exists() and any(p.resolve() == (Path.cwd() / "kits").resolve() for p in paths)
 
 
 @main.command()
@@ -165,7 +179,7 @@ def approve(kit: Path, revision: int, role: str, by: str) -> None:
         matching = [i for i in incidents if Path(i.source).resolve() == kit.resolve()]
         if not matching:
             raise UserError(f"{kit}: expected an incident kit under kits/; got a file that is not one")
-        composed = compose(matching, read_site_options(project))[0]
+        composed = compose(matching, read_site_options(project), project)[0]
         text_hash = record(kit, composed, revision, role, by)
     except UserError as error:
         _fail(error)
@@ -210,7 +224,7 @@ def review(base: str) -> None:
     project = _project()
 
     def compose_tree(root: Path):
-        return compose(read_incidents([root / "kits"]), read_site_options(root))
+        return compose(read_incidents([root / "kits"]), read_site_options(root), project)
 
     try:
         findings = _findings_for_review(project)

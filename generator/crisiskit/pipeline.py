@@ -49,11 +49,13 @@ def read_site_options(project: Path) -> SiteOptions:
     return SiteOptions(str(url))
 
 
-def compose(incidents: list[Incident], site: SiteOptions) -> list[ComposedIncident]:
-    """Every revision of every incident composed in every language."""
+def compose(incidents: list[Incident], site: SiteOptions, project: Path | None = None) -> list[ComposedIncident]:
+    """Every revision of every incident composed in every language (with the project's crisiskit.yml, if any)."""
+    from crisiskit.config import Config, load_config
     from crisiskit.render import compose_incident
 
-    return [compose_incident(incident, site) for incident in incidents]
+    config = load_config(project) if project is not None else Config()
+    return [compose_incident(incident, site, config) for incident in incidents]
 
 
 def generate(project: Path, *, check_only: bool = False, force: bool = False) -> WritePlan:
@@ -62,7 +64,7 @@ def generate(project: Path, *, check_only: bool = False, force: bool = False) ->
     from crisiskit.write import plan_writes, write_pages
 
     incidents = read_incidents([project / "kits"])
-    composed = compose(incidents, read_site_options(project))
+    composed = compose(incidents, read_site_options(project), project)
     pages = render_pages(composed, "review")
     content = project / "content"
     if check_only:
@@ -77,7 +79,7 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
 
     generate(project, force=force)
     incidents = read_incidents([project / "kits"])
-    composed = compose(incidents, read_site_options(project))
+    composed = compose(incidents, read_site_options(project), project)
     languages = sorted({lang for c in composed for lang in c.incident.languages} |
                        {p.name for p in (project / "content").iterdir() if p.is_dir() and p.name[:1].isalpha()
                         and p.name != "incidents"})
@@ -104,13 +106,21 @@ def publication_problems(composed: list[ComposedIncident], at: datetime) -> list
     """Published revisions whose approved text has changed (immutability of what the public saw)."""
     from crisiskit.approval import publication_problems as problems_of
 
-    return [p for c in composed for p in problems_of(c.incident, c.hashes, at)]
+    return [p for c in composed for p in problems_of(c.incident, c.hashes, at, c.config)]
+
+
+def approval_findings(project: Path, at: datetime) -> tuple[list, list]:
+    """(errors, warnings) about approvals: published text changed; due revisions not approved."""
+    from crisiskit.approval import approval_warnings
+
+    composed = compose(read_incidents([project / "kits"]), read_site_options(project), project)
+    warnings = [p for c in composed for p in approval_warnings(c.incident, c.hashes, at, c.config)]
+    return publication_problems(composed, at), warnings
 
 
 def review_findings(project: Path) -> list[str]:
     """Every finding `crisiskit check` would report, as lines for the review digest."""
     from datetime import timezone
 
-    incidents = read_incidents([project / "kits"])
-    composed = compose(incidents, read_site_options(project))
-    return [str(p) for p in publication_problems(composed, datetime.now(timezone.utc))]
+    errors, warnings = approval_findings(project, datetime.now(timezone.utc))
+    return [str(p) for p in errors + warnings]

@@ -19,6 +19,7 @@ from typing import Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from crisiskit.approval import approval_state
+from crisiskit.config import Config
 from crisiskit.compose import RevisionText, compose_revision, revision_hash
 from crisiskit.diff import diff_html
 from crisiskit.formatting import format_time
@@ -52,14 +53,16 @@ class ComposedIncident:
     texts: dict[int, dict[str, RevisionText]]
     hashes: dict[int, str]
     approved: dict[int, bool]
+    config: Config
 
     def visible(self, at: datetime) -> list[Revision]:
         """Revisions the public may see at ``at``: approved, and past any embargo."""
         return [r for r in self.incident.revisions if self.approved[r.number] and r.visible_from <= at]
 
 
-def compose_incident(incident: Incident, site: SiteOptions) -> ComposedIncident:
+def compose_incident(incident: Incident, site: SiteOptions, config: Config | None = None) -> ComposedIncident:
     """Compose every revision in every language once; render and check read from this."""
+    config = config or Config()
     texts: dict[int, dict[str, RevisionText]] = {}
     hashes: dict[int, str] = {}
     approved: dict[int, bool] = {}
@@ -69,8 +72,8 @@ def compose_incident(incident: Incident, site: SiteOptions) -> ComposedIncident:
             for lang in incident.languages
         }
         hashes[revision.number] = revision_hash(list(texts[revision.number].values()))
-        approved[revision.number] = approval_state(incident, revision, hashes[revision.number]).approved
-    return ComposedIncident(incident, texts, hashes, approved)
+        approved[revision.number] = approval_state(incident, revision, hashes[revision.number], config).approved
+    return ComposedIncident(incident, texts, hashes, approved, config)
 
 
 def canary(incident_id: str, kind: str, key: str | int = "") -> str:

@@ -111,7 +111,7 @@ def _approvals(item: ComposedIncident, numbers: list[int]) -> list[str]:
     out = ["#### Approvals", ""]
     for number in numbers:
         revision = next(r for r in item.incident.revisions if r.number == number)
-        state = approval_state(item.incident, revision, item.hashes[number])
+        state = approval_state(item.incident, revision, item.hashes[number], item.config)
         if state.approved:
             out.append(f"- Revision {number}: approved by {', '.join(state.valid)} for exactly this text.")
             continue

@@ -1,0 +1,64 @@
+"""The project's own settings (crisiskit.yml at the repository root), over the packaged defaults.
+
+Only what an organisation legitimately decides lives here: who must approve
+which text. A malformed file is a user error with file, line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from crisiskit.errors import KitError, Problem
+from crisiskit.load import load_file
+
+CONFIG_FILE = "crisiskit.yml"
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("crisiskit").joinpath("data/approvals.yml").read_text(encoding="utf-8")
+    return YAML(typ="safe").load(text)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings every stage after resolve may read."""
+
+    approvals_by_severity: dict[str, list[str]] = field(default_factory=lambda: _defaults()["by_severity"])
+    approvals_by_channel: dict[str, list[str]] = field(default_factory=lambda: _defaults()["by_channel"])
+
+
+def load_config(project: Path) -> Config:
+    """crisiskit.yml if present, checked strictly; otherwise the defaults."""
+    path = project / CONFIG_FILE
+    if not path.exists():
+        return Config()
+    loaded = load_file(path, "incident")
+    if isinstance(loaded, Problem):
+        raise KitError([loaded])
+    problems: list[Problem] = []
+    defaults = _defaults()
+    settings = {"by_severity": dict(defaults["by_severity"]), "by_channel": dict(defaults["by_channel"])}
+    for key, value in loaded.data.items():
+        where = loaded.positions.locate((key,), key=True)
+        if key != "approvals":
+            problems.append(Problem(loaded.display, *where, key, f'expected one of the keys approvals; got "{key}"'))
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(loaded.display, *where, key, "expected a mapping with by_severity and by_channel"))
+            continue
+        for part, table in value.items():
+            at = loaded.positions.locate((key, part))
+            if part not in settings or not isinstance(table, dict) or not all(
+                    isinstance(roles, list) and all(isinstance(r, str) for r in roles) for roles in table.values()):
+                problems.append(Problem(loaded.display, *at, f"approvals.{part}",
+                                        "expected by_severity or by_channel, each a mapping of name to a list of roles"))
+                continue
+            settings[part].update(table)
+    if problems:
+        raise KitError(problems)
+    return Config(settings["by_severity"], settings["by_channel"])
