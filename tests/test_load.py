@@ -41,3 +41,30 @@ def test_scenarios_beside_an_incident_file_are_found(tmp_path: Path) -> None:
     (tmp_path / "a.yml").write_text("id: a\n", encoding="utf-8")
     loaded = load_kits([tmp_path / "a.yml"])
     assert sorted((f.path.name, f.kind) for f in loaded.files) == [("a.yml", "incident"), ("s.yml", "scenario")]
+
+
+def test_every_key_is_text_as_written(tmp_path: Path) -> None:
+    loaded = _load(tmp_path, "1: one\nnull: nothing\nfalse: off\n")
+    assert loaded.data == {"1": "one", "null": "nothing", "false": "off"}
+    assert loaded.positions.keys[("null",)] == (2, 1)
+
+
+def test_a_duplicate_key_names_its_path_and_the_first_in_the_same_mapping(tmp_path: Path) -> None:
+    problem = _load(tmp_path, "id: x\nupdates:\n  - revision: 1\n    status: identified\n"
+                              "  - revision: 2\n    status: monitoring\n    status: resolved\n")
+    assert str(problem) == (f"{problem.file}:7:5 updates[1].status: expected each key once in a mapping; "
+                            'got "status" again (first at line 6)')
+
+
+def test_a_non_utf8_byte_is_located_in_characters_not_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "kit.yml"
+    path.write_bytes("title: 網站 caf".encode("utf-8") + b"\xe9\n")
+    problem = load_file(path, "incident")
+    assert (problem.line, problem.column) == (1, 14)
+    assert "0xe9" in problem.message
+
+
+def test_a_missing_path_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    loaded = load_kits([tmp_path / "kits"])
+    assert loaded.files == []
+    assert [p.message.split(";")[0] for p in loaded.problems] == ["expected a kit file or a folder of kits"]

@@ -7,6 +7,7 @@ mistake (or several); expected.txt is the exact standard error of `crisiskit che
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -43,9 +44,21 @@ def test_base_kit_is_valid(tmp_path: Path) -> None:
 
 
 def test_every_line_names_file_line_column_and_says_expected_and_got() -> None:
-    import re
-
     line_shape = re.compile(r"^kits/[\w/.-]+\.yml:\d+:\d+ (\S+: )?expected .+; got .+$")
     for name in NAMES:
         for line in (CASES / name / "expected.txt").read_text(encoding="utf-8").splitlines():
             assert line_shape.match(line), f"{name}: {line}"
+
+
+def test_every_position_is_inside_its_file_and_problems_come_sorted() -> None:
+    """A line or column past the end of the file or line is an off-by-one in the validator."""
+    position = re.compile(r"^(kits/[\w/.-]+\.yml):(\d+):(\d+) ")
+    for name in NAMES:
+        located = []
+        for line in (CASES / name / "expected.txt").read_text(encoding="utf-8").splitlines():
+            file, row, column = position.match(line).groups()
+            lines = (CASES / name / file).read_bytes().decode("utf-8", errors="replace").splitlines() or [""]
+            row, column = int(row), int(column)
+            assert 1 <= row <= len(lines) and 1 <= column <= len(lines[row - 1]) + 1, f"{name}: {line}"
+            located.append((file, row, column))
+        assert located == sorted(located), name

@@ -8,13 +8,15 @@ that uses it, before any page is made.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from crisiskit.errors import Problem
-from crisiskit.schema.types import Text
+from crisiskit.schema.types import Text, describe
 
 TEXT_NAMES = {
     "facts": "the incident's facts, as facts.name",
@@ -22,6 +24,9 @@ TEXT_NAMES = {
     "statement_url": "the canonical statement page",
 }
 _ENV = ImmutableSandboxedEnvironment()
+_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[{%].*", re.DOTALL)
+_OPENER = re.compile(r"\{\{|\{%")
+_CLOSER = re.compile(r"\}\}|%\}")
 
 
 @dataclass(frozen=True)
@@ -60,15 +65,66 @@ def reference_problems(text: Text, fact_names: set[str]) -> list[Problem]:
         try:
             references = find_references(variant)
         except TemplateSyntaxError as error:
-            problems.append(text.origin.problem(
-                f"expected a text with valid {{{{ ... }}}} references; got {error.message}", "{{", language))
+            offset = _broken_block(variant, error.lineno)
+            snippet = variant[offset:].split("\n")[0] if offset is not None else ""
+            got = f"{describe(snippet)}, which" if snippet else "a reference that"
+            reason = error.message.replace("'end of print statement'", "'}}'").replace(
+                "'end of statement block'", "'%}'")
+            problems.append(_at(text, language, variant, offset, 2, "{{",
+                                f"expected a text with valid {{{{ ... }}}} references; got {got} cannot be read "
+                                f"({reason})"))
             continue
         for ref in references:
             if ref.name not in TEXT_NAMES:
-                problems.append(text.origin.problem(
-                    f'expected a reference to one of {known}; got "{ref.name}"', ref.name, language))
+                offset = _in_blocks(variant, rf"(?<![\w.]){re.escape(ref.name)}\b")
+                problems.append(_at(text, language, variant, offset, len(ref.name), ref.name,
+                                    f'expected a reference to one of {known}; got "{ref.name}"'))
             elif ref.name == "facts" and ref.attribute is not None and ref.attribute not in fact_names:
-                problems.append(text.origin.problem(
-                    f'expected a defined fact; got "facts.{ref.attribute}", which the kit does not define '
-                    f"(add it under facts:)", f"facts.{ref.attribute}", language))
+                name = re.escape(ref.attribute)
+                offset = _in_blocks(variant, rf"(?<![\w.])facts\s*(\.\s*{name}\b|\[\s*['\"]{name}['\"]\s*\])")
+                problems.append(_at(text, language, variant, offset, len("facts"), f"facts.{ref.attribute}",
+                                    f'expected a defined fact; got "facts.{ref.attribute}", which the kit does not '
+                                    f"define (add it under facts:)"))
     return problems
+
+
+def _in_blocks(source: str, pattern: str) -> int | None:
+    """Where ``pattern`` first matches inside a {{ }} or {% %} block of ``source`` (not in the prose around it)."""
+    compiled = re.compile(pattern)
+    for block in _BLOCK.finditer(source):
+        match = compiled.search(source, block.start(), block.end())
+        if match:
+            return match.start()
+    return None
+
+
+def _broken_block(source: str, lineno: int) -> int | None:
+    """The opening {{ or {% Jinja could not read: the last one left unclosed up to the error's line."""
+    lines = source.split("\n")
+    end = len("\n".join(lines[: max(lineno, 1)]))
+    openers = [m.start() for m in _OPENER.finditer(source, 0, end)]
+    for index in range(len(openers) - 1, -1, -1):
+        following = openers[index + 1] if index + 1 < len(openers) else len(source)
+        if not _CLOSER.search(source, openers[index], following):
+            return openers[index]
+    return openers[-1] if openers else None
+
+
+def _at(text: Text, language: str | None, source: str, offset: int | None, length: int, token: str,
+        message: str) -> Problem:
+    """A Problem at ``source[offset:]`` in the kit file, found by the text before it on its line.
+
+    Searching for the bare token would stop at the first word that happens to match (the "sorry"
+    in "We are sorry. {{ sorry }}"); the surrounding text makes the search land on the reference.
+    Falls back to the token, then to the start of the text, when the YAML quoting changed the text.
+    """
+    fallback = text.origin.problem(message, token, language)
+    if offset is None:
+        return fallback
+    prefix = source[source.rfind("\n", 0, offset) + 1: offset + length]
+    lines = text.origin.lines
+    for context in dict.fromkeys((prefix, prefix[-24:])):
+        line, column = text.origin.find(context, language)
+        if 0 < line <= len(lines) and lines[line - 1][column - 1:].startswith(context):
+            return dataclasses.replace(fallback, line=line, column=column + len(context) - length)
+    return fallback

@@ -90,6 +90,8 @@ def _problem(file: SourceFile, model_class: type[BaseModel], error: dict[str, An
         if hint:
             expected = f'a known key (did you mean "{hint[0]}"?)'
         return Problem(file.display, *where, format_path(loc), f'expected {expected}; got unknown key "{loc[-1]}"')
+    if loc and loc[-1] == "[key]":  # a bad key of a dict (a channel, fact or status name): point at the key itself
+        return Problem(file.display, *file.positions.locate(loc[:-1], key=True), format_path(loc[:-1]), _message(error))
     where = file.positions.locate(loc)
     return Problem(file.display, *where, format_path(loc), _message(error))
 
