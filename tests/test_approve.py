@@ -111,7 +111,7 @@ def test_review_digest_on_a_two_commit_history(repo: Path, golden) -> None:
     kit.write_text(kit.read_text(encoding="utf-8") + CORRECTION, encoding="utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "correct the share of visitors")
-    result = run_crisiskit(repo, "review", "--base", "HEAD~1")
+    result = run_crisiskit(repo, "review", "--base", "HEAD~1", "--at", AFTER.isoformat())
     assert result.returncode == 0, result.stderr
     golden.check(TESTDATA / "test_approve" / "review.md", result.stdout)
     assert "crisiskit approve kits/minimal.yml --revision 2 --role communications" in result.stdout
@@ -163,16 +163,16 @@ def test_project_config_adds_a_required_role(repo: Path) -> None:
 
 
 def test_malformed_project_config_is_reported_with_its_position(repo: Path) -> None:
-    (repo / "crisiskit.yml").write_text("approvals:\n  by_role: {legal: [x]}\nrules: {}\n", encoding="utf-8")
+    (repo / "crisiskit.yml").write_text("approvals:\n  by_role: {legal: [x]}\nrulez: {}\n", encoding="utf-8")
     result = run_crisiskit(repo, "check", "kits")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "crisiskit.yml:2:12 approvals.by_role: expected by_severity or by_channel" in result.stderr
-    assert 'crisiskit.yml:3:1 rules: expected one of the keys approvals; got "rules"' in result.stderr
+    assert 'crisiskit.yml:3:1 rulez: expected one of the keys approvals, rules; got "rulez"' in result.stderr
 
 
 def test_check_warns_about_a_due_revision_without_approval(repo: Path) -> None:
     result = run_crisiskit(repo, "check", "kits", "--at", AFTER.isoformat())
     assert result.returncode == 0
-    assert "warning: expected a communications approval of revision 1, which is due" in result.stderr
+    assert "warning CK601: expected a communications approval of revision 1, which is due" in result.stderr
     assert "crisiskit approve kits/minimal.yml --revision 1 --role communications" in result.stderr
     assert run_crisiskit(repo, "check", "kits", "--strict", "--at", AFTER.isoformat()).returncode == 1

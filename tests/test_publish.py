@@ -165,3 +165,54 @@ def test_an_unapproved_draft_stays_internal(tmp_path: Path) -> None:
     page = draft.read_text(encoding="utf-8")
     assert "ck-banner-draft" in page and "This unapproved sentence about refunds" in page
     assert 'content="noindex, nofollow"' in page
+
+
+def test_internal_feeds_link_to_the_internal_site_only(before: Path) -> None:
+    from sites import PROJECT
+    from crisiskit.pipeline import read_site_options
+
+    site_url = read_site_options(PROJECT).url.rstrip("/")
+    for lang in ("en", "zh-Hant"):
+        for feed_path in (before / "site/internal" / lang).rglob("feed.xml"):
+            hrefs = [link.get("href", "") for link in ET.parse(feed_path).getroot().iter(f"{ATOM}link")]
+            assert hrefs, feed_path
+            assert [h for h in hrefs if not h.startswith(f"{site_url}/internal/{lang}/")] == [], feed_path
+            data = json.loads(feed_path.with_name("feed.json").read_text(encoding="utf-8"))
+            urls = [data["home_page_url"], data["feed_url"]] + [item["url"] for item in data["items"]]
+            assert [u for u in urls if not u.startswith(f"{site_url}/internal/{lang}/")] == [], feed_path
+
+
+def test_pages_advertise_feeds_that_exist(before: Path) -> None:
+    from html.parser import HTMLParser
+
+    class Alternates(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[tuple[str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "link" and a.get("rel") == "alternate" and "feed" in (a.get("type") or "") + (a.get("href") or ""):
+                self.found.append((a.get("type") or "", a.get("href") or ""))
+
+    for lang in ("en", "zh-Hant"):
+        root = before / "site/public" / lang
+        statement = root / "incidents/data-leak/index.html"
+        permalink = root / "incidents/data-leak/revisions/1/index.html"
+        for page, own in ((root / "index.html", 0), (statement, 2), (permalink, 2)):
+            parser = Alternates()
+            parser.feed(page.read_text(encoding="utf-8"))
+            assert {t for t, _ in parser.found} == {"application/atom+xml", "application/feed+json"}
+            assert len(parser.found) == 2 + own, page
+            for _, href in parser.found:
+                target = (page.parent / href).resolve()
+                assert target.is_file(), f"{page} advertises {href}, which does not exist"
+        incident_feeds = {(page.parent / h).resolve() for page in (statement, permalink)
+                          for _, h in _alternates_found(page, Alternates)}
+        assert root.joinpath("incidents/data-leak/feed.xml").resolve() in incident_feeds
+
+
+def _alternates_found(page: Path, parser_class: type) -> list[tuple[str, str]]:
+    parser = parser_class()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.found

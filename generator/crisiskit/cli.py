@@ -35,28 +35,36 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--at", "at_text", help="Check as of this time (ISO 8601 with timezone); default now.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="Findings as lines, as a JSON list, or as GitHub workflow annotations.")
+@click.option("--base", help="A git revision: also report translations left unchanged where the source text changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(paths: tuple[Path, ...], at_text: str | None, strict: bool) -> None:
-    """Load, validate and resolve the kits in PATHS (default kits/), then check approvals; report every problem."""
-    from crisiskit.pipeline import approval_findings, read_incidents
+def check(paths: tuple[Path, ...], at_text: str | None, fmt: str, base: str | None, strict: bool) -> None:
+    """Run every rule over the kits in PATHS (default kits/): limits, facts, structure, wording, cadence, approvals.
+
+    Exit 1 if a kit cannot be read, or on any error finding (any warning too with --strict).
+    """
+    from crisiskit.checks.findings import render_findings
+    from crisiskit.pipeline import check as run
 
     at = _parse_at(at_text)
     try:
-        incidents = read_incidents(list(paths) or [Path("kits")])
-        errors, warnings = approval_findings(Path.cwd(), at) if not paths or _is_project_kits(paths) else ([], [])
+        count, findings = run(list(paths) or [Path("kits")], at, base)
     except UserError as error:
         _fail(error)
-    for problem in sorted(errors + warnings):
-        err.print(str(problem), markup=False)
-    if errors or (strict and warnings):
+    if fmt == "json":
+        sys.stdout.write(render_findings(findings, "json"))
+    elif findings:
+        (out if fmt == "github" else err).print(render_findings(findings, fmt), markup=False, end="")
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    failed = errors or (strict and warnings)
+    if fmt != "json":
+        summary = f"{count} incident(s) checked: {errors} error(s), {warnings} warning(s)" if findings else \
+            f"{count} incident(s) checked: no findings"
+        out.print(summary + (" (--strict: warnings fail)" if strict and warnings else ""), markup=False)
+    if failed:
         raise SystemExit(1)
-    note = f", {len(warnings)} warning(s)" if warnings else ": no problems"
-    out.print(f"{len(incidents)} incident(s) checked{note}", markup=False)
-
-
-def _is_project_kits(paths: tuple[Path, ...]) -> bool:
-    """Approvals are checked when PATHS is the project's own kits/ folder (they need mkdocs.yml beside it)."""
-    return (Path.cwd() / "mkdocs.yml").exists() and any(p.resolve() == (Path.cwd() / "kits").resolve() for p in paths)
 
 
 @main.command()
@@ -216,7 +224,8 @@ def new(incident_id: str, scenario_name: str) -> None:
 
 @main.command()
 @click.option("--base", default="origin/main", show_default=True, help="The git revision to compare with.")
-def review(base: str) -> None:
+@click.option("--at", "at_text", help="Report findings as of this time (ISO 8601 with timezone); default now.")
+def review(base: str, at_text: str | None) -> None:
     """Print a Markdown digest of every text this branch changes since BASE, and what needs approval."""
     from crisiskit.pipeline import compose, read_incidents, read_site_options
     from crisiskit.review import review as digest
@@ -227,14 +236,14 @@ def review(base: str) -> None:
         return compose(read_incidents([root / "kits"]), read_site_options(root), project)
 
     try:
-        findings = _findings_for_review(project)
+        findings = _findings_for_review(project, base, _parse_at(at_text))
         sys.stdout.write(digest(project, base, compose_tree, findings))
     except UserError as error:
         _fail(error)
 
 
-def _findings_for_review(project: Path) -> list[str]:
-    """The check engine's findings as lines, when the engine is available."""
+def _findings_for_review(project: Path, base: str, at: "datetime") -> list[str]:
+    """The check engine's findings (stale translations against BASE included), as lines."""
     from crisiskit.pipeline import review_findings
 
-    return review_findings(project)
+    return review_findings(project, base, at)

@@ -30,6 +30,8 @@ class Config:
 
     approvals_by_severity: dict[str, list[str]] = field(default_factory=lambda: _defaults()["by_severity"])
     approvals_by_channel: dict[str, list[str]] = field(default_factory=lambda: _defaults()["by_channel"])
+    rules: dict[str, str] = field(default_factory=dict)
+    """Rule id -> error | warning | off, over data/rules.yml."""
 
 
 def load_config(project: Path) -> Config:
@@ -43,10 +45,15 @@ def load_config(project: Path) -> Config:
     problems: list[Problem] = []
     defaults = _defaults()
     settings = {"by_severity": dict(defaults["by_severity"]), "by_channel": dict(defaults["by_channel"])}
+    rules: dict[str, str] = {}
     for key, value in loaded.data.items():
         where = loaded.positions.locate((key,), key=True)
+        if key == "rules":
+            problems.extend(_rule_problems(loaded, value, rules))
+            continue
         if key != "approvals":
-            problems.append(Problem(loaded.display, *where, key, f'expected one of the keys approvals; got "{key}"'))
+            problems.append(Problem(loaded.display, *where, key,
+                                    f'expected one of the keys approvals, rules; got "{key}"'))
             continue
         if not isinstance(value, dict):
             problems.append(Problem(loaded.display, *where, key, "expected a mapping with by_severity and by_channel"))
@@ -61,4 +68,25 @@ def load_config(project: Path) -> Config:
             settings[part].update(table)
     if problems:
         raise KitError(problems)
-    return Config(settings["by_severity"], settings["by_channel"])
+    return Config(settings["by_severity"], settings["by_channel"], rules)
+
+
+def _rule_problems(loaded: Any, value: Any, rules: dict[str, str]) -> list[Problem]:
+    from crisiskit.checks.findings import rule_catalogue
+
+    if not isinstance(value, dict):
+        return [Problem(loaded.display, *loaded.positions.locate(("rules",)), "rules",
+                        "expected a mapping of rule id to error, warning or off")]
+    problems = []
+    known = rule_catalogue()
+    for rule, level in value.items():
+        at = loaded.positions.locate(("rules", rule), key=True)
+        if rule not in known:
+            problems.append(Problem(loaded.display, *at, f"rules.{rule}",
+                                    f'expected a rule id from data/rules.yml such as CK201; got "{rule}"'))
+        elif level not in ("error", "warning", "off"):
+            problems.append(Problem(loaded.display, *loaded.positions.locate(("rules", rule)), f"rules.{rule}",
+                                    f"expected error, warning or off; got {level!r}"))
+        else:
+            rules[rule] = level
+    return problems

@@ -20,6 +20,7 @@ from crisiskit.resolve import resolve_incidents
 from crisiskit.validate import validate_kits
 
 if TYPE_CHECKING:  # the later stages load only when a command needs them, so `check` starts fast
+    from crisiskit.checks.findings import Finding
     from crisiskit.publish import BuiltSite
     from crisiskit.render import ComposedIncident, SiteOptions
     from crisiskit.write import WritePlan
@@ -102,6 +103,52 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
     return built
 
 
+def project_of(paths: list[Path]) -> Path | None:
+    """The site repository the kits in ``paths`` belong to: the nearest folder above them with mkdocs.yml and kits/.
+
+    Approvals hash the rendered text, which includes the site's address, so
+    they can be checked only against the project the kits were approved in.
+    """
+    for path in paths:
+        for folder in [path.resolve(), *path.resolve().parents]:
+            if (folder / "mkdocs.yml").is_file() and (folder / "kits").is_dir():
+                return folder
+    return None
+
+
+def check(paths: list[Path], at: datetime, base: str | None = None) -> tuple[int, list[Finding]]:
+    """load -> validate -> resolve -> render -> check: (incidents checked, every finding of every rule).
+
+    With ``base`` (a git revision) the kits as they were there are read too,
+    to find translations left stale by a change to the source text.
+    """
+    from crisiskit.checks.engine import run_checks
+    from crisiskit.render import SiteOptions
+
+    incidents = read_incidents(paths)
+    project = project_of(paths)
+    site = read_site_options(project) if project is not None else SiteOptions("https://status.example.invalid/")
+    composed = compose(incidents, site, project)
+    before = incidents_at(project, base) if base is not None else {}
+    return len(incidents), run_checks(composed, at, approvals=project is not None, before=before, base=base or "")
+
+
+def incidents_at(project: Path | None, base: str) -> dict[str, Incident]:
+    """The incidents as committed at git revision ``base`` (none if they did not load there)."""
+    import tempfile
+
+    from crisiskit.review import tree_at
+
+    if project is None:
+        raise UserError("--base needs kits inside a site repository (a git checkout with mkdocs.yml and kits/)")
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = tree_at(project, base, Path(scratch))
+        try:
+            return {incident.id: incident for incident in read_incidents([tree / "kits"])}
+        except UserError:
+            return {}  # the base's kits did not load: nothing to compare translations with
+
+
 def publication_problems(composed: list[ComposedIncident], at: datetime) -> list:
     """Published revisions whose approved text has changed (immutability of what the public saw)."""
     from crisiskit.approval import publication_problems as problems_of
@@ -109,18 +156,7 @@ def publication_problems(composed: list[ComposedIncident], at: datetime) -> list
     return [p for c in composed for p in problems_of(c.incident, c.hashes, at, c.config)]
 
 
-def approval_findings(project: Path, at: datetime) -> tuple[list, list]:
-    """(errors, warnings) about approvals: published text changed; due revisions not approved."""
-    from crisiskit.approval import approval_warnings
-
-    composed = compose(read_incidents([project / "kits"]), read_site_options(project), project)
-    warnings = [p for c in composed for p in approval_warnings(c.incident, c.hashes, at, c.config)]
-    return publication_problems(composed, at), warnings
-
-
-def review_findings(project: Path) -> list[str]:
-    """Every finding `crisiskit check` would report, as lines for the review digest."""
-    from datetime import timezone
-
-    errors, warnings = approval_findings(project, datetime.now(timezone.utc))
-    return [str(p) for p in errors + warnings]
+def review_findings(project: Path, base: str, at: datetime) -> list[str]:
+    """Every finding `crisiskit check --base BASE --at AT` reports, as lines for the review digest."""
+    _, findings = check([project / "kits"], at, base)
+    return [f.text() for f in findings]

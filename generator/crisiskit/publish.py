@@ -80,7 +80,9 @@ def language_pages(composed: list[ComposedIncident], audience: str, language: st
     pages = render_pages(composed, "public" if audience == "public" else "internal", at)
     prefix = PurePosixPath(language)
     out = [RenderedPage(p.path.relative_to(prefix), p.text, p.source) for p in pages if p.path.parts[0] == language]
-    out += render_feeds(composed, site, language, at if audience == "public" else None)
+    # the internal site lives under <site_url>/internal/, so its feeds link there, never to the public pages
+    feed_site = site if audience == "public" else SiteOptions(f"{site.url.rstrip('/')}/internal/")
+    out += render_feeds(composed, feed_site, language, at if audience == "public" else None)
     return out
 
 

@@ -176,7 +176,8 @@ def _statement_page(item: ComposedIncident, revisions: list[Revision], revision:
     )
     extra = {"ck_status": t["status"][revision.status], "ck_status_key": revision.status,
              "ck_severity": t["severity"][incident.severity], "ck_updated": format_time(revision.visible_from, lang),
-             "ck_next_update": r.next_update_at, "description": r.acknowledgement.split("\n")[0] if r.acknowledgement else None}
+             "ck_next_update": r.next_update_at, "ck_feed": "../../feed" if permalink else "feed",
+             "description": r.acknowledgement.split("\n")[0] if r.acknowledgement else None}
     return _page(path, incident, lang, "public", revision, r.headline, body,
                  status="draft" if draft else "approved", extra=extra)
 

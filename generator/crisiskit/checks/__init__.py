@@ -1,0 +1,1 @@
+"""The message checks: every rule over every kit, revision, language and channel."""

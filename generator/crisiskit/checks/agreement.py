@@ -1,0 +1,45 @@
+"""Channels of one revision agree (CK205): every post states the revision's status and next-update time.
+
+Derived posts take both from the revision, so they always agree; a
+channel override written by hand can drift (an SMS still saying
+"Investigating" after the statement moved to "Resolved", or promising an
+update at another time). Those are the contradictions readers screenshot.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+from crisiskit.checks.findings import Finding, finding
+from crisiskit.labels import labels
+from crisiskit.render import ComposedIncident
+
+
+def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator[Finding | None]:
+    """A post that names another status, or a next update other than the revision's."""
+    for revision in item.incident.revisions:
+        for language, composed in item.texts[revision.number].items():
+            t = labels(language)
+            others = {key: label for key, label in t["status"].items() if key != revision.status}
+            promise = regex.compile(regex.escape(t["next_update"]) + r"\s*[:：]?\s*(?P<when>[^\n。.]*)")
+            for post in composed.posts:
+                override = revision.channels.get(post.channel)
+                where = override.text.origin if override and override.text else revision.origin
+                for key, label in sorted(others.items()):
+                    hit = regex.search(rf"(?<!\w){regex.escape(label)}(?!\w)", post.text)
+                    if hit:
+                        yield finding("CK205", where, f"expected the status of revision {revision.number} "
+                                      f'("{t["status"][revision.status]}"); got "{label}" in the {post.channel} post',
+                                      channel=post.channel, language=language, token=label, settings=settings)
+                for said in promise.finditer(post.text):
+                    when = said.group("when").strip()
+                    if not composed.next_update_at:
+                        yield finding("CK205", where, f"expected no next-update promise (revision {revision.number} "
+                                      f'gives none); got "{when}" in the {post.channel} post', channel=post.channel,
+                                      language=language, settings=settings)
+                    elif when and composed.next_update_at not in when:
+                        yield finding("CK205", where, f"expected the next update of revision {revision.number} "
+                                      f'("{composed.next_update_at}"); got "{when}" in the {post.channel} post',
+                                      channel=post.channel, language=language, settings=settings)

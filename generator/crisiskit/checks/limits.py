@@ -1,0 +1,42 @@
+"""Channel limits (CK101-CK103) and the statement link every post carries (CK202)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from crisiskit.checks.findings import Finding, finding
+from crisiskit.measure import load_channels, measure
+from crisiskit.render import ComposedIncident
+
+
+def limit_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator[Finding | None]:
+    """Every post of every revision and language, measured against its channel."""
+    measured = load_channels()
+    for revision in item.incident.revisions:
+        for language, composed in item.texts[revision.number].items():
+            for post in composed.posts:
+                override = revision.channels.get(post.channel)
+                where = override.text.origin if override and override.text else revision.origin
+                if post.channel in measured and post.channel != "sms":
+                    m = measure(post.channel, post.text)
+                    if not m.fits:
+                        yield finding("CK101", where, f"expected at most {m.limit} ({m.unit}) on {post.channel}; "
+                                      f"got {m.count} in revision {revision.number}", channel=post.channel,
+                                      language=language, settings=settings)
+                if post.channel == "sms":
+                    m = measure("sms", post.text)
+                    if not m.fits:
+                        yield finding("CK102", where, f"expected at most {m.max_parts} SMS part(s); got {m.parts} "
+                                      f"({m.count} {m.encoding} units) in revision {revision.number}",
+                                      channel="sms", language=language, settings=settings)
+                if post.channel == "email" and post.subject:
+                    m = measure("email_subject", post.subject)
+                    subject_where = override.subject.origin if override and override.subject else \
+                        revision.statement.headline.origin
+                    if not m.fits:
+                        yield finding("CK103", subject_where, f"expected a subject of at most {m.limit} characters; "
+                                      f"got {m.count}", channel="email", language=language, settings=settings)
+                if composed.statement_url not in post.text:
+                    yield finding("CK202", where, f"expected a link to {composed.statement_url} in the "
+                                  f"{post.channel} post of revision {revision.number}; got none",
+                                  channel=post.channel, language=language, settings=settings)

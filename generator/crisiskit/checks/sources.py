@@ -1,0 +1,64 @@
+"""Which kit texts a check reads, and whether the public sees them.
+
+Checks read the kit's own words (before rendering) so a finding points at
+the line an author wrote; posts derived from a statement are checked
+through the statement sections they come from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from crisiskit.incident import Incident, Revision
+from crisiskit.schema.types import Text
+
+INTERNAL_CHANNELS = {"employee_memo"}
+
+
+@dataclass(frozen=True)
+class KitText:
+    """One text of an incident, with what it is and who reads it."""
+
+    text: Text
+    what: str
+    public: bool
+    revision: Revision | None = None
+    channel: str | None = None
+
+
+def kit_texts(incident: Incident) -> Iterator[KitText]:
+    """Every text an incident says to anyone, public or internal, with its audience."""
+    yield KitText(incident.title, "title", True)
+    yield KitText(incident.organization.boilerplate, "boilerplate", True)
+    for message in incident.key_messages:
+        yield KitText(message, "key message", True)
+    for remedy in incident.remedies:
+        for text in (remedy.description, remedy.eligible, remedy.how_to_claim):
+            yield KitText(text, "remedy", True)
+    for entry in incident.faq:
+        for text in (entry.question, entry.answer):
+            yield KitText(text, "FAQ", entry.audience == "public")
+    for qa in incident.internal_qa:
+        for text in (qa.question, qa.answer, qa.bridge):
+            yield KitText(text, "Q&A", False)
+    for reply in incident.review_replies:
+        yield KitText(reply.public_reply, "review reply", True, channel="review_replies")
+        yield KitText(reply.private_followup, "review follow-up", True, channel="review_replies")
+    for revision in incident.revisions:
+        for name in type(revision.statement).model_fields:
+            text = getattr(revision.statement, name)
+            if text is not None:
+                yield KitText(text, f"statement {name}", True, revision)
+        if revision.correction is not None:
+            yield KitText(revision.correction, "correction", True, revision)
+        for channel, override in revision.channels.items():
+            for text in (override.text, override.subject, override.preheader):
+                if text is not None:
+                    yield KitText(text, f"{channel} post", channel not in INTERNAL_CHANNELS, revision, channel)
+
+
+def variants(text: Text, languages: list[str]) -> Iterator[tuple[str, str]]:
+    """(language, source) for each language the text is read in."""
+    for language in languages:
+        yield language, text.get(language)

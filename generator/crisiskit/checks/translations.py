@@ -1,0 +1,67 @@
+"""Translations that are missing in all but name (CK206) or stale (CK207).
+
+The schema already refuses a text without every language. What it cannot
+see is a "translation" that is the source text pasted again, or a Chinese
+version with no Chinese in it, or, compared with a git revision, a source
+text that changed while its translation stayed as it was: the translated
+channels would then say something legal never approved in that language.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import regex
+
+from crisiskit.checks.findings import Finding, finding
+from crisiskit.incident import Incident
+from crisiskit.schema.types import Text
+from crisiskit.texts import walk_texts
+
+_REFERENCE = regex.compile(r"\{\{.*?\}\}|\{%.*?%\}", regex.S)
+_LETTERS = regex.compile(r"\p{L}")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _wording(source: str) -> str:
+    """The words of a text without its fact references and spaces."""
+    return regex.sub(r"\s+", "", _REFERENCE.sub("", source))
+
+
+def _texts(incident: Incident) -> dict[tuple, Text]:
+    """Every text of an incident by key path; texts given once for all languages (names, addresses) left out."""
+    return {path: text for path, text in walk_texts(incident) if len(text.languages() or ()) > 1}
+
+
+def untranslated_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
+    """A language version that is the source text again, or Chinese without Han characters."""
+    source_language = incident.languages[0]
+    for text in _texts(incident).values():
+        source = _wording(text.get(source_language))
+        for language in incident.languages[1:]:
+            version = _wording(text.get(language))
+            if len(_LETTERS.findall(source)) >= 4 and version == source:
+                yield finding("CK206", text.origin, f"expected a {language} translation; got the {source_language} "
+                              "text again", language=language, settings=settings)
+            elif language.startswith("zh") and len(_LETTERS.findall(version)) >= 4 and not _HAN.search(version):
+                yield finding("CK206", text.origin, f"expected {language} text in Chinese; got no Chinese "
+                              "characters", language=language, settings=settings)
+
+
+def stale_findings(incident: Incident, before: Incident | None, base: str,
+                   settings: dict[str, str]) -> Iterator[Finding | None]:
+    """Texts whose source language changed since ``base`` while a translation did not."""
+    if before is None:
+        return
+    source_language = incident.languages[0]
+    old_texts = _texts(before)
+    for path, text in _texts(incident).items():
+        old = old_texts.get(path)
+        if old is None or old.get(source_language) == text.get(source_language):
+            continue
+        for language in incident.languages[1:]:
+            if language in (old.languages() or ()) and old.get(language) == text.get(language):
+                yield finding("CK207", text.origin, f"expected the {language} text to change with the "
+                              f"{source_language} text changed since {base}; got it unchanged",
+                              language=language, settings=settings)
+
