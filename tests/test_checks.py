@@ -310,3 +310,17 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
     assert {f["rule"] for f in found} == {rule for *_, rule, _ in PLANTED}
     text = run_crisiskit(project, "check", "--at", BEFORE_EMBARGO)
     golden.check(TESTDATA / "test_checks" / "ten_mistakes.txt", text.stderr + text.stdout)
+
+
+def test_rules_md_is_current_and_documents_every_rule_with_an_example() -> None:
+    from crisiskit.checks.findings import rules_markdown
+    from sites import PROJECT, run_crisiskit
+
+    result = run_crisiskit(PROJECT, "rules")
+    assert result.returncode == 0
+    committed = (PROJECT / "RULES.md").read_text(encoding="utf-8")
+    assert result.stdout == rules_markdown() == committed, "RULES.md is stale: run crisiskit rules > RULES.md"
+    for rule, spec in rule_catalogue().items():
+        section = committed.split(f"### {rule}: ", 1)[1].split("### ", 1)[0]
+        assert spec["severity"] in section and "- Example: " in section and "- Fix: " in section
+

@@ -71,3 +71,34 @@ def test_a_bad_kit_exits_1_with_its_problem_on_stderr_only(tmp_path: Path) -> No
     result = run_crisiskit(tmp_path, "check", "kits")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == 'kits/outage.yml:10:11 severity: expected one of minor, moderate, severe; got "huge"\n'
+
+
+def _with_mistake(tmp_path: Path) -> Path:
+    project = _kits(tmp_path)
+    kit = project / "kits" / "outage.yml"
+    kit.write_text(kit.read_text(encoding="utf-8").replace("We are sorry.", "Sorry for any inconvenience."),
+                   encoding="utf-8")
+    return project
+
+
+def test_an_error_finding_exits_1_in_every_format(tmp_path: Path) -> None:
+    import json
+
+    project = _with_mistake(tmp_path)
+    text = run_crisiskit(project, "check", "kits")
+    assert text.returncode == 1 and "Traceback" not in text.stderr
+    assert "kits/outage.yml:23:" in text.stderr and "error CK402 [en]" in text.stderr
+    assert text.stdout.strip() == "1 incident(s) checked: 1 error(s), 1 warning(s)"
+    as_json = run_crisiskit(project, "check", "--format", "json", "kits")
+    assert as_json.returncode == 1
+    assert sorted(f["rule"] for f in json.loads(as_json.stdout)) == ["CK302", "CK402"]
+    github = run_crisiskit(project, "check", "--format", "github", "kits")
+    assert github.returncode == 1
+    annotations = [line for line in github.stdout.splitlines() if line.startswith("::")]
+    assert [a.split(" ", 1)[0] for a in annotations] == ["::warning", "::error"]
+    assert annotations[1].startswith("::error file=kits/outage.yml,line=23,col=")
+
+
+def test_a_bad_at_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_crisiskit(_kits(tmp_path), "check", "--at", "2026-11-20 09:00", "kits")
+    assert result.returncode == 2 and "timezone" in result.stderr

@@ -68,6 +68,14 @@ def check(paths: tuple[Path, ...], at_text: str | None, fmt: str, base: str | No
 
 
 @main.command()
+def rules() -> None:
+    """Print every check rule (id, severity, example, fix) as Markdown; RULES.md is this output."""
+    from crisiskit.checks.findings import rules_markdown
+
+    sys.stdout.write(rules_markdown())
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of an incident kit (for editors)."""
     from crisiskit.schema_export import kit_json_schema
