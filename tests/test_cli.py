@@ -15,9 +15,14 @@ def test_version() -> None:
 
 
 def test_samples_check_clean() -> None:
-    result = run_crisiskit(PROJECT, "check", "kits")
-    assert result.returncode == 0, result.stderr
-    assert "4 incident(s) checked" in result.stdout
+    from sites import AFTER_EMBARGO, BEFORE_EMBARGO
+
+    for at in (BEFORE_EMBARGO, AFTER_EMBARGO):
+        result = run_crisiskit(PROJECT, "check", "--strict", "--at", at, "kits")
+        assert (result.returncode, result.stderr) == (0, ""), result.stderr
+        assert result.stdout.strip() == "4 incident(s) checked: no findings"
+        annotations = run_crisiskit(PROJECT, "check", "--strict", "--format", "json", "--at", at)
+        assert (annotations.returncode, json.loads(annotations.stdout)) == (0, [])
 
 
 def test_unknown_option_is_usage_error() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -46,11 +47,14 @@ def resolve_incidents(validated: Validated) -> Resolved:
     """Merge every incident with its scenarios; collect every problem."""
     scenarios = {k.model.scenario: k for k in validated.kits if isinstance(k.model, ScenarioKit)}
     problems = list(validated.problems)
+    # scenario files that did not validate: their own problems are reported, so an incident extending
+    # one is told that, rather than that the scenario does not exist
+    broken = {PurePosixPath(p.file).stem for p in problems if "scenarios" in PurePosixPath(p.file).parts}
     incidents: list[Incident] = []
     for kit in validated.kits:
         if not isinstance(kit.model, IncidentKit):
             continue
-        chain, chain_problems = _scenario_chain(kit, scenarios)
+        chain, chain_problems = _scenario_chain(kit, scenarios, broken)
         problems.extend(chain_problems)
         if chain_problems:
             continue
@@ -62,7 +66,8 @@ def resolve_incidents(validated: Validated) -> Resolved:
     return Resolved(incidents, problems)
 
 
-def _scenario_chain(kit: ValidKit, scenarios: dict[str, ValidKit]) -> tuple[list[ScenarioKit], list[Problem]]:
+def _scenario_chain(kit: ValidKit, scenarios: dict[str, ValidKit],
+                    broken: set[str] = frozenset()) -> tuple[list[ScenarioKit], list[Problem]]:
     """The scenarios ``kit`` extends, nearest first; an unknown name or a cycle is a problem."""
     chain: list[ScenarioKit] = []
     seen: list[str] = []
@@ -74,6 +79,10 @@ def _scenario_chain(kit: ValidKit, scenarios: dict[str, ValidKit]) -> tuple[list
             cycle = " -> ".join([*seen, name])
             return [], [Problem(current.source.display, *where, "extends",
                                 f"expected a scenario that does not extend itself; got the cycle {cycle}")]
+        if name not in scenarios and name in broken:
+            return [], [Problem(current.source.display, *where, "extends",
+                                f'expected scenario "{name}" to be valid; got kits/scenarios/{name}.yml with the '
+                                "problems reported for it")]
         if name not in scenarios:
             known = ", ".join(sorted(scenarios)) or "none"
             return [], [Problem(current.source.display, *where, "extends",
