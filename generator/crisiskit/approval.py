@@ -85,12 +85,12 @@ def approval_warnings(incident: Incident, hashes: dict[int, str], at: datetime, 
             continue  # all approved once and due: published, then changed (an error elsewhere)
         for role in state.stale:
             problems.append(revision.origin.problem(
-                f"warning: expected the {role} approval of revision {revision.number} to match its text; got a stale "
+                f"expected the {role} approval of revision {revision.number} to match its text; got a stale "
                 f"approval (the text changed): run crisiskit approve {incident.source} --revision {revision.number} "
                 f"--role {role} --by NAME"))
         for role in state.missing:
             problems.append(revision.origin.problem(
-                f"warning: expected a {role} approval of revision {revision.number}, which is due; got none, so it is "
+                f"expected a {role} approval of revision {revision.number}, which is due; got none, so it is "
                 f"not public: run crisiskit approve {incident.source} --revision {revision.number} --role {role} "
                 f"--by NAME"))
     return problems

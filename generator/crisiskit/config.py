@@ -7,12 +7,10 @@ which text. A malformed file is a user error with file, line and column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from crisiskit.datafiles import load_data
 from crisiskit.errors import KitError, Problem
 from crisiskit.load import load_file
 
@@ -20,8 +18,7 @@ CONFIG_FILE = "crisiskit.yml"
 
 
 def _defaults() -> dict[str, Any]:
-    text = resources.files("crisiskit").joinpath("data/approvals.yml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
+    return load_data("approvals.yml")
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
+from crisiskit.datafiles import load_data
 
 
 @lru_cache(maxsize=1)
 def _all_labels() -> dict[str, dict[str, Any]]:
-    text = resources.files("crisiskit").joinpath("data/labels.yml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
+    return load_data("labels.yml")
 
 
 def labels(language: str) -> dict[str, Any]:

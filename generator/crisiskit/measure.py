@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import resources
 
 import regex
-from ruamel.yaml import YAML
 
+from crisiskit.datafiles import load_data
 from crisiskit.sms import sms_length
 from crisiskit.xcount import find_urls, weighted_length
 
@@ -52,8 +51,7 @@ class Measurement:
 @lru_cache(maxsize=1)
 def load_channels() -> dict[str, ChannelSpec]:
     """The channel table from data/channels.yml."""
-    text = resources.files("crisiskit").joinpath("data/channels.yml").read_text(encoding="utf-8")
-    data = YAML(typ="safe").load(text)
+    data = load_data("channels.yml")
     return {name: ChannelSpec(name=name, **{k: (str(v) if k == "checked" else v) for k, v in spec.items()})
             for name, spec in data.items()}
 

@@ -80,9 +80,7 @@ def language_pages(composed: list[ComposedIncident], audience: str, language: st
     pages = render_pages(composed, "public" if audience == "public" else "internal", at)
     prefix = PurePosixPath(language)
     out = [RenderedPage(p.path.relative_to(prefix), p.text, p.source) for p in pages if p.path.parts[0] == language]
-    # the internal site lives under <site_url>/internal/, so its feeds link there, never to the public pages
-    feed_site = site if audience == "public" else SiteOptions(f"{site.url.rstrip('/')}/internal/")
-    out += render_feeds(composed, feed_site, language, at if audience == "public" else None)
+    out += render_feeds(composed, site.for_audience(audience), language, at if audience == "public" else None)
     return out
 
 
@@ -106,10 +104,9 @@ def site_config(base: dict[str, Any], project: Path, audience: str, language: st
     """The complete MkDocs config of one tree, derived from the root mkdocs.yml."""
     config = dict(base)
     t = labels(language)
-    base_url = str(base["site_url"]).rstrip("/")
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
-    config["site_url"] = f"{base_url}/{language}/" if audience == "public" else f"{base_url}/internal/{language}/"
+    config["site_url"] = f"{SiteOptions(str(base['site_url'])).for_audience(audience).url.rstrip('/')}/{language}/"
     theme = dict(base.get("theme", {}))
     theme["language"] = language
     if theme.get("custom_dir"):

@@ -29,6 +29,11 @@ _OPENER = re.compile(r"\{\{|\{%")
 _CLOSER = re.compile(r"\}\}|%\}")
 
 
+def strip_references(source: str) -> str:
+    """``source`` with every ``{{ ... }}`` and ``{% ... %}`` replaced by a space: the words an author wrote."""
+    return _BLOCK.sub(" ", source)
+
+
 @dataclass(frozen=True)
 class Reference:
     """One ``{{ facts.name }}`` (or other name) in a text, and its line within the text."""

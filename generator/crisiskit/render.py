@@ -40,6 +40,10 @@ class SiteOptions:
 
     url: str
 
+    def for_audience(self, audience: str) -> SiteOptions:
+        """Where ``audience``'s site lives: the public one at the address, the internal one under internal/."""
+        return self if audience == "public" else SiteOptions(f"{self.url.rstrip('/')}/internal/")
+
     def statement_url(self, language: str, incident_id: str) -> str:
         """The canonical statement page every post links to."""
         return f"{self.url.rstrip('/')}/{language}/incidents/{incident_id}/"

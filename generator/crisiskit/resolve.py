@@ -11,12 +11,10 @@ every fact reference defined.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from crisiskit.datafiles import load_data
 from crisiskit.errors import Problem
 from crisiskit.incident import Incident, Revision
 from crisiskit.references import reference_problems
@@ -31,8 +29,7 @@ LISTS = ("key_messages", "audiences", "remedies", "faq", "internal_qa", "review_
 
 def severity_policy() -> dict[str, dict[str, Any]]:
     """Defaults per severity: deadlines, cadence, signer, approvals, channels."""
-    text = resources.files("crisiskit").joinpath("data/severity.yml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
+    return load_data("severity.yml")
 
 
 @dataclass(frozen=True)

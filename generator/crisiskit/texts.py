@@ -34,9 +34,19 @@ class Origin:
 
     def problem(self, message: str, token: str | None = None, language: str | None = None) -> Problem:
         """A Problem at this text, or at ``token`` within it when the token can be found."""
+        return Problem(self.file, *self.locate(token, language), message)
+
+    def locate(self, token: str | None = None, language: str | None = None) -> tuple[int, int, str]:
+        """Line, column and key path of ``token`` in this text, else of its ``language`` version, else of the text."""
         path = f"{self.path}.{language}" if language and language in self.starts else self.path
-        line, column = self.find(token, language) if token else (self.line, self.column)
-        return Problem(self.file, line, column, path, message)
+        if token:
+            return (*self.find(token, language), path)
+        if language in self.starts and self.lines:
+            line = self.starts[language]
+            if self.lines[line - 1].rstrip().endswith((">", ">-", ">+", "|", "|-", "|+")) and line < len(self.lines):
+                line += 1  # a block scalar: its text starts on the next line
+            return line, len(self.lines[line - 1]) - len(self.lines[line - 1].lstrip()) + 1, path
+        return self.line, self.column, path
 
     def find(self, token: str, language: str | None) -> tuple[int, int]:
         """Line and column of the first ``token`` at or after where this text (in ``language``) starts."""

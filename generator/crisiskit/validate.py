@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from crisiskit.errors import Problem
 from crisiskit.load import KeyPath, SourceFile, SourceKit
 from crisiskit.schema.kit import IncidentKit, ScenarioKit
-from crisiskit.schema.types import Text, describe
+from crisiskit.schema.types import describe
 from crisiskit.texts import Origin, format_path, walk_texts
 
 MODELS: dict[str, type[BaseModel]] = {"incident": IncidentKit, "scenario": ScenarioKit}

@@ -13,6 +13,7 @@ from typing import Iterator
 import regex
 
 from crisiskit.checks.findings import Finding, finding
+from crisiskit.checks.sources import post_origin
 from crisiskit.labels import labels
 from crisiskit.render import ComposedIncident
 
@@ -25,8 +26,7 @@ def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iter
             others = {key: label for key, label in t["status"].items() if key != revision.status}
             promise = regex.compile(regex.escape(t["next_update"]) + r"\s*[:：]?\s*(?P<when>[^\n。.]*)")
             for post in composed.posts:
-                override = revision.channels.get(post.channel)
-                where = override.text.origin if override and override.text else revision.origin
+                where = post_origin(revision, post.channel)
                 for key, label in sorted(others.items()):
                     hit = regex.search(rf"(?<!\w){regex.escape(label)}(?!\w)", post.text)
                     if hit:

@@ -1,4 +1,4 @@
-"""Severity and cadence (CK501-CK504) from data/severity.yml, and approvals (CK601, CK602)."""
+"""Severity and cadence (CK501-CK505) from data/severity.yml, and approvals (CK601, CK602)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,5 @@ def approval_findings(item: ComposedIncident, at: datetime, settings: dict[str, 
     for rule, problems in (("CK602", publication_problems(item.incident, item.hashes, at, item.config)),
                            ("CK601", approval_warnings(item.incident, item.hashes, at, item.config))):
         for problem in problems:
-            message = problem.message.removeprefix("warning: ")
-            yield finding(rule, Origin(problem.file, problem.line, problem.column, problem.path), message,
+            yield finding(rule, Origin(problem.file, problem.line, problem.column, problem.path), problem.message,
                           settings=settings)

@@ -7,12 +7,11 @@ import re
 from typing import Iterator
 
 from crisiskit.checks.findings import Finding, finding
-from crisiskit.checks.sources import kit_texts, variants
+from crisiskit.checks.sources import kit_texts
 from crisiskit.incident import Incident
-from crisiskit.references import find_references
+from crisiskit.references import find_references, strip_references
 from crisiskit.schema.facts import Fact
 
-_REFERENCE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _URL = re.compile(r"https?://[^\s)>\]\"'，。]+")
 _PHONE = re.compile(r"\+\d[\d ()\-.]{6,}\d")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -34,8 +33,9 @@ def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
         facts = (item.revision or incident.current).facts
         numbers = _number_facts(facts)
         addresses = {str(f.value): n for n, f in facts.items() if f.kind in ("url", "phone") and f.value}
-        for language, source in variants(item.text, incident.languages):
-            plain = _REFERENCE.sub(" ", source)
+        for language in incident.languages:
+            source = item.text.get(language)
+            plain = strip_references(source)
             for literal in _URL.findall(plain) + _PHONE.findall(plain):
                 literal = literal.rstrip(".,;:")
                 if literal in addresses:

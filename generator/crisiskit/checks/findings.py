@@ -10,19 +10,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from crisiskit.datafiles import load_data
 from crisiskit.texts import Origin
 
 
 @lru_cache(maxsize=1)
 def rule_catalogue() -> dict[str, dict[str, str]]:
     """data/rules.yml: id -> severity, title, hint."""
-    text = resources.files("crisiskit").joinpath("data/rules.yml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
+    return load_data("rules.yml")
 
 
 @dataclass(frozen=True)
@@ -66,16 +63,7 @@ def finding(rule: str, where: Origin, message: str, *, channel: str | None = Non
     severity = (settings or {}).get(rule, spec["severity"])
     if severity == "off":
         return None
-    if token:
-        line, column = where.find(token, language)
-    elif language in where.starts and where.lines:  # the language's own line of a per-language text
-        line = where.starts[language]
-        if where.lines[line - 1].rstrip().endswith((">", ">-", ">+", "|", "|-", "|+")) and line < len(where.lines):
-            line += 1  # a block scalar: its text starts on the next line
-        column = len(where.lines[line - 1]) - len(where.lines[line - 1].lstrip()) + 1
-    else:
-        line, column = where.line, where.column
-    path = f"{where.path}.{language}" if language and language in where.starts else where.path
+    line, column, path = where.locate(token, language)
     return Finding(where.file, line, column, rule, severity, path, message, spec["hint"], channel, language)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from crisiskit.checks.findings import Finding, finding
+from crisiskit.checks.sources import post_origin
 from crisiskit.measure import load_channels, measure
 from crisiskit.render import ComposedIncident
 
@@ -15,22 +16,19 @@ def limit_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator
     for revision in item.incident.revisions:
         for language, composed in item.texts[revision.number].items():
             for post in composed.posts:
-                override = revision.channels.get(post.channel)
-                where = override.text.origin if override and override.text else revision.origin
-                if post.channel in measured and post.channel != "sms":
-                    m = measure(post.channel, post.text)
-                    if not m.fits:
-                        yield finding("CK101", where, f"expected at most {m.limit} ({m.unit}) on {post.channel}; "
-                                      f"got {m.count} in revision {revision.number}", channel=post.channel,
-                                      language=language, settings=settings)
-                if post.channel == "sms":
-                    m = measure("sms", post.text)
-                    if not m.fits:
-                        yield finding("CK102", where, f"expected at most {m.max_parts} SMS part(s); got {m.parts} "
-                                      f"({m.count} {m.encoding} units) in revision {revision.number}",
-                                      channel="sms", language=language, settings=settings)
+                where = post_origin(revision, post.channel)
+                m = measure(post.channel, post.text) if post.channel in measured else None
+                if m is not None and not m.fits and post.channel == "sms":
+                    yield finding("CK102", where, f"expected at most {m.max_parts} SMS part(s); got {m.parts} "
+                                  f"({m.count} {m.encoding} units) in revision {revision.number}",
+                                  channel="sms", language=language, settings=settings)
+                elif m is not None and not m.fits:
+                    yield finding("CK101", where, f"expected at most {m.limit} ({m.unit}) on {post.channel}; "
+                                  f"got {m.count} in revision {revision.number}", channel=post.channel,
+                                  language=language, settings=settings)
                 if post.channel == "email" and post.subject:
                     m = measure("email_subject", post.subject)
+                    override = revision.channels.get("email")
                     subject_where = override.subject.origin if override and override.subject else \
                         revision.statement.headline.origin
                     if not m.fits:

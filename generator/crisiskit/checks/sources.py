@@ -12,6 +12,7 @@ from typing import Iterator
 
 from crisiskit.incident import Incident, Revision
 from crisiskit.schema.types import Text
+from crisiskit.texts import Origin
 
 INTERNAL_CHANNELS = {"employee_memo"}
 
@@ -58,7 +59,7 @@ def kit_texts(incident: Incident) -> Iterator[KitText]:
                     yield KitText(text, f"{channel} post", channel not in INTERNAL_CHANNELS, revision, channel)
 
 
-def variants(text: Text, languages: list[str]) -> Iterator[tuple[str, str]]:
-    """(language, source) for each language the text is read in."""
-    for language in languages:
-        yield language, text.get(language)
+def post_origin(revision: Revision, channel: str) -> Origin:
+    """Where a post's words were written: its channel override, or else the revision it is derived from."""
+    override = revision.channels.get(channel)
+    return override.text.origin if override and override.text else revision.origin

@@ -1,5 +1,5 @@
 """Statement structure: the apology's parts (CK301), the holding statement's CERC elements
-(CK302), and the response fitting the crisis type (CK303, CK304) - shared/domain.md 4 and 5."""
+(CK302), and the response fitting the crisis type (CK303; denial, CK304, is a wording rule) - shared/domain.md 4, 5."""
 
 from __future__ import annotations
 

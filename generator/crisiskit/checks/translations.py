@@ -15,17 +15,17 @@ import regex
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.incident import Incident
+from crisiskit.references import strip_references
 from crisiskit.schema.types import Text
 from crisiskit.texts import walk_texts
 
-_REFERENCE = regex.compile(r"\{\{.*?\}\}|\{%.*?%\}", regex.S)
 _LETTERS = regex.compile(r"\p{L}")
 _HAN = regex.compile(r"\p{Han}")
 
 
 def _wording(source: str) -> str:
     """The words of a text without its fact references and spaces."""
-    return regex.sub(r"\s+", "", _REFERENCE.sub("", source))
+    return regex.sub(r"\s+", "", strip_references(source))
 
 
 def _texts(incident: Incident) -> dict[tuple, Text]:
