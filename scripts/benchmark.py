@@ -37,9 +37,10 @@ def make_project(target: Path, count: int) -> None:
     from crisiskit.approve import approve
     from crisiskit.pipeline import compose, read_incidents, read_site_options
 
-    composed = compose(read_incidents([target / "kits"]), read_site_options(target))
-    for item in composed:
-        approve(target / "kits" / f"{item.incident.id}.yml", item, 1, "communications", "Bench")
+    site = read_site_options(target)
+    for kit in sorted((target / "kits").glob("*.yml")):
+        approve(target, kit, 1, "communications", "Bench",
+                compose_kit=lambda kit=kit: compose(read_incidents([kit]), site)[0])
 
 
 def measure(count: int) -> dict[str, float]:

@@ -14,4 +14,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 export CRISISKIT_CHROMIUM="${CRISISKIT_CHROMIUM:-$(command -v chromium)}"
-exec python3 -m pytest "$@"
+# Both cores (pytest-xdist); every test is bounded by pytest-timeout (pyproject.toml).
+exec python3 -m pytest -n auto "$@"

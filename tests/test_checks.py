@@ -66,6 +66,12 @@ TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
      "zh-Hant: The update did not work"),
     ("CK206", "chinese-without-chinese", [("zh-Hant: 這次更新與舊型讀卡機不相容。",
                                            "zh-Hant: The update broke old readers.")], "zh-Hant: The update broke"),
+    ("CK208", "right-to-left-override", [("Card payments fail at checkout;", "Card payments \u202efail at checkout;")],
+     "Card payments"),
+    ("CK209", "zero-width-space", [("We do not know the cause yet.", "We do not know the ca\u200buse yet.")],
+     "We do not know"),
+    ("CK210", "cyrillic-letter-in-host", [("status_page: https://status.acme.example/",
+                                           "status_page: https://status.\u0430cme.example/")], "status_page:"),
     ("CK301", "apology-without-apology", [("      apology:\n        en: We are sorry to every shop and customer who "
                                            "could not pay.\n        zh-Hant: 我們向每一家無法收款的商店與每一位無法付款的顧客致歉。\n", "")],
      REV2_START.strip()),
@@ -109,6 +115,10 @@ TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
      "- revision: 1"),
     ("CK505", "next-update-beyond-cadence", [(REV1_END, "    next_update_at: 2026-11-22T10:00:00+08:00\n")],
      "- revision: 1"),
+    ("CK701", "raw-html", [("We do not know the cause yet.", "We do not know <b onclick=x>the cause</b> yet.")],
+     "<b onclick"),
+    ("CK701", "javascript-link", [("Card payments fail at checkout;", "Card [payments](javascript:x) fail;")],
+     "[payments]"),
 ]
 
 # near misses: text that looks like a mistake but is not one
@@ -119,11 +129,16 @@ MISSES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("CK203", "avoided-phrase-in-the-qa-itself", [("What matters is that", "Not human error; what matters is that")]),
     ("CK205", "post-states-its-own-status", _override("x", "Investigating: card payments fail. " + LINK,
                                                        "調查中：刷卡付款失敗。" + LINK)),
+    ("CK209", "joiner-inside-an-emoji", [("We do not know the cause yet.", "We do not know the cause yet. \U0001F469\u200d\U0001F4BB")]),
+    ("CK210", "one-script-international-host", [("status_page: https://status.acme.example/",
+                                                 "status_page: https://\u4e2d\u6587.example/")]),
     ("CK304", "denial-of-a-rumour", [("crisis_type: accidental", "crisis_type: victim"),
                                      ("Card payments fail at checkout;", "The rumour of a breach never happened;")]),
     ("CK408", "review-words-outside-review-replies", [("Our engineers are tracing the failures now.",
                                                        "We read every review and update the status page.")]),
     ("CK504", "update-given-in-time", []),
+    ("CK701", "the-markdown-subset", [("We do not know the cause yet.", "We do *not* know the **cause** yet; "
+                                       "see [our page](https://acme.example/) or call [us](tel:+886227001234).")]),
 ]
 
 
@@ -202,9 +217,11 @@ def test_approval_rules_in_a_project(tmp_path: Path) -> None:
     at = datetime.fromisoformat(AT)
     rules = {f.rule for f in check([kits], at)[1]}
     assert rules == {"CK601"}  # both revisions due, none approved
-    item = compose_in(read_incidents([kits]), read_site_options(project), project)[0]
+    def compose_kit():
+        return compose_in(read_incidents([kits]), read_site_options(project), project)[0]
+
     for number in (1, 2):
-        approve(kits / "outage.yml", item, number, "communications", "Dana Wu")
+        approve(project, kits / "outage.yml", number, "communications", "Dana Wu", compose_kit=compose_kit)
     assert check([kits], at)[1] == []
     kit = kits / "outage.yml"
     kit.write_text(kit.read_text(encoding="utf-8").replace("We do not know the cause yet.",
@@ -294,10 +311,16 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
         assert text.count(old) == 1, (name, old)
         kit.write_text(text.replace(old, new), encoding="utf-8")
     for item in compose_in(read_incidents([project / "kits"]), read_site_options(project), project):
+        source = item.incident.source
+
+        def compose_kit(source: str = source):
+            found = compose_in(read_incidents([project / "kits"]), read_site_options(project), project)
+            return next(c for c in found if c.incident.source == source)
+
         for revision in item.incident.revisions:
             for given in revision.approvals:
-                approve(project / item.incident.source, item, revision.number, given.role, given.name,
-                        datetime.fromisoformat("2026-11-22T06:00:00+00:00"))
+                approve(project, project / source, revision.number, given.role, given.name, compose_kit=compose_kit,
+                        replace_published=True, at=datetime.fromisoformat("2026-11-22T06:00:00+00:00"))
     result = run_crisiskit(project, "check", "--at", BEFORE_EMBARGO, "--format", "json")
     assert result.returncode == 1, result.stderr
     import json

@@ -85,9 +85,8 @@ def test_public_audience_shows_an_approved_revision_once_due(tmp_path: Path) -> 
 
     shutil.copytree(CASES / "minimal", tmp_path / "case", ignore=shutil.ignore_patterns("expected"))
     case = tmp_path / "case"
-    incidents = read_incidents([case / "kits"])
-    composed = compose(incidents, read_site_options(case))[0]
-    approve(case / "kits" / "minimal.yml", composed, 1, "communications", "Dana Wu",
+    approve(case, case / "kits" / "minimal.yml", 1, "communications", "Dana Wu",
+            compose_kit=lambda: compose(read_incidents([case / "kits"]), read_site_options(case))[0],
             at=datetime.fromisoformat("2026-11-20T09:50:00+08:00"))
     before = _render(case, "public", datetime.fromisoformat("2026-11-20T09:59:00+08:00"))
     after = _render(case, "public", datetime.fromisoformat("2026-11-20T10:00:00+08:00"))

@@ -1,5 +1,5 @@
-"""``python -m crisiskit`` runs the command line."""
+"""``python -m crisiskit`` runs the command line (the same entry point as the ``crisiskit`` script)."""
 
 from crisiskit.cli import main
 
-main()
+main(prog_name="crisiskit")

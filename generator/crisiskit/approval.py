@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from crisiskit.config import Config
 from crisiskit.errors import Problem
 from crisiskit.incident import Incident, Revision
-from crisiskit.config import Config
+from crisiskit.texts import Origin
+
+if TYPE_CHECKING:  # the composed incident is built above this module, from approval_state
+    from crisiskit.render import ComposedIncident
 
 
 @dataclass(frozen=True)
@@ -49,48 +54,173 @@ def approval_state(incident: Incident, revision: Revision, text_hash: str, confi
     return ApprovalState(required, tuple(r for r in required if r in valid), stale, missing)
 
 
-def publication_problems(incident: Incident, hashes: dict[int, str], at: datetime, config: Config) -> list[Problem]:
-    """Published revisions whose text has changed since it was approved.
+def publication_problems(item: ComposedIncident, at: datetime) -> list[Problem]:
+    """Published revisions whose text has changed since it was approved, each at the line of the change.
 
     A revision is published once every required role approved it and its time has come; the public
     relies on its permalink never changing, so a change is an error, and the fix is a correction
-    revision. A stale approval of a revision not yet due is only a draft again (see approval_state).
+    revision. A stale approval of a revision not yet due is only a draft again (see approval_warnings).
     """
+    incident = item.incident
     problems = []
-    required = set(required_roles(incident, config))
+    required = set(required_roles(incident, item.config))
     for revision in incident.revisions:
         approved_roles = {a.role for a in revision.approvals}
         if not required <= approved_roles or revision.visible_from > at:
             continue
-        stale = sorted({a.role for a in revision.approvals if a.text_hash != hashes[revision.number]})
+        stale = sorted({a.role for a in revision.approvals if a.text_hash != item.hashes[revision.number]})
         if stale:
-            problems.append(revision.origin.problem(
-                f"expected published revision {revision.number} to keep the text {', '.join(stale)} approved; "
-                f"got changed text: published revisions are immutable, so undo the change and add a correction "
-                f"revision (corrects: {revision.number}) instead"))
+            for origin, field, languages in changed_fields(item, revision):
+                problems.append(origin.problem(
+                    f"expected published revision {revision.number} to keep the text {', '.join(stale)} approved; "
+                    f"got {_changed(field, languages)}: published revisions are immutable, so undo the change and "
+                    f"add a correction revision (corrects: {revision.number}) instead"))
     return problems
 
 
-def approval_warnings(incident: Incident, hashes: dict[int, str], at: datetime, config: Config) -> list[Problem]:
-    """Revisions that are due but not (or no longer) approved, so the public does not see them.
+def approval_warnings(item: ComposedIncident, at: datetime) -> list[Problem]:
+    """Approvals that no longer cover their revision's text, and due revisions nobody approved.
 
-    A revision whose published text changed is reported by publication_problems as an error instead.
+    A stale approval is reported whether or not the revision is due: an embargoed revision whose text
+    changed after approval would otherwise silently stay off the site at its embargo time. A revision
+    whose published text changed is reported by publication_problems as an error instead.
     """
+    incident = item.incident
     problems = []
     for revision in incident.revisions:
-        state = approval_state(incident, revision, hashes[revision.number], config)
-        if state.approved or revision.visible_from > at:
-            continue
-        if set(state.required) <= {a.role for a in revision.approvals}:
-            continue  # all approved once and due: published, then changed (an error elsewhere)
-        for role in state.stale:
+        state = approval_state(incident, revision, item.hashes[revision.number], item.config)
+        due = revision.visible_from <= at
+        if state.approved or (due and set(state.required) <= {a.role for a in revision.approvals}):
+            continue  # approved; or approved once, due, and changed since (an error in publication_problems)
+        if state.stale:
+            roles = ", ".join(state.stale)
+            for origin, field, languages in changed_fields(item, revision):
+                problems.append(origin.problem(
+                    f"expected the {roles} approval of revision {revision.number} to match its text; got "
+                    f"{_changed(field, languages)} since it was approved, so it is not public: approve the new text "
+                    f"({_command(incident.source, revision.number, state.stale)})"))
+        if state.missing and due:
             problems.append(revision.origin.problem(
-                f"expected the {role} approval of revision {revision.number} to match its text; got a stale "
-                f"approval (the text changed): run crisiskit approve {incident.source} --revision {revision.number} "
-                f"--role {role} --by NAME"))
-        for role in state.missing:
-            problems.append(revision.origin.problem(
-                f"expected a {role} approval of revision {revision.number}, which is due; got none, so it is "
-                f"not public: run crisiskit approve {incident.source} --revision {revision.number} --role {role} "
-                f"--by NAME"))
+                f"expected a {', '.join(state.missing)} approval of revision {revision.number}, which is due; got "
+                f"none, so it is not public: {_command(incident.source, revision.number, state.missing)}"))
     return problems
+
+
+def _command(source: str, number: int, roles: tuple[str, ...] | list[str]) -> str:
+    return "; ".join(f"run crisiskit approve {source} --revision {number} --role {role} --by NAME" for role in roles)
+
+
+def _changed(field: str, languages: list[str]) -> str:
+    where = f" ({', '.join(languages)})" if languages else ""
+    return f"a changed {field}{where}" if field else "a changed text"
+
+
+def changed_fields(item: ComposedIncident, revision: Revision) -> list[tuple[Origin, str, list[str]]]:
+    """Where the revision's text differs from what its stale approvals covered: (origin, field, languages).
+
+    The approved text comes from the review tree's record (kit.json keeps approved texts by hash). When
+    it is not known, the revision itself is named, which is all that can be said honestly.
+    """
+    current = item.snapshot(revision)
+    stale = [old for digest, old in item.approved_texts(revision).items() if digest != item.hashes[revision.number]]
+    if not stale:
+        return [(revision.origin, "", [])]
+    fields: dict[str, list[str]] = {}
+    for old in stale:
+        for language, now in current["languages"].items():
+            names = _differing(old.get("languages", {}).get(language, {}), now)
+            before, after = old.get("facts", {}).get(language, {}), current["facts"].get(language, {})
+            facts = [f"facts.{n}" for n in dict.fromkeys([*before, *after]) if before.get(n) != after.get(n)]
+            # a changed fact changes every text that refers to it: name the fact, the one thing edited
+            for name in (facts if names and facts else names):
+                fields.setdefault(name, [])
+                if language not in fields[name]:
+                    fields[name].append(language)
+    if len(fields) > 1:
+        for name in [n for n in fields if n.startswith("posts.")]:
+            fields.pop(name)  # posts are derived from the other fields: name the field that was edited
+    found = [(_origin_of(item, revision, name, languages[0]), name, languages) for name, languages in fields.items()]
+    return found or [(revision.origin, "", [])]
+
+
+def _differing(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Public field names (``statement.cause``, ``faq[1].answer``) whose values differ."""
+    names = []
+    for key in new:
+        before, after = old.get(key), new[key]
+        if before == after or key in ("language", "number", "statement_url"):
+            continue
+        if key == "sections":
+            names += [f"statement.{k}" for k in dict.fromkeys([*(before or {}), *after])
+                      if (before or {}).get(k) != after.get(k)]
+        elif key == "posts" and isinstance(before, list):
+            old_posts = {post.get("channel"): post for post in before if isinstance(post, dict)}
+            new_posts = {post["channel"]: post for post in after}
+            names += [f"posts.{c}" for c in dict.fromkeys([*old_posts, *new_posts])
+                      if old_posts.get(c) != new_posts.get(c)]
+        elif key == "contacts" and isinstance(before, list):
+            old_values = {c.get("kind"): c.get("value") for c in before if isinstance(c, dict)}
+            new_values = {c["kind"]: c["value"] for c in after}
+            names += [f"contacts.{k}" for k in dict.fromkeys([*old_values, *new_values])
+                      if old_values.get(k) != new_values.get(k)]
+        elif key in ("faq", "remedies") and isinstance(before, list) and len(before) == len(after):
+            names += [f"{key}[{i}].{k}" for i, (b, a) in enumerate(zip(before, after)) for k in a if b.get(k) != a.get(k)]
+        else:
+            names.append(key)
+    return names
+
+
+def _origin_of(item: ComposedIncident, revision: Revision, name: str, language: str) -> Origin:
+    """Where field ``name`` of ``revision`` is written in the kit (or the scenario it came from)."""
+    incident = item.incident
+    kind, _, part = name.partition(".")
+    if kind == "facts":
+        return _written(revision.origin, ["facts", part], name)
+    if kind == "contacts":
+        return _written(revision.origin, ["contacts", part], name)
+    text: Any = {
+        "title": incident.title, "organization": incident.organization.name, "signature": incident.signatory.name,
+        "headline": revision.statement.headline, "acknowledgement": revision.statement.acknowledgement,
+        "correction": revision.correction,
+    }.get(name)
+    if kind == "statement":
+        text = getattr(revision.statement, part, None)
+    elif kind == "posts":
+        override = revision.channels.get(part)
+        parts = (override.text, override.subject, override.preheader) if override else ()
+        text = next((t for t in parts if t is not None), None)
+    elif name.startswith(("faq[", "remedies[")):
+        entries_kind, rest = name.split("[", 1)
+        index, field = int(rest.split("]")[0]), rest.split(".", 1)[1]
+        entries = [e for e in incident.faq if e.audience == "public"] if entries_kind == "faq" else incident.remedies
+        text = getattr(entries[index], field, None) if index < len(entries) else None
+    if text is not None and getattr(text, "origin", None) is not None:
+        origin = text.origin
+        line, column, path = origin.locate(None, language)
+        return Origin(origin.file, line, column, path, origin.starts, origin.lines)
+    if kind == "posts":
+        return revision.origin  # a derived post changed with crisiskit's own wording
+    key = {"published_at": "publish_at"}.get(name, name)
+    origin = revision.origin
+    if not origin.lines:
+        return origin
+    in_revision = key in ("status", "issued_at", "publish_at", "next_update_at")
+    start = origin.line if in_revision else 1
+    line, column = Origin(origin.file, start, 1, key, origin.starts, origin.lines).find(f"{key}:", None)
+    if (line, column) == (start, 1) and not origin.lines[start - 1].lstrip().startswith(f"{key}:"):
+        return origin  # the key is not written in the kit (it came from a scenario or a default)
+    return Origin(origin.file, line, column, _key_path(origin.path, key) if in_revision else key)
+
+
+def _key_path(revision_path: str, key: str) -> str:
+    return f"{revision_path}.{key}"
+
+
+def _written(origin: Origin, keys: list[str], path: str) -> Origin:
+    """Where nested ``keys`` (``contacts`` then ``hotline``) are written in the kit file, else ``origin``."""
+    line = 1
+    for key in keys:
+        line, column = Origin(origin.file, line, 1, path, {}, origin.lines).find(f"{key}:", None)
+        if not origin.lines or not origin.lines[line - 1][column - 1:].startswith(f"{key}:"):
+            return origin
+    return Origin(origin.file, line, column, path)

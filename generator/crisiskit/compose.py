@@ -1,8 +1,10 @@
 """One revision in one language, its texts filled in: the unit of rendering and of approval.
 
-Everything a page or a post says about a revision is composed here, once,
-so the statement page, the permalink, every channel post and the approval
-hash all read the same words.
+Everything a page, a feed or a post says about a revision is composed here,
+once, so the statement page, the permalink, the FAQ, the feeds, every
+channel post and the approval hash all read the same words. A public page
+reads kit text only from a ``RevisionText``: nothing the public sees can
+escape the approval (``revision_hash`` covers every field).
 """
 
 from __future__ import annotations
@@ -32,6 +34,22 @@ class RemedyText:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """One way to get help, as the statement page lists it: kind (hotline, email, press) and value."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FaqText:
+    """A public FAQ entry as it stands with this revision."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class Post:
     """One channel's text for one revision and language."""
 
@@ -49,12 +67,19 @@ class RevisionText:
     number: int
     status: str
     issued_at: str
+    published_at: str
     next_update_at: str | None
+    title: str
+    severity: str
+    organization: str
+    signature: str
     headline: str
     acknowledgement: str | None
     sections: dict[str, str]
     correction: str | None
     remedies: list[RemedyText]
+    contacts: list[Contact]
+    faq: list[FaqText]
     key_messages: list[str]
     statement_url: str
     posts: list[Post]
@@ -67,17 +92,27 @@ def compose_revision(incident: Incident, revision: Revision, language: str, stat
     context = text_context(incident, revision, language, statement_url)
     statement: Statement = revision.statement
     sections = {name: context.render(getattr(statement, name), language) for name in BODY_SECTIONS}
+    signatory = incident.signatory
     composed = RevisionText(
         language=language,
         number=revision.number,
         status=revision.status,
         issued_at=format_time(revision.issued_at, language),
+        published_at=format_time(revision.visible_from, language),
         next_update_at=format_time(revision.next_update_at, language) if revision.next_update_at else None,
+        title=incident.title.get(language),
+        severity=incident.severity,
+        organization=incident.organization.name.get(language),
+        signature=labels(language)["signed"].format(name=signatory.name.get(language),
+                                                    title=signatory.title.get(language)),
         headline=context.render(statement.headline, language) or "",
         acknowledgement=context.render(statement.acknowledgement, language),
         sections={k: v for k, v in sections.items() if v},
         correction=context.render(revision.correction, language),
         remedies=[_remedy(r, context, language) for r in incident.remedies],
+        contacts=_contacts(incident, language),
+        faq=[FaqText(context.render(e.question, language) or "", context.render(e.answer, language) or "")
+             for e in incident.faq if e.audience == "public"],
         key_messages=[context.render(m, language) or "" for m in incident.key_messages],
         statement_url=statement_url,
         posts=[],
@@ -89,6 +124,16 @@ def _remedy(remedy, context: TextContext, language: str) -> RemedyText:
     return RemedyText(remedy.kind, context.render(remedy.description, language) or "",
                       context.render(remedy.eligible, language) or "",
                       context.render(remedy.how_to_claim, language) or "")
+
+
+def _contacts(incident: Incident, language: str) -> list[Contact]:
+    contacts = incident.contacts
+    found = [Contact("hotline", contacts.hotline)] if contacts.hotline else []
+    if contacts.email:
+        found.append(Contact("email", contacts.email))
+    if contacts.press:
+        found.append(Contact("press", f"{contacts.press.name.get(language)}, {contacts.press.email}"))
+    return found
 
 
 def revision_hash(texts: list[RevisionText]) -> str:

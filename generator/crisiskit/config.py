@@ -1,7 +1,8 @@
 """The project's own settings (crisiskit.yml at the repository root), over the packaged defaults.
 
 Only what an organisation legitimately decides lives here: who must approve
-which text. A malformed file is a user error with file, line and column.
+which text, rule severities, and the largest kit file it accepts. A
+malformed file is a user error with file, line and column.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crisiskit.bounds import DEFAULT_KIT_BYTES
 from crisiskit.datafiles import load_data
 from crisiskit.errors import KitError, Problem
 from crisiskit.load import load_file
+from crisiskit.schema.types import describe
 
 CONFIG_FILE = "crisiskit.yml"
 
@@ -29,6 +32,8 @@ class Config:
     approvals_by_channel: dict[str, list[str]] = field(default_factory=lambda: _defaults()["by_channel"])
     rules: dict[str, str] = field(default_factory=dict)
     """Rule id -> error | warning | off, over data/rules.yml."""
+    kit_bytes: int = DEFAULT_KIT_BYTES
+    """The largest kit file read, in bytes (limits: {kit_bytes: N}); bounds.Limits holds the other bounds."""
 
 
 def load_config(project: Path) -> Config:
@@ -43,14 +48,18 @@ def load_config(project: Path) -> Config:
     defaults = _defaults()
     settings = {"by_severity": dict(defaults["by_severity"]), "by_channel": dict(defaults["by_channel"])}
     rules: dict[str, str] = {}
+    limits = {"kit_bytes": DEFAULT_KIT_BYTES}
     for key, value in loaded.data.items():
         where = loaded.positions.locate((key,), key=True)
         if key == "rules":
             problems.extend(_rule_problems(loaded, value, rules))
             continue
+        if key == "limits":
+            problems.extend(_limit_problems(loaded, value, limits))
+            continue
         if key != "approvals":
             problems.append(Problem(loaded.display, *where, key,
-                                    f'expected one of the keys approvals, rules; got "{key}"'))
+                                    f"expected one of the keys approvals, limits, rules; got {describe(key)}"))
             continue
         if not isinstance(value, dict):
             problems.append(Problem(loaded.display, *where, key, "expected a mapping with by_severity and by_channel"))
@@ -65,7 +74,29 @@ def load_config(project: Path) -> Config:
             settings[part].update(table)
     if problems:
         raise KitError(problems)
-    return Config(settings["by_severity"], settings["by_channel"], rules)
+    return Config(settings["by_severity"], settings["by_channel"], rules, limits["kit_bytes"])
+
+
+_KIT_BYTES_RANGE = (10_000, 10_000_000)
+
+
+def _limit_problems(loaded: Any, value: Any, limits: dict[str, int]) -> list[Problem]:
+    """limits: {kit_bytes: N}, a whole number of bytes within a range that still bounds the work."""
+    if not isinstance(value, dict):
+        return [Problem(loaded.display, *loaded.positions.locate(("limits",)), "limits",
+                        f"expected a mapping such as {{kit_bytes: {DEFAULT_KIT_BYTES}}}; got {describe(value)}")]
+    problems = []
+    low, high = _KIT_BYTES_RANGE
+    for name, number in value.items():
+        if name != "kit_bytes":
+            problems.append(Problem(loaded.display, *loaded.positions.locate(("limits", name), key=True),
+                                    f"limits.{name}", f"expected the key kit_bytes; got {describe(name)}"))
+        elif isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+            problems.append(Problem(loaded.display, *loaded.positions.locate(("limits", name)), f"limits.{name}",
+                                    f"expected a whole number of bytes from {low:,} to {high:,}; got {describe(number)}"))
+        else:
+            limits[name] = number
+    return problems
 
 
 def _rule_problems(loaded: Any, value: Any, rules: dict[str, str]) -> list[Problem]:

@@ -3,7 +3,9 @@
 Latin-script text is compared word by word; CJK text character by
 character, since it has no spaces between words. Insertions and deletions
 are wrapped in <ins>/<del> with visually hidden start and end words, because
-most screen readers do not announce <ins> and <del> by themselves.
+most screen readers do not announce <ins> and <del> by themselves. The texts
+are kit text: every run is escaped, and the fragment is sanitised (only the
+tags and classes built here survive) before a page shows it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import regex
+
+from crisiskit.escaping import sanitize_html
+from crisiskit.markup import Trusted
 
 _TOKEN = regex.compile(r"\p{N}+(?:[.,:]\p{N}+)*|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[\p{L}\p{N}\p{M}'’]+|\s+|.", regex.V1)
 
@@ -60,11 +65,11 @@ def diff_texts(old: str, new: str) -> list[Change]:
     return changes
 
 
-def diff_html(old: str, new: str, said: dict[str, str]) -> str:
+def diff_html(old: str, new: str, said: dict[str, str]) -> Trusted:
     """Inline HTML of the changes; ``said`` holds the hidden words (deleted/inserted/end) in the reader's language."""
     out = []
     for change in diff_texts(old, new):
-        text = html.escape(change.text)
+        text = html.escape(change.text, quote=True)
         if change.kind == "equal":
             out.append(text)
         elif change.kind == "insert":
@@ -73,7 +78,7 @@ def diff_html(old: str, new: str, said: dict[str, str]) -> str:
         else:
             out.append(f'<del class="ck-del"><span class="ck-sr">[{said["deleted"]}: </span>{text}'
                        f'<span class="ck-sr"> {said["end"]}]</span></del>')
-    return "".join(out)
+    return sanitize_html("".join(out))
 
 
 def diff_markdown(old: str, new: str) -> str:

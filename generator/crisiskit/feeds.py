@@ -11,6 +11,11 @@ Invariants:
 
 - Only the statement reaches a feed (correction note, acknowledgement, body
   sections); channel posts, Q&A and internal FAQ never do.
+- Kit text is text: ``content_html`` is the statement through the Markdown
+  subset of ``markup.block`` (everything else escaped), then sanitised with
+  an allow-list (``escaping.sanitize_html``). Titles, summaries and author
+  names are plain text fields (Atom ``type="text"``, JSON Feed strings), one
+  line each; XML and JSON escaping is all they need.
 - Every date comes from the kit, never from the clock: an entry is published
   and updated at its revision's ``visible_from`` (``publish_at``, else
   ``issued_at``); a revision never changes once published, so both are the
@@ -34,7 +39,9 @@ from pathlib import PurePosixPath
 
 import markdown
 
+from crisiskit.escaping import sanitize_html
 from crisiskit.labels import labels
+from crisiskit.markup import block
 from crisiskit.pages import RenderedPage
 from crisiskit.render import ComposedIncident, SiteOptions
 
@@ -55,6 +62,7 @@ class FeedEntry:
     title: str
     date: datetime
     author: str
+    incident_title: str
     summary: str
     html: str
 
@@ -70,7 +78,7 @@ def render_feeds(composed: list[ComposedIncident], site: SiteOptions, language: 
     for item in sorted(composed, key=lambda c: c.incident.id):
         mine = [e for e in entries if e.incident_id == item.incident.id]
         if mine:
-            feeds.append((PurePosixPath("incidents", item.incident.id), item.incident.title.get(language),
+            feeds.append((PurePosixPath("incidents", item.incident.id), mine[0].incident_title,
                           site.statement_url(language, item.incident.id), mine, item.incident.source))
     pages = []
     for folder, title, page_url, chosen, source in feeds:
@@ -93,17 +101,17 @@ def feed_entries(composed: list[ComposedIncident], site: SiteOptions, language: 
         for revision in item.visible(at) if at is not None else incident.revisions:
             text = item.texts[revision.number][language]
             url = f"{site.statement_url(language, incident.id)}revisions/{revision.number}/"
-            title = f"{t['status'][revision.status]}{t['colon']}{text.headline or incident.title.get(language)}"
+            title = _line(f"{t['status'][revision.status]}{t['colon']}{text.headline or text.title}")
             if not item.approved[revision.number]:  # only the internal feed can hold a draft
                 title = f"[{t['draft']}]{t['space']}{title}"
-            parts = [f"**{t['correction']}**{t['colon']}{text.correction}"] if text.correction else []
-            parts += [text.acknowledgement] if text.acknowledgement else []
-            parts += [f"## {t['sections'][key]}\n\n{body}" for key, body in text.sections.items()]
+            parts = [f"**{t['correction']}**{t['colon']}{block(text.correction)}"] if text.correction else []
+            parts += [block(text.acknowledgement)] if text.acknowledgement else []
+            parts += [f"## {t['sections'][key]}\n\n{block(body)}" for key, body in text.sections.items()]
             entries.append(FeedEntry(
                 incident_id=incident.id, number=revision.number, url=url, title=title,
-                date=revision.visible_from, author=incident.organization.name.get(language),
-                summary=(text.acknowledgement or title).split("\n")[0],
-                html=markdown.markdown("\n\n".join(parts), extensions=["tables"], output_format="html"),
+                date=revision.visible_from, author=_line(text.organization), incident_title=_line(text.title),
+                summary=_line((text.acknowledgement or title).split("\n")[0]),
+                html=sanitize_html(markdown.markdown("\n\n".join(parts), output_format="html")),
             ))
     entries.sort(key=lambda e: (-e.date.timestamp(), e.incident_id, -e.number))
     return entries
@@ -143,6 +151,11 @@ def json_feed(entries: list[FeedEntry], title: str, feed_url: str, home_url: str
         } for e in entries],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _line(value: str) -> str:
+    """A plain-text field on one line."""
+    return " ".join(value.split())
 
 
 def _updated(entries: list[FeedEntry]) -> datetime:

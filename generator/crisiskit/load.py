@@ -13,43 +13,25 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.composer import MaxDepthExceededError
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
-from crisiskit.errors import Problem
+from crisiskit.bounds import Limits, read_bounded
+from crisiskit.errors import KitError, Problem
+from crisiskit.schema.types import MAX_ID_LENGTH, describe, file_name_problem, quote
 from crisiskit.texts import format_path
+from crisiskit.yamlparse import Converter, KeyPath, LimitReached, Positions, Refused, yaml_parser
 
-KeyPath = tuple[str | int, ...]
+__all__ = ["FileKind", "KeyPath", "Positions", "SourceFile", "SourceKit", "discover", "load_file", "load_kits"]
 FileKind = Literal["incident", "scenario"]
 SCENARIO_DIR = "scenarios"
-
-
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that leaves timestamps as the text written."""
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
-@dataclass
-class Positions:
-    """Line and column (1-based) of every key and value of one file."""
-
-    values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-
-    def locate(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
-        """Where ``path`` stands, or the nearest enclosing value that exists."""
-        if key and path in self.keys:
-            return self.keys[path]
-        while path not in self.values and path:
-            path = path[:-1]
-        return self.values.get(path, (1, 1))
+_YAML_1_1 = re.compile(r"^%YAML[ \t]+(?!1\.2\b)\S*.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -83,30 +65,50 @@ def display_path(path: Path) -> str:
     return path.as_posix() if relative.parts[:1] == ("..",) else relative.as_posix()
 
 
-def discover(paths: list[Path]) -> list[tuple[Path, FileKind]]:
-    """The kit files named by ``paths``: incidents, and the scenarios beside them."""
-    found: dict[Path, FileKind] = {}
+def discover(paths: list[Path]) -> list[tuple[Path, FileKind, Path]]:
+    """The kit files named by ``paths`` (incidents, and the scenarios beside them), each with its kits folder."""
+    found: dict[Path, tuple[FileKind, Path]] = {}
     for path in paths:
         if path.is_dir():
             kind: FileKind = "scenario" if path.name == SCENARIO_DIR else "incident"
+            root = path.parent if kind == "scenario" else path
             for file in sorted([*path.glob("*.yml"), *path.glob("*.yaml")]):
-                found[file] = kind
+                found[file] = (kind, root)
             scenario_dirs = [path / SCENARIO_DIR] if kind == "incident" else []
         else:
-            found[path] = "scenario" if path.parent.name == SCENARIO_DIR else "incident"
-            scenario_dirs = [path.parent / SCENARIO_DIR] if path.parent.name != SCENARIO_DIR else []
+            in_scenarios = path.parent.name == SCENARIO_DIR
+            root = path.parent.parent if in_scenarios else path.parent
+            found[path] = ("scenario" if in_scenarios else "incident", root)
+            scenario_dirs = [path.parent / SCENARIO_DIR] if not in_scenarios else []
         for folder in scenario_dirs:
             for file in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
-                found[file] = "scenario"
-    return sorted(found.items())
+                found[file] = ("scenario", folder.parent)
+    return sorted((file, kind, root) for file, (kind, root) in found.items())
 
 
-def load_kits(paths: list[Path]) -> SourceKit:
+def project_limits(paths: list[Path]) -> tuple[Limits, list[Problem]]:
+    """The limits set in the crisiskit.yml of the site repository ``paths`` are in, else the defaults."""
+    from crisiskit.config import CONFIG_FILE, load_config  # config reads its own file with this module
+
+    for path in paths[:1]:
+        start = path.resolve()
+        for folder in [start, *start.parents]:
+            if (folder / CONFIG_FILE).is_file() and (folder / "kits").is_dir():
+                try:
+                    return Limits(kit_bytes=load_config(folder).kit_bytes), []
+                except KitError as error:
+                    return Limits(), list(error.problems)
+    return Limits(), []
+
+
+def load_kits(paths: list[Path], limits: Limits | None = None) -> SourceKit:
     """Read every kit file under ``paths``; never stops at the first bad file."""
     files: list[SourceFile] = []
     problems: list[Problem] = []
-    for path, kind in discover(paths):
-        loaded = load_file(path, kind)
+    if limits is None:
+        limits, problems = project_limits(paths)
+    for path, kind, root in discover(paths):
+        loaded = load_file(path, kind, limits, root=root)
         if isinstance(loaded, SourceFile):
             files.append(loaded)
         else:
@@ -114,16 +116,22 @@ def load_kits(paths: list[Path]) -> SourceKit:
     return SourceKit(files, problems)
 
 
-def load_file(path: Path, kind: FileKind) -> SourceFile | Problem:
-    """Load one file, or say why it cannot be loaded."""
+def load_file(path: Path, kind: FileKind, limits: Limits = Limits(), *, root: Path | None = None,
+              ) -> SourceFile | Problem:
+    """Load one file within ``limits``, or say why it cannot be loaded.
+
+    ``root`` is the kits folder the file was found in (default: its own
+    folder); a symbolic link may point only inside it.
+    """
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:  # the default kits/ when run outside the site repository
-        return Problem(shown, 1, 1, "", "expected a kit file or a folder of kits; got no such file or folder "
-                       "(run crisiskit in the site repository's root, or name the kits)")
-    except OSError as error:
-        return Problem(shown, 1, 1, "", f"expected a readable kit file; got {error.strerror or error}")
+    if root is not None:  # a file found in kits/ (not crisiskit.yml): its name becomes a path on every system
+        bad_name = file_name_problem(path.name[: -len(path.suffix)] if path.suffix else path.name)
+        if bad_name:
+            return Problem(shown, 1, 1, "", f"expected a kit file name of at most {MAX_ID_LENGTH} characters that "
+                           f"works on every system; got {bad_name} (rename the file, and its id)")
+    raw = read_bounded(path, shown, root if root is not None else path.parent, limits)
+    if isinstance(raw, Problem):
+        return raw
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -133,45 +141,72 @@ def load_file(path: Path, kind: FileKind) -> SourceFile | Problem:
         column = len(before.decode("utf-8", errors="replace")) + 1
         return Problem(shown, line, column, "", f"expected UTF-8 text; got the byte 0x{raw[error.start]:02x}, "
                        "which is not UTF-8 (save the file as UTF-8)")
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
+    directive = _YAML_1_1.search(text)
+    if directive:
+        line = text.count("\n", 0, directive.start()) + 1
+        return Problem(shown, line, 1, "", f"expected YAML 1.2; got {quote(directive.group(0).strip())} (remove the "
+                       "line: YAML 1.1 reads NO as false and 12:30 as 750)")
     try:
-        document = yaml.load(text)
+        document = yaml_parser(limits).load(text)
     except DuplicateKeyError as error:
-        return _duplicate_key(shown, error, text)
+        return _duplicate_key(shown, error, text, limits)
+    except MaxDepthExceededError as error:
+        mark = error.problem_mark
+        return Problem(shown, mark.line + 1, mark.column + 1, "",
+                       f"expected at most {limits.depth} levels of nesting; got deeper from here")
+    except LimitReached as error:
+        mark = error.problem_mark
+        return Problem(shown, mark.line + 1, mark.column + 1, "", str(error.problem))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         what = " ".join(part for part in (error.context, error.problem) if part)
+        what = what if len(what) <= 200 else what[:197] + "..."
         opened = error.context_mark
         if opened and mark and opened.line != mark.line and str(error.context).startswith("while"):
             what += f" (what was left open started at line {opened.line + 1}, column {opened.column + 1})"
         if "'\\t'" in str(error.problem):
             what += " (indent with spaces, never tabs)"
-        elif mark and "{{" in "".join(text.splitlines()[max(mark.line - 1, 0): mark.line + 1]):
+        elif mark and "mapping values" in what and mark.column > 1024:
+            what += " (a key is at most 1,024 characters long)"
+        elif mark and "document" not in what and "{{" in "".join(text.splitlines()[max(mark.line - 1, 0): mark.line + 1]):
             what += " (put a text that contains {{ ... }} in quotes)"
         return Problem(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
                        f"expected valid YAML; got a syntax error: {what}")
+    except ReaderError as error:  # a character YAML forbids in a file (a NUL, a bell, ...)
+        position = error.position if isinstance(error.position, int) else 0
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        code = error.character if isinstance(error.character, int) else 0
+        return Problem(shown, line, column, "", f"expected printable text; got the control character U+{code:04X}, "
+                       "which YAML does not allow in a file (delete it)")
     except YAMLError as error:
-        return Problem(shown, 1, 1, "", f"expected valid YAML; got {error}")
+        return Problem(shown, 1, 1, "", f"expected valid YAML; got {str(error).splitlines()[0][:200]}")
+    except RecursionError:  # a structure the depth bound did not foresee: still an error, never a traceback
+        return Problem(shown, 1, 1, "", f"expected at most {limits.depth} levels of nesting; got deeper")
     if document is None:
         return Problem(shown, 1, 1, "", "expected a mapping of kit fields; got an empty file")
     if not isinstance(document, dict):
         return Problem(shown, 1, 1, "", f"expected a mapping of kit fields; got {_kind_of(document)}")
     positions = Positions()
     positions.values[()] = (1, 1)
-    data = _plain(document, (), positions)
+    converter = Converter(positions, limits)
+    try:
+        data = converter.plain(document, ())
+    except Refused as error:
+        where = positions.locate(error.path)
+        return Problem(shown, *where, format_path(error.path), error.message)
     return SourceFile(path, shown, kind, data, positions, tuple(text.splitlines()))
 
 
-def _duplicate_key(shown: str, error: DuplicateKeyError, text: str) -> Problem:
+def _duplicate_key(shown: str, error: DuplicateKeyError, text: str, limits: Limits) -> Problem:
     mark, opened = error.problem_mark, error.context_mark
     key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "a key"
     first = _first_occurrence(text, key, opened, mark)
     first_at = f" (first at line {first})" if first else ""
-    mapping = _mapping_path(text, opened)
+    mapping = _mapping_path(text, opened, limits)
     path = format_path(mapping + (key,)) if mapping is not None else ""
     return Problem(shown, mark.line + 1, mark.column + 1, path,
-                   f'expected each key once in a mapping; got "{key}" again{first_at}')
+                   f"expected each key once in a mapping; got {quote(key)} again{first_at}")
 
 
 def _first_occurrence(text: str, key: str, opened: Any, mark: Any) -> int | None:
@@ -192,14 +227,11 @@ def _first_occurrence(text: str, key: str, opened: Any, mark: Any) -> int | None
     return None
 
 
-def _mapping_path(text: str, opened: Any) -> KeyPath | None:
+def _mapping_path(text: str, opened: Any, limits: Limits) -> KeyPath | None:
     """The key path of the mapping that starts at ``opened``, read again with duplicate keys allowed."""
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = True
     try:
-        document = yaml.load(text)
-    except YAMLError:
+        document = yaml_parser(limits, duplicate_keys=True).load(text)
+    except (YAMLError, RecursionError):
         return None
     if not isinstance(document, dict):
         return None
@@ -207,61 +239,14 @@ def _mapping_path(text: str, opened: Any) -> KeyPath | None:
     if (document.lc.line + 1, document.lc.col + 1) == at:
         return ()
     positions = Positions()
-    _plain(document, (), positions)
+    try:
+        Converter(positions, limits).plain(document, ())
+    except Refused:
+        return None
     found = [path for path, where in positions.values.items() if where == at]
     return max(found, key=len) if found else None
 
 
-def _key_text(key: Any) -> str:
-    """A mapping key as the author wrote it: every key is text to the schema (``1:`` is the key "1")."""
-    if isinstance(key, str):
-        return str(key)
-    if key is None:
-        return "null"
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if isinstance(key, (tuple, list)):
-        return "[" + ", ".join(_key_text(k) for k in key) + "]"
-    return str(key)
-
-
 def _kind_of(value: Any) -> str:
-    return "a list" if isinstance(value, list) else f"a single value ({value!r})"
+    return "a list" if isinstance(value, list) else f"a single value ({describe(value)})"
 
-
-def _plain(node: Any, path: KeyPath, positions: Positions) -> Any:
-    """Convert ruamel's round-trip objects to plain values, recording positions."""
-    if isinstance(node, dict):
-        out: dict[Any, Any] = {}
-        for key in node:
-            name = _key_text(key)
-            here = path + (name,)
-            try:
-                line, column = node.lc.key(key)
-                positions.keys[here] = (line + 1, column + 1)
-                line, column = node.lc.value(key)
-                positions.values[here] = (line + 1, column + 1)
-            except (AttributeError, KeyError, TypeError):
-                pass
-            out[name] = _plain(node[key], here, positions)
-        return out
-    if isinstance(node, list):
-        items = []
-        for index, item in enumerate(node):
-            here = path + (index,)
-            try:
-                line, column = node.lc.item(index)
-                positions.values[here] = (line + 1, column + 1)
-            except (AttributeError, KeyError, TypeError):
-                pass
-            items.append(_plain(item, here, positions))
-        return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node

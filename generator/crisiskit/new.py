@@ -14,7 +14,7 @@ from pathlib import Path
 
 from crisiskit.errors import UserError
 from crisiskit.schema.kit import ScenarioKit
-from crisiskit.schema.types import PLACEHOLDER
+from crisiskit.schema.types import MAX_ID_LENGTH, PLACEHOLDER, file_name_problem
 
 _EXAMPLES = {
     "number": "a number, e.g. 1200", "datetime": "date and time with timezone, e.g. 2026-11-20T09:14:00+08:00",
@@ -63,13 +63,26 @@ def new_kit_text(incident_id: str, scenario: ScenarioKit) -> str:
 
 
 def create_kit(kits_dir: Path, incident_id: str, scenario: ScenarioKit) -> Path:
-    """Write kits/<id>.yml; refuse if it exists, so no one's work is ever overwritten."""
+    """Write kits/<id>.yml; refuse if it exists, so no one's work is ever overwritten.
+
+    The id names a file and folders on every reviewer's machine: one that
+    is too long or a Windows device name (con, aux, ...) is refused first.
+    """
+    bad_name = file_name_problem(incident_id)
+    if bad_name:
+        raise UserError(f"{incident_id[:MAX_ID_LENGTH]}{'...' if len(incident_id) > MAX_ID_LENGTH else ''}: expected "
+                        f"an incident id of at most {MAX_ID_LENGTH} characters that names a file on every system; "
+                        f"got {bad_name}")
     target = kits_dir / f"{incident_id}.yml"
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         raise UserError(f"{target}: expected a new incident id; got one whose kit already exists "
                         "(choose another id, or edit that file)") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(new_kit_text(incident_id, scenario))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new_kit_text(incident_id, scenario))
+    except BaseException:  # a full disk or Ctrl+C: no half-written kit that blocks the id and fails check
+        target.unlink(missing_ok=True)
+        raise
     return target

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from crisiskit.errors import BuildError, KitError, UserError
+from crisiskit.errors import KitError, UserError
 from crisiskit.incident import Incident
 from crisiskit.load import load_kits
 from crisiskit.resolve import resolve_incidents
@@ -56,7 +56,32 @@ def compose(incidents: list[Incident], site: SiteOptions, project: Path | None =
     from crisiskit.render import compose_incident
 
     config = load_config(project) if project is not None else Config()
-    return [compose_incident(incident, site, config) for incident in incidents]
+    return [compose_incident(incident, site, config, approved_record(project, incident.id) if project else None)
+            for incident in incidents]
+
+
+def approved_record(project: Path, incident_id: str) -> dict[str, dict[str, dict]]:
+    """Approved texts by hash, as the review tree's kit.json recorded them (empty when there is none yet).
+
+    kit.json is generated and committed; it keeps the text every approval covered, so after an edit
+    `check` can name the field that changed. A kit.json that does not parse is simply not used.
+    """
+    import json
+
+    path = project / "content" / "incidents" / incident_id / "kit.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    record: dict[str, dict[str, dict]] = {}
+    for revision in data.get("revisions", []) if isinstance(data, dict) else []:
+        if not isinstance(revision, dict):
+            continue
+        if isinstance(revision.get("text_hash"), str) and isinstance(revision.get("languages"), dict):
+            record[revision["text_hash"]] = {"languages": revision["languages"], "facts": revision.get("facts") or {}}
+        if isinstance(revision.get("approved_texts"), dict):
+            record.update({k: v for k, v in revision["approved_texts"].items() if isinstance(v, dict)})
+    return record
 
 
 def generate(project: Path, *, check_only: bool = False, force: bool = False) -> WritePlan:
@@ -70,14 +95,18 @@ def generate(project: Path, *, check_only: bool = False, force: bool = False) ->
     content = project / "content"
     if check_only:
         return plan_writes(pages, content)
+    from crisiskit.switch import guard_project
+
+    guard_project(project)  # a content/ (or site/, build/) leading out of the project is refused, never written through
     return write_pages(pages, content, force=force)
 
 
 def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
-    """generate, then publish each audience and language, then prove the public sites leak nothing."""
-    from crisiskit.leaks import internal_fragments, scan_site
-    from crisiskit.publish import build_tree, write_language_chooser
+    """generate, then stage, verify (strict build, file types, links, leak scan) and switch each audience's site."""
+    from crisiskit.publish import publish
+    from crisiskit.switch import guard_project
 
+    guard_project(project)  # before generate writes content/: nothing is written through a link out of the project
     generate(project, force=force)
     incidents = read_incidents([project / "kits"])
     composed = compose(incidents, read_site_options(project), project)
@@ -88,19 +117,7 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
     changed = publication_problems(composed, at)
     if changed and "public" in audiences:
         raise KitError(changed)
-    out_dir = project / "site"
-    built = [build_tree(project, composed, site, audience, lang, languages, at, out_dir)
-             for audience in audiences for lang in languages]
-    for audience in audiences:
-        write_language_chooser(out_dir / audience, languages)
-    if "public" in audiences:
-        needles = internal_fragments(composed, at)
-        leaks = [leak for b in built if b.audience == "public" for leak in scan_site(b.site_dir, needles)]
-        if leaks:
-            raise BuildError("the public site contains internal text; nothing was published:\n" + "\n".join(
-                f"  site/public/{b.language}/{leak.file}: {leak.fragment}" for b in built
-                if b.audience == "public" for leak in scan_site(b.site_dir, needles)))
-    return built
+    return publish(project, composed, site, audiences, languages, at)
 
 
 def project_of(paths: list[Path]) -> Path | None:
@@ -153,7 +170,7 @@ def publication_problems(composed: list[ComposedIncident], at: datetime) -> list
     """Published revisions whose approved text has changed (immutability of what the public saw)."""
     from crisiskit.approval import publication_problems as problems_of
 
-    return [p for c in composed for p in problems_of(c.incident, c.hashes, at, c.config)]
+    return [p for c in composed for p in problems_of(c, at)]
 
 
 def review_findings(project: Path, base: str, at: datetime) -> list[str]:

@@ -1,64 +1,158 @@
-"""What a kit text may refer to, and the check that it refers to nothing else.
+"""The reference language of kit text, and the check that a text uses nothing else.
 
-Kit texts are Jinja2 templates rendered in a sandbox: they may read facts
-and a few incident values, nothing more. This module finds the references
-without rendering, so an undefined fact is reported at the line of the text
-that uses it, before any page is made.
+Kit text is words plus references to values: ``{{ facts.name }}`` (or
+``{{ facts['name'] }}``), ``{{ next_update }}`` and ``{{ statement_url }}``,
+with spaces allowed inside the braces. Nothing else: no ``{% %}``
+statements, loops, arithmetic, filters, calls, attribute access or
+comments (``{# #}`` would hide text from the people who review the kit).
+A kit arrives from many hands in a pull request, so its text is never a
+program: this module reads it with one linear scan, no template engine, and
+``textrender`` fills it in from the scan, so no kit can make the generator
+compute, loop, allocate or read anything.
+
+Problems are found without rendering, so an undefined fact is reported at
+the line of the text that uses it, before any page is made.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
-
-from jinja2 import TemplateSyntaxError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from dataclasses import dataclass, field
 
 from crisiskit.errors import Problem
-from crisiskit.schema.types import Text, describe
+from crisiskit.schema.types import Text, quote
 
 TEXT_NAMES = {
     "facts": "the incident's facts, as facts.name",
     "next_update": "the time of the next update",
     "statement_url": "the canonical statement page",
 }
-_ENV = ImmutableSandboxedEnvironment()
-_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{[{%].*", re.DOTALL)
-_OPENER = re.compile(r"\{\{|\{%")
-_CLOSER = re.compile(r"\}\}|%\}")
+ALLOWED = "{{ facts.name }}, {{ next_update }} or {{ statement_url }}"
+_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{[{%#].*", re.DOTALL)
+_OPENER = re.compile(r"\{[{%#]")
+_REFERENCE = re.compile(r"""[ \t\n]*(?:
+      facts[ \t\n]*\.[ \t\n]*(?P<attribute>[^\W\d]\w*)
+    | facts[ \t\n]*\[[ \t\n]*(?P<quote>['"])(?P<item>[^'"\\\n]*)(?P=quote)[ \t\n]*\]
+    | (?P<name>[^\W\d]\w*)
+    )[ \t\n]*\Z""", re.VERBOSE)
+_SHOWN = 40
 
 
 def strip_references(source: str) -> str:
-    """``source`` with every ``{{ ... }}`` and ``{% ... %}`` replaced by a space: the words an author wrote."""
+    """``source`` with every ``{{ ... }}`` (and anything braced like one) replaced by a space: the words written."""
     return _BLOCK.sub(" ", source)
 
 
 @dataclass(frozen=True)
 class Reference:
-    """One ``{{ facts.name }}`` (or other name) in a text, and its line within the text."""
+    """One ``{{ facts.name }}`` (or other name) in a text: its line within the text, and where its name stands."""
 
     name: str
     attribute: str | None
     line: int
+    offset: int = field(default=0, compare=False)
+    """Index in the text of the name (``facts``, ``next_update``, ...) inside the braces."""
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+    """The whole ``{{ ... }}`` is text[start:end]."""
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A part of a text that is not words and not an allowed reference."""
+
+    offset: int
+    length: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ScannedText:
+    """A text as words and references, in order, and what could not be read."""
+
+    parts: tuple[str | Reference, ...]
+    problems: tuple[Unreadable, ...]
+
+
+def scan(source: str) -> ScannedText:
+    """Split ``source`` into literal words and references; one pass, no recursion, no evaluation."""
+    parts: list[str | Reference] = []
+    problems: list[Unreadable] = []
+    position = 0
+    for opener in _OPENER.finditer(source):
+        start = opener.start()
+        if start < position:
+            continue  # inside a block already read
+        parts.append(source[position:start])
+        kind = source[start + 1]
+        closer = {"{": "}}", "%": "%}", "#": "#}"}[kind]
+        end = source.find(closer, start + 2)
+        if end < 0:
+            problems.append(_unclosed(source, start, closer))
+            return ScannedText(tuple(p for p in parts if p != ""), tuple(problems))
+        end += 2
+        position = end
+        block = source[start:end]
+        if kind == "%":
+            problems.append(Unreadable(start, 2, f"got {quote(block, _SHOWN)}, a statement ({{% ... %}}), which kit "
+                                                 f"text may not contain"))
+            continue
+        if kind == "#":
+            problems.append(Unreadable(start, 2, f"got {quote(block, _SHOWN)}, a comment ({{# ... #}}), which would "
+                                                 "hide text from the people who review the kit"))
+            continue
+        match = _REFERENCE.match(source, start + 2, end - 2)
+        if match is None:
+            problems.append(Unreadable(start, 2, f"got {quote(block, _SHOWN)}, {_what(block[2:-2])}, which kit text "
+                                                 "may not contain (it refers to values; it never computes)"))
+            continue
+        line = source.count("\n", 0, start) + 1
+        if match.group("name"):
+            parts.append(Reference(match.group("name"), None, line, match.start("name"), start, end))
+        else:
+            attribute = match.group("attribute") or match.group("item")
+            offset = source.index("facts", start)
+            parts.append(Reference("facts", attribute, line, offset, start, end))
+    parts.append(source[position:])
+    return ScannedText(tuple(p for p in parts if p != ""), tuple(problems))
+
+
+def _unclosed(source: str, start: int, closer: str) -> Unreadable:
+    snippet = source[start:].split("\n")[0]
+    return Unreadable(start, 2, f"got {quote(snippet)}, which cannot be read (no {closer} closes it)")
+
+
+def _what(inner: str) -> str:
+    """A plain name for what an author wrote inside {{ }} instead of a reference."""
+    stripped = inner.strip()
+    if not stripped:
+        return "an empty reference"
+    if "{{" in inner:
+        return "a {{ that is not closed before the next one"
+    if inner[:1] in "-+" or inner[-1:] in "-+":
+        return "whitespace control ({{- or -}})"
+    if "|" in inner:
+        return "a filter (|)"
+    if "(" in inner:
+        return "a call"
+    if "__" in inner or re.search(r"[\w\]]\s*[.\[]\s*\w[^.\[]*[.\[]", inner) or (
+            re.match(r"\s*[^\W\d]\w*\s*[.\[]", inner) and not re.match(r"\s*facts\b", inner)):
+        return "attribute access beyond facts.name"
+    if re.search(r"[*/%+~-]", inner):
+        return "arithmetic"
+    if re.search(r"\b(if|else|and|or|not|in|is)\b", inner):
+        return "an expression"
+    if re.fullmatch(r"\s*(['\"]).*\1\s*|\s*[\d.]+\s*", inner, re.DOTALL):
+        return "a literal value"
+    if stripped == "facts":
+        return "facts without a name (write facts.name)"
+    return "an expression"
 
 
 def find_references(source: str) -> list[Reference]:
-    """Every variable a text reads. Raises TemplateSyntaxError for a broken template."""
-    tree = _ENV.parse(source)
-    found: list[Reference] = []
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        if isinstance(node.node, nodes.Name):
-            attribute = node.attr if isinstance(node, nodes.Getattr) else _constant(node.arg)
-            found.append(Reference(node.node.name, attribute, node.lineno))
-    for node in tree.find_all(nodes.Name):
-        if node.ctx == "load":
-            found.append(Reference(node.name, None, node.lineno))
-    return found
-
-
-def _constant(arg: nodes.Node) -> str | None:
-    return str(arg.value) if isinstance(arg, nodes.Const) else None
+    """Every reference ``source`` makes, in order (an unreadable part is skipped: reference_problems reports it)."""
+    return [part for part in scan(source).parts if isinstance(part, Reference)]
 
 
 def reference_problems(text: Text, fact_names: set[str]) -> list[Problem]:
@@ -67,52 +161,25 @@ def reference_problems(text: Text, fact_names: set[str]) -> list[Problem]:
     variants = [(None, text.raw)] if isinstance(text.raw, str) else list(text.raw.items())
     known = ", ".join(sorted(TEXT_NAMES))
     for language, variant in variants:
-        try:
-            references = find_references(variant)
-        except TemplateSyntaxError as error:
-            offset = _broken_block(variant, error.lineno)
-            snippet = variant[offset:].split("\n")[0] if offset is not None else ""
-            got = f"{describe(snippet)}, which" if snippet else "a reference that"
-            reason = error.message.replace("'end of print statement'", "'}}'").replace(
-                "'end of statement block'", "'%}'")
-            problems.append(_at(text, language, variant, offset, 2, "{{",
-                                f"expected a text with valid {{{{ ... }}}} references; got {got} cannot be read "
-                                f"({reason})"))
-            continue
-        for ref in references:
-            if ref.name not in TEXT_NAMES:
-                offset = _in_blocks(variant, rf"(?<![\w.]){re.escape(ref.name)}\b")
-                problems.append(_at(text, language, variant, offset, len(ref.name), ref.name,
-                                    f'expected a reference to one of {known}; got "{ref.name}"'))
-            elif ref.name == "facts" and ref.attribute is not None and ref.attribute not in fact_names:
-                name = re.escape(ref.attribute)
-                offset = _in_blocks(variant, rf"(?<![\w.])facts\s*(\.\s*{name}\b|\[\s*['\"]{name}['\"]\s*\])")
-                problems.append(_at(text, language, variant, offset, len("facts"), f"facts.{ref.attribute}",
-                                    f'expected a defined fact; got "facts.{ref.attribute}", which the kit does not '
-                                    f"define (add it under facts:)"))
+        scanned = scan(variant)
+        for unreadable in scanned.problems:
+            expected = ("a text with valid {{ ... }} references" if "cannot be read" in unreadable.message
+                        else f"only words and the references {ALLOWED}")
+            problems.append(_at(text, language, variant, unreadable.offset, unreadable.length,
+                                variant[unreadable.offset: unreadable.offset + 2],
+                                f"expected {expected}; {unreadable.message}"))
+        for ref in scanned.parts:
+            if not isinstance(ref, Reference):
+                continue
+            if ref.name not in TEXT_NAMES or (ref.name == "facts" and ref.attribute is None):
+                got = "facts without a name (write facts.name)" if ref.name == "facts" else quote(ref.name)
+                problems.append(_at(text, language, variant, ref.offset, len(ref.name), ref.name,
+                                    f"expected a reference to one of {known}; got {got}"))
+            elif ref.name == "facts" and ref.attribute not in fact_names:
+                problems.append(_at(text, language, variant, ref.offset, len("facts"), f"facts.{ref.attribute}",
+                                    f"expected a defined fact; got {quote('facts.' + str(ref.attribute))}, which the "
+                                    f"kit does not define (add it under facts:)"))
     return problems
-
-
-def _in_blocks(source: str, pattern: str) -> int | None:
-    """Where ``pattern`` first matches inside a {{ }} or {% %} block of ``source`` (not in the prose around it)."""
-    compiled = re.compile(pattern)
-    for block in _BLOCK.finditer(source):
-        match = compiled.search(source, block.start(), block.end())
-        if match:
-            return match.start()
-    return None
-
-
-def _broken_block(source: str, lineno: int) -> int | None:
-    """The opening {{ or {% Jinja could not read: the last one left unclosed up to the error's line."""
-    lines = source.split("\n")
-    end = len("\n".join(lines[: max(lineno, 1)]))
-    openers = [m.start() for m in _OPENER.finditer(source, 0, end)]
-    for index in range(len(openers) - 1, -1, -1):
-        following = openers[index + 1] if index + 1 < len(openers) else len(source)
-        if not _CLOSER.search(source, openers[index], following):
-            return openers[index]
-    return openers[-1] if openers else None
 
 
 def _at(text: Text, language: str | None, source: str, offset: int | None, length: int, token: str,

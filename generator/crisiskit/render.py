@@ -9,28 +9,27 @@ loops: everything they show is formatted here first.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import PackageLoader
 
 from crisiskit.approval import approval_state
 from crisiskit.config import Config
 from crisiskit.compose import RevisionText, compose_revision, revision_hash
 from crisiskit.diff import diff_html
-from crisiskit.formatting import format_time
+from crisiskit.formatting import format_fact
 from crisiskit.incident import Incident, Revision
-from crisiskit.labels import labels
+from crisiskit.escaping import html_text, labels, page_environment  # labels: marked Trusted
 from crisiskit.measure import measure
 from crisiskit.pages import RenderedPage
+from crisiskit.visibility import canary, is_public
 
 Audience = Literal["review", "public", "internal"]
-_ENV = Environment(loader=PackageLoader("crisiskit", "templates/pages"), undefined=StrictUndefined,
-                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+_ENV = page_environment(PackageLoader("crisiskit", "templates/pages"))  # every value escaped unless Trusted
 _MEASURED = {"x", "threads", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "weibo", "line", "sms"}
 
 
@@ -58,14 +57,32 @@ class ComposedIncident:
     hashes: dict[int, str]
     approved: dict[int, bool]
     config: Config
+    record: dict[str, dict[str, dict]] = field(default_factory=dict)
+    """Approved texts by hash ({"languages": language -> RevisionText as a dict, "facts": language -> name ->
+    value}), kept in kit.json across edits, so an approval that went stale can say which field changed."""
+
+    def snapshot(self, revision: Revision) -> dict[str, dict]:
+        """What the revision says now, in the record's shape."""
+        return {"languages": {lang: asdict(text) for lang, text in self.texts[revision.number].items()},
+                "facts": {lang: {name: format_fact(fact, lang) for name, fact in sorted(revision.facts.items())
+                                 if fact.value is not None} for lang in self.incident.languages}}
+
+    def approved_texts(self, revision: Revision) -> dict[str, dict[str, dict]]:
+        """The text each recorded approval of ``revision`` covered, where it is known (hash -> snapshot)."""
+        known = {**self.record, self.hashes[revision.number]: self.snapshot(revision)}
+        return {a.text_hash: known[a.text_hash] for a in revision.approvals if a.text_hash in known}
 
     def visible(self, at: datetime) -> list[Revision]:
-        """Revisions the public may see at ``at``: approved, and past any embargo."""
-        return [r for r in self.incident.revisions if self.approved[r.number] and r.visible_from <= at]
+        """Revisions the public may see at ``at`` (visibility.is_public: approved, and past any embargo)."""
+        return [r for r in self.incident.revisions if is_public(self.approved[r.number], r.visible_from, at)]
 
 
-def compose_incident(incident: Incident, site: SiteOptions, config: Config | None = None) -> ComposedIncident:
-    """Compose every revision in every language once; render and check read from this."""
+def compose_incident(incident: Incident, site: SiteOptions, config: Config | None = None,
+                     record: dict[str, dict[str, dict]] | None = None) -> ComposedIncident:
+    """Compose every revision in every language once; render and check read from this.
+
+    ``record`` is what the review tree's kit.json kept of approved texts (see ``ComposedIncident.record``).
+    """
     config = config or Config()
     texts: dict[int, dict[str, RevisionText]] = {}
     hashes: dict[int, str] = {}
@@ -77,13 +94,7 @@ def compose_incident(incident: Incident, site: SiteOptions, config: Config | Non
         }
         hashes[revision.number] = revision_hash(list(texts[revision.number].values()))
         approved[revision.number] = approval_state(incident, revision, hashes[revision.number], config).approved
-    return ComposedIncident(incident, texts, hashes, approved, config)
-
-
-def canary(incident_id: str, kind: str, key: str | int = "") -> str:
-    """A marker unique to one internal fragment; the public build fails if it ever finds one."""
-    digest = hashlib.sha256(f"{incident_id}:{kind}:{key}".encode()).hexdigest()[:16]
-    return f"crisiskit-internal-{digest}"
+    return ComposedIncident(incident, texts, hashes, approved, config, record or {})
 
 
 def render_pages(composed: list[ComposedIncident], audience: Audience, at: datetime | None = None) -> list[RenderedPage]:
@@ -106,7 +117,9 @@ def render_pages(composed: list[ComposedIncident], audience: Audience, at: datet
 
 
 def _front_matter(values: dict[str, object]) -> str:
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value is not None]
+    # The theme prints title and description unescaped (<title>, nav, header, <meta content>): write them escaped.
+    lines = [f"{key}: {json.dumps(html_text(value) if key in ('title', 'description') else value, ensure_ascii=False)}"
+             for key, value in values.items() if value is not None]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
@@ -118,15 +131,16 @@ def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str
     pages = [_statement_page(item, revisions, current, lang, base / "index.md", permalink=False)]
     pages += [_statement_page(item, revisions, rev, lang, base / "revisions" / f"{rev.number}.md", permalink=True)
               for rev in revisions]
-    title = incident.title.get(lang)
-    faq = [e for e in incident.faq if e.audience == "public" or audience != "public"]
-    if faq:
-        r = item.texts[current.number][lang]
+    r = item.texts[current.number][lang]
+    title = r.title
+    entries = [{"question": e.question, "answer": e.answer} for e in r.faq]
+    if audience != "public":  # internal entries are never in a revision's public text
         from crisiskit.textrender import text_context
 
         context = text_context(incident, current, lang, r.statement_url)
-        entries = [{"question": context.render(e.question, lang), "answer": context.render(e.answer, lang)}
-                   for e in faq]
+        entries += [{"question": context.render(e.question, lang), "answer": context.render(e.answer, lang)}
+                    for e in incident.faq if e.audience != "public"]
+    if entries:
         body = _ENV.get_template("faq.md.j2").render(t=t, title=title, entries=entries)
         pages.append(_page(base / "faq.md", incident, lang, "public", None, t["faq"] + t["colon"] + title, body))
     if audience != "public":
@@ -152,19 +166,14 @@ def _statement_page(item: ComposedIncident, revisions: list[Revision], revision:
     r = item.texts[revision.number][lang]
     prefix = "" if permalink else "revisions/"
     timeline = [{
-        "iso": rev.visible_from.isoformat(), "time": format_time(rev.visible_from, lang), "status": rev.status,
+        "iso": rev.visible_from.isoformat(), "time": item.texts[rev.number][lang].published_at, "status": rev.status,
         "status_label": t["status"][rev.status], "headline": item.texts[rev.number][lang].headline,
         "link": f"{prefix}{rev.number}.md",
         "current": rev.number == revision.number, "draft": not item.approved[rev.number],
         "approved_by": ", ".join(f"{a.name} ({a.role})" for a in rev.approvals
                                  if a.text_hash == item.hashes[rev.number]),
     } for rev in reversed(revisions)]
-    help_items = [{"label": t["hotline"], "value": incident.contacts.hotline}] if incident.contacts.hotline else []
-    if incident.contacts.email:
-        help_items.append({"label": t["email"], "value": incident.contacts.email})
-    if incident.contacts.press:
-        press = incident.contacts.press
-        help_items.append({"label": t["press"], "value": f"{press.name.get(lang)}, {press.email}"})
+    help_items = [{"label": t[contact.kind], "value": contact.value} for contact in r.contacts]
     draft = not item.approved[revision.number]
     earlier = [rev for rev in revisions if rev.number < revision.number]
     changes = _changes(item.texts[earlier[-1].number][lang], r, t) if earlier else []
@@ -172,14 +181,14 @@ def _statement_page(item: ComposedIncident, revisions: list[Revision], revision:
         changes=changes, compared_with=t["compared_with"].format(n=earlier[-1].number) if earlier else "",
         r=r, t=t, timeline=timeline, help=help_items,
         sections=[{"heading": t["sections"][k], "text": v} for k, v in r.sections.items()],
-        signature=t["signed"].format(name=incident.signatory.name.get(lang), title=incident.signatory.title.get(lang)),
-        org=incident.organization.name.get(lang),
+        signature=r.signature,
+        org=r.organization,
         permalink=t["permalink_note"].format(n=revision.number) if permalink else None,
-        faq_link=("../faq.md" if permalink else "faq.md") if incident.faq else None,
+        faq_link=("../faq.md" if permalink else "faq.md") if r.faq else None,
         canary=canary(incident.id, "draft", revision.number) if draft else None,
     )
     extra = {"ck_status": t["status"][revision.status], "ck_status_key": revision.status,
-             "ck_severity": t["severity"][incident.severity], "ck_updated": format_time(revision.visible_from, lang),
+             "ck_severity": t["severity"][r.severity], "ck_updated": r.published_at,
              "ck_next_update": r.next_update_at, "ck_feed": "../../feed" if permalink else "feed",
              "description": r.acknowledgement.split("\n")[0] if r.acknowledgement else None}
     return _page(path, incident, lang, "public", revision, r.headline, body,
@@ -253,7 +262,9 @@ def _kit_json(item: ComposedIncident) -> RenderedPage:
             "revision": rev.number, "status": rev.status, "issued_at": rev.issued_at.isoformat(),
             "publish_at": rev.visible_from.isoformat(), "approved": item.approved[rev.number],
             "text_hash": item.hashes[rev.number],
-            "languages": {lang: asdict(text) for lang, text in item.texts[rev.number].items()},
+            **item.snapshot(rev),
+            "approved_texts": {digest: text for digest, text in item.approved_texts(rev).items()
+                               if digest != item.hashes[rev.number]},
         } for rev in incident.revisions],
     }
     return RenderedPage(PurePosixPath("incidents", incident.id, "kit.json"),
@@ -267,10 +278,11 @@ def _index_page(shown: list[tuple[ComposedIncident, list[Revision]]], lang: str)
         if lang not in item.incident.languages:
             continue
         latest = revisions[-1]
+        text = item.texts[latest.number][lang]
         rows.append((latest.status == "resolved", -latest.visible_from.timestamp(), {
-            "title": item.incident.title.get(lang), "link": f"{item.incident.id}/index.md",
-            "status": t["status"][latest.status], "severity": t["severity"][item.incident.severity],
-            "updated": format_time(latest.visible_from, lang)}))
+            "title": text.title, "link": f"{item.incident.id}/index.md",
+            "status": t["status"][latest.status], "severity": t["severity"][text.severity],
+            "updated": text.published_at}))
     rows.sort(key=lambda row: (row[0], row[1], row[2]["title"]))
     body = _ENV.get_template("incidents.md.j2").render(
         t=t, open=[r[2] for r in rows if not r[0]], closed=[r[2] for r in rows if r[0]])

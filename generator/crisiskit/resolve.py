@@ -137,7 +137,8 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
                                     'expected the key "headline" (in this revision or the scenario\'s '
                                     f'statement for "{update.status}"); got no such key'))
         merged_channels = {**channel_overrides, **update.channels}
-        origin = Origin(display, *positions.locate(("updates", index, "revision")), f"updates[{index}]")
+        origin = Origin(display, *positions.locate(("updates", index, "revision")), f"updates[{index}]",
+                        lines=kit.source.lines)
         revisions.append(Revision(update.revision, update.status, update.issued_at, update.publish_at,
                                   update.next_update_at, update.corrects, update.correction, current_facts,
                                   statement, merged_channels, list(update.approvals), origin))

@@ -59,7 +59,7 @@ def validate_kits(source: SourceKit) -> Validated:
         try:
             model = model_class.model_validate(file.data)
         except ValidationError as error:
-            problems.extend(p for e in error.errors() for p in _problems(file, model_class, e))
+            problems.extend(_first_problems(file, model_class, error.errors()))
             continue
         _stamp_origins(file, model)
         problems.extend(_file_problems(file, model))
@@ -68,11 +68,37 @@ def validate_kits(source: SourceKit) -> Validated:
     return Validated(kits, problems)
 
 
+MAX_PROBLEMS_PER_FILE = 100
+
+
+def _first_problems(file: SourceFile, model_class: type[BaseModel], errors: list[dict[str, Any]]) -> list[Problem]:
+    """The problems of the first ``MAX_PROBLEMS_PER_FILE`` errors in the file, then one line saying how many more.
+
+    A file that is not a kit at all (a data dump, a generated list) would
+    otherwise print, and spell-check, one line for each of its thousands of keys.
+    """
+    if len(errors) <= MAX_PROBLEMS_PER_FILE:
+        return [p for e in errors for p in _problems(file, model_class, e)]
+    errors = sorted(errors, key=lambda e: file.positions.locate(tuple(e["loc"]), key=True))
+    rest = file.positions.locate(tuple(errors[MAX_PROBLEMS_PER_FILE]["loc"]), key=True)
+    return [*(p for e in errors[:MAX_PROBLEMS_PER_FILE] for p in _problems(file, model_class, e)),
+            Problem(file.display, *rest, "", f"expected at most {MAX_PROBLEMS_PER_FILE} problems reported per file; "
+                    f"got {len(errors) - MAX_PROBLEMS_PER_FILE:,} more from here (is this a kit?)")]
+
+
 def _stamp_origins(file: SourceFile, model: BaseModel) -> None:
     for path, text in walk_texts(model):
         line, column = file.positions.locate(path)
         starts = {lang: file.positions.locate(path + (lang,))[0] for lang in text.languages() or ()}
         text.origin = Origin(file.display, line, column, format_path(path), starts, file.lines)
+    revisions = model.updates if isinstance(model, IncidentKit) else []
+    for prefix, facts in [(("facts",), model.facts),
+                          *((("updates", index, "facts"), r.facts) for index, r in enumerate(revisions))]:
+        for name, fact in facts.items():
+            path = (*prefix, name)
+            # a fact's value may be an address or a number, not a Text: checks find it through this
+            object.__setattr__(fact, "origin", Origin(file.display, *file.positions.locate(path), format_path(path),
+                                                      {}, file.lines))
 
 
 def _problem(file: SourceFile, model_class: type[BaseModel], error: dict[str, Any]) -> Problem:
@@ -119,6 +145,8 @@ def _message(error: dict[str, Any]) -> str:
         return f"expected {_TYPE_WORDS[kind]}; got {describe(value)}"
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} item(s); got {ctx.get('actual_length', 0)}"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} item(s); got {ctx.get('actual_length', 'more')}"
     if kind in ("greater_than_equal", "greater_than"):
         return f"expected a number of at least {ctx.get('ge', ctx.get('gt'))}; got {describe(value)}"
     if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^sha256"):

@@ -1,12 +1,20 @@
-"""Stage 6, write: the only code that writes into content/.
+"""Stage 6, write: the only code that writes into content/, and the one way crisiskit replaces a file.
 
 Every generated file carries a marker naming its source kit and the sha256
 of its text, so the writer can tell its own untouched files (safe to
 update or remove) from files a person wrote (never touched) and generated
 files a person edited (the run stops and says so; ``--force`` discards the
-edit). Each file is written atomically (temp file, fsync, rename) and the
-whole run holds a lock, so an interrupted or concurrent run never leaves a
-half-written file. Unchanged files are not rewritten, so their mtime stays.
+edit). ``--force`` replaces only files that carry a marker at a path a kit
+generates; a marked file no kit generates whose text was edited (a person's
+copy of a page, with notes) is kept and reported, never deleted.
+
+Every new text is first written to a temp file beside its target and
+fsynced; only when all of them are on disk are they renamed into place, so a
+full disk, a read-only folder or Ctrl+C leaves content/ as it was, and a
+kill between renames leaves each file wholly old or wholly new. The whole run
+holds the project's lock (``project_lock``, shared with ``approve``), so
+concurrent runs never interleave. Unchanged files are not rewritten, so
+their mtime stays.
 """
 
 from __future__ import annotations
@@ -14,18 +22,24 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from crisiskit.errors import UserError, WriteConflict
+from crisiskit.errors import SystemProblem, UserError, WriteConflict
 from crisiskit.pages import RenderedPage
 
 _MARKER_TEXT = r"crisiskit: generated from (\S+); sha256:([0-9a-f]{64}); edit the kit, not this file"
 # The marker line exactly as the writer puts it, for each kind of file; an altered marker line is no marker.
 _MARKER = re.compile(rf'(?:# {_MARKER_TEXT}|<!-- {_MARKER_TEXT} -->|  "generated": "{_MARKER_TEXT}",)\n')
 _TEMP = re.compile(r"^\..+\.crisiskit-tmp-[0-9a-z_]+$")
+LOCK_NAME = ".crisiskit.lock"
+# A temp file's name keeps at most this much of its target's name (a digest tells long names apart),
+# so it fits wherever the target fits.
+_TEMP_STEM = 64
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,8 @@ class WritePlan:
     delete: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """Edited copies of generated pages that no kit generates: --force leaves them, with this message."""
     texts: dict[str, str] = field(default_factory=dict, repr=False)
 
 
@@ -125,59 +141,156 @@ def plan_writes(pages: list[RenderedPage], content: Path, *, force: bool = False
             marker = read_marker(path) if path.suffix in (".md", ".json") else None
             if marker is None:
                 continue
-            if not marker.intact and not force:
-                plan.conflicts.append(_edited(_shown(content, path), marker))
-            else:
+            if marker.intact:
                 plan.delete.append(_shown(content, path))
+            elif force:
+                plan.kept.append(f"{_shown(content, path)} was kept: it carries a crisiskit marker but its text was "
+                                 "edited and no kit generates it; delete its marker line to make it your own page")
+            else:
+                plan.conflicts.append(_edited(_shown(content, path), marker, orphan=True))
     return plan
 
 
-def _edited(shown: str, marker: Marker) -> str:
+def _edited(shown: str, marker: Marker, orphan: bool = False) -> str:
+    if orphan:
+        return (f"{shown} was edited by hand (its text no longer matches its crisiskit marker) and no kit "
+                f"generates it any more: delete its marker line to keep it as your own page, or delete the file")
     return (f"{shown} was edited by hand (its text no longer matches its crisiskit marker): move your edit into "
             f"{marker.source}, or run again with --force to discard it")
 
 
-def write_pages(pages: list[RenderedPage], content: Path, *, force: bool = False,
-                lock_timeout: float = 60) -> WritePlan:
-    """Bring content/ in line with ``pages``: all conflicts first, then atomic writes, then removals."""
-    lock = FileLock(str(content.parent / ".crisiskit.lock"))
+@contextmanager
+def project_lock(project: Path, timeout: float = 60) -> Iterator[None]:
+    """Hold the project's one lock: every command that writes into the repository takes it first."""
+    path = project / LOCK_NAME
+    lock = FileLock(str(path))
     try:
-        lock.acquire(timeout=lock_timeout)
+        lock.acquire(timeout=timeout)
     except Timeout:
-        raise UserError(f"another crisiskit run holds {content.parent / '.crisiskit.lock'}; "
-                        "wait for it to finish, then run again") from None
+        raise UserError(f"another crisiskit run holds {path}; wait for it to finish, then run again") from None
     try:
-        _remove_leftover_temps(content)
-        plan = plan_writes(pages, content, force=force)
-        if plan.conflicts:
-            raise WriteConflict(plan.conflicts + ["nothing was written"])
-        base = content.parent
-        for shown in plan.create + plan.update:
-            _atomic_write(base / shown, plan.texts[shown])
-        for shown in plan.delete:
-            (base / shown).unlink()
-            _remove_empty_parents((base / shown).parent, content)
-        return plan
+        yield
     finally:
         lock.release()
 
 
-def _atomic_write(target: Path, text: str) -> None:
-    """Write to a temp file beside ``target``, fsync, then rename: the file is wholly old or wholly new."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f".{target.name}.crisiskit-tmp-{os.getpid()}"
-    with temp.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
+def write_pages(pages: list[RenderedPage], content: Path, *, force: bool = False,
+                lock_timeout: float = 60) -> WritePlan:
+    """Bring content/ in line with ``pages``: all conflicts first, then every temp file, then renames, then removals."""
+    with project_lock(content.parent, lock_timeout):
+        remove_leftover_temps(content)
+        plan = plan_writes(pages, content, force=force)
+        if plan.conflicts:
+            raise WriteConflict(plan.conflicts + ["nothing was written"])
+        base = content.parent
+        _replace_all({base / shown: plan.texts[shown] for shown in plan.create + plan.update}, content)
+        for shown in plan.delete:
+            (base / shown).unlink()
+            _remove_empty_parents((base / shown).parent, content)
+        return plan
 
 
-def _remove_leftover_temps(content: Path) -> None:
-    if content.exists():
-        for path in content.rglob(".*.crisiskit-tmp-*"):
+def _replace_all(texts: dict[Path, str], content: Path) -> None:
+    """Stage every text beside its target, then rename them all; on any failure before the renames, undo."""
+    staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+    try:
+        for target, text in texts.items():
+            try:
+                _make_parents(target.parent, made)
+                staged.append((_stage(target, text), target))
+            except OSError as error:
+                raise SystemProblem(error, note="content/ was left as it was") from error
+    except BaseException:
+        for temp, _target_path in staged:
+            temp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            _remove_empty_parents(folder, content)
+        raise
+    try:
+        for temp, target in staged:
+            os.replace(temp, target)
+    finally:
+        for temp, _target_path in staged:
+            temp.unlink(missing_ok=True)
+    for folder in {target.parent for _temp, target in staged}:
+        _fsync_folder(folder)
+
+
+def atomic_write(target: Path, text: str | bytes, *, mode: int | None = None) -> None:
+    """Replace ``target`` with ``text`` so it is wholly old or wholly new, even after a crash or a full disk.
+
+    The temp file beside it is fsynced, given ``mode`` (default: the target's current mode), renamed over
+    the target, and the folder fsynced, so the rename itself survives a power cut.
+    """
+    temp = _stage(target, text, mode)
+    try:
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    _fsync_folder(target.parent)
+
+
+def _stage(target: Path, text: str | bytes, mode: int | None = None) -> Path:
+    """Write ``text`` to a fresh temp file beside ``target`` and fsync it; on any failure, no temp file remains.
+
+    The temp file gets ``mode`` (default: the target's mode) and, when we may, the target's owner, so a
+    replaced file keeps both.
+    """
+    owner = None
+    if target.exists():
+        status = target.stat()
+        mode = status.st_mode & 0o7777 if mode is None else mode
+        owner = (status.st_uid, status.st_gid) if os.geteuid() == 0 else None
+    name = target.name
+    if len(name) > _TEMP_STEM:
+        name = f"{name[:_TEMP_STEM - 9]}~{_digest(name)[:8]}"
+    temp = target.parent / f".{name}.crisiskit-tmp-{os.getpid()}"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            if owner is not None:
+                os.fchown(handle.fileno(), *owner)
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:  # named after the target: the temp file is crisiskit's business, not the reader's
+        temp.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(target)) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _make_parents(folder: Path, made: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, adding each to ``made`` as soon as it exists (for an undo)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_leftover_temps(folder: Path) -> None:
+    """Remove temp files a killed run left behind (a run cleans up after itself otherwise)."""
+    if folder.exists():
+        for path in folder.rglob(".*.crisiskit-tmp-*"):
             if path.is_file() and _TEMP.match(path.name):
                 path.unlink()
+
 
 
 def _remove_empty_parents(folder: Path, content: Path) -> None:

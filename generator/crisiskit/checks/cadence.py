@@ -54,8 +54,7 @@ def cadence_findings(item: ComposedIncident, at: datetime, settings: dict[str, s
 
 def approval_findings(item: ComposedIncident, at: datetime, settings: dict[str, str]) -> Iterator[Finding | None]:
     """Due revisions not approved (CK601) and published revisions whose text changed (CK602)."""
-    for rule, problems in (("CK602", publication_problems(item.incident, item.hashes, at, item.config)),
-                           ("CK601", approval_warnings(item.incident, item.hashes, at, item.config))):
+    for rule, problems in (("CK602", publication_problems(item, at)), ("CK601", approval_warnings(item, at))):
         for problem in problems:
             yield finding(rule, Origin(problem.file, problem.line, problem.column, problem.path), problem.message,
                           settings=settings)

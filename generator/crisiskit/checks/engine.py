@@ -6,9 +6,11 @@ from datetime import datetime
 
 from crisiskit.checks.agreement import agreement_findings
 from crisiskit.checks.cadence import approval_findings, cadence_findings
+from crisiskit.checks.characters import character_findings
 from crisiskit.checks.consistency import avoid_findings, language_findings, literal_findings
 from crisiskit.checks.findings import Finding
 from crisiskit.checks.limits import limit_findings
+from crisiskit.checks.markup import markup_findings
 from crisiskit.checks.structure import structure_findings
 from crisiskit.checks.translations import stale_findings, untranslated_findings
 from crisiskit.checks.wording import wording_findings
@@ -33,6 +35,8 @@ def run_checks(composed: list[ComposedIncident], at: datetime, *, approvals: boo
                         language_findings(incident, settings), untranslated_findings(incident, settings),
                         stale_findings(incident, (before or {}).get(incident.id), base, settings),
                         structure_findings(incident, settings), wording_findings(incident, settings),
+                        character_findings(incident, settings),
+                        markup_findings(incident, settings),
                         cadence_findings(item, at, settings, approvals),
                         approval_findings(item, at, settings) if approvals else iter(())):
             found.update(f for f in results if f is not None)

@@ -77,7 +77,8 @@ def render_findings(findings: list[Finding], fmt: str) -> str:
 
 
 _FAMILIES = {"CK1": "Channel limits", "CK2": "Facts, consistency and translations", "CK3": "Statement structure",
-             "CK4": "Wording", "CK5": "Severity and cadence", "CK6": "Approvals"}
+             "CK4": "Wording", "CK5": "Severity and cadence", "CK6": "Approvals",
+             "CK7": "Text safety"}
 
 
 def rules_markdown() -> str:

@@ -8,9 +8,11 @@ incident that extends it must supply one.
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter, ValidationError
@@ -37,6 +39,8 @@ class Fact:
     kind: str
     value: Any
     description: Text | None = None
+    origin: Any = field(default=None, compare=False, repr=False)
+    """Where the fact was written (a crisiskit.texts.Origin), stamped by the validate stage."""
 
     @classmethod
     def _validate(cls, raw: Any) -> "Fact":
@@ -87,6 +91,33 @@ class Fact:
         }
 
 
+MAX_NUMBER = 999_999_999_999_999
+MAX_DECIMALS = 3
+_RANGE = f"a number from -{MAX_NUMBER:,} to {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
+
+
+def _readable_number(value: int | float) -> int | float:
+    """``value`` if a reader will see it exactly as written, else an error saying the accepted range.
+
+    Babel formats a number with at most three decimals (0.0425 would read
+    "0.042") and cannot format one past about 28 digits; beyond 15 digits a
+    float no longer holds the digits written. NaN and infinity are not
+    amounts anyone can state ("About NaN payments").
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise fail(_RANGE, value, "not a finite number")
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if abs(exact) > MAX_NUMBER:
+        raise fail(_RANGE, value, "too large to show exactly")
+    digits = exact.as_tuple()
+    if isinstance(digits.exponent, int) and digits.exponent < -MAX_DECIMALS and exact != exact.to_integral_value():
+        raise fail(_RANGE, value, f"it would read {exact.quantize(Decimal(1).scaleb(-MAX_DECIMALS)).normalize():f}; "
+                                  "write it as a text if every digit matters")
+    if len(digits.digits) > 15 and exact != exact.to_integral_value():
+        raise fail(_RANGE, value, "more digits than a number holds exactly")
+    return value
+
+
 def _serialize(fact: Fact) -> Any:
     def plain(value: Any) -> Any:
         if isinstance(value, Text):
@@ -125,13 +156,14 @@ def _checked(kind: str, raw: Any) -> Any:
     if kind == "number":
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             raise fail("a number", raw)
-        return raw
+        return _readable_number(raw)
     if kind == "text":
         return Text._validate(raw)
     if kind == "list":
         if not isinstance(raw, list) or not raw:
             raise fail("a non-empty list", raw)
-        return [v if isinstance(v, (int, float)) and not isinstance(v, bool) else Text._validate(v) for v in raw]
+        return [_readable_number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else Text._validate(v)
+                for v in raw]
     try:
         return _CHECKERS[kind].validate_python(raw)
     except ValidationError as error:

@@ -14,7 +14,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from crisiskit.schema.facts import Fact
-from crisiskit.schema.types import Email, FactName, LanguageTag, Name, Phone, Slug, Text, Timestamp, Url
+from crisiskit.schema.types import Email, FactName, Identifier, LanguageTag, Name, Phone, Slug, Text, Timestamp, Url
 
 Severity = Literal["minor", "moderate", "severe"]
 CrisisType = Literal["victim", "accidental", "preventable"]
@@ -35,6 +35,9 @@ ReviewType = Literal[
     "product_quality", "service_attitude", "policy_misunderstanding", "price_dispute", "logistics",
     "malicious_attack", "security_privacy", "support_speed",
 ]
+
+
+MAX_REVISIONS = 100
 
 
 class Model(BaseModel):
@@ -206,7 +209,7 @@ class KitFields(Model):
 
     title: Optional[Text] = None
     """What the incident is called on the site."""
-    extends: Optional[Slug] = None
+    extends: Optional[Identifier] = None
     """The scenario in kits/scenarios/ whose text and defaults this kit takes."""
     organization: Optional[Organization] = None
     """Who speaks."""
@@ -243,20 +246,20 @@ class KitFields(Model):
 class IncidentKit(KitFields):
     """One incident: kits/<id>.yml."""
 
-    id: Slug
+    id: Identifier
     """The incident's id, used in every path and URL."""
     began_at: Timestamp
     """When the incident began (or was first noticed by those affected)."""
     aware_at: Optional[Timestamp] = None
     """When the organisation became aware; regulator deadlines run from here."""
-    updates: list[Revision] = Field(min_length=1)
-    """The versioned statement: revisions in order, oldest first."""
+    updates: list[Revision] = Field(min_length=1, max_length=MAX_REVISIONS)
+    """The versioned statement: revisions in order, oldest first (at most 100; every page shows the timeline)."""
 
 
 class ScenarioKit(KitFields):
     """A pre-approved scenario: kits/scenarios/<name>.yml."""
 
-    scenario: Slug
+    scenario: Identifier
     """The scenario's name, as incidents write it in extends."""
     describe: Text
     """When to use this scenario."""

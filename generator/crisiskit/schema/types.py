@@ -11,6 +11,8 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
+import regex
+
 from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -25,17 +27,38 @@ def is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and value.strip().startswith(PLACEHOLDER)
 
 
+# Characters a message must never print as they are: controls (a terminal obeys them), and format and
+# default-ignorable characters (invisible, or able to reorder what a reader sees). Shown as \uXXXX.
+_UNPRINTABLE = regex.compile(r"[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\p{Cs}]")
+
+
+def printable(text: str, limit: int = 60) -> str:
+    """``text`` as one short line: at most ``limit`` characters, every invisible one spelled out (\\u202E)."""
+    shown = text if len(text) <= limit else text[: limit - 3] + "..."
+    return _UNPRINTABLE.sub(_spelled, shown)
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """``text`` in quotes as one short line (see ``printable``): how a message shows what a kit says."""
+    return '"' + printable(text, limit) + '"'
+
+
+def _spelled(match: regex.Match) -> str:
+    char = match.group(0)
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, f"\\u{ord(char):04X}")
+
+
 def describe(value: Any) -> str:
-    """Say what a user wrote, briefly, for the 'got ...' half of a message."""
+    """Say what a user wrote, briefly, for the 'got ...' half of a message: never more than one short line."""
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return str(value)
+        shown = repr(value) if isinstance(value, float) else str(value)
+        return shown if len(shown) <= 60 else f"a number of {len(shown):,} digits"
     if isinstance(value, str):
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        return '"' + shown.replace("\n", "\\n") + '"'
+        return quote(value)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -49,6 +72,18 @@ def fail(expected: str, value: Any, note: str = "") -> PydanticCustomError:
         note = "a placeholder left by crisiskit new: replace it with the real value"
     got = describe(value) + (f" ({note})" if note else "")
     return PydanticCustomError("crisiskit", "expected {expected}; got {got}", {"expected": expected, "got": got})
+
+
+MAX_TEXT_CHARS = 10_000
+"""The longest single text (one language of one field). A long statement section is about 2,000
+characters; the word diff between revisions costs the square of a text's length."""
+
+
+def _too_long(text: str) -> PydanticCustomError:
+    # every later stage (channel counts, wording rules, the word diff between revisions) reads each text whole
+    return PydanticCustomError("crisiskit", "expected {expected}; got {got}", {
+        "expected": f"a text of at most {MAX_TEXT_CHARS:,} characters",
+        "got": f"one of {len(text):,} characters (split it, or put the detail on a page the statement links to)"})
 
 
 class Text:
@@ -92,6 +127,8 @@ class Text:
         if isinstance(value, str):
             if not value.strip() or is_placeholder(value):
                 raise fail("a non-empty text", value)
+            if len(value) > MAX_TEXT_CHARS:
+                raise _too_long(value)
             return cls(value)
         if isinstance(value, dict) and value:
             issues = []
@@ -100,6 +137,8 @@ class Text:
                     issues.append((key, fail("a language tag such as en or zh-Hant as key", key)))
                 elif not isinstance(text, str) or not text.strip() or is_placeholder(text):
                     issues.append((key, fail(f"a non-empty text for language {key}", text)))
+                elif len(text) > MAX_TEXT_CHARS:
+                    issues.append((key, _too_long(text)))
             if issues:
                 # One error carrying every language's problem; the validate stage reports each at its own line.
                 first = issues[0][1]
@@ -170,6 +209,48 @@ Timestamp = Annotated[
 ]
 Slug = Annotated[str, BeforeValidator(_matching(SLUG, "a lower-case slug of letters, digits and dashes, like data-leak")),
                  Field(pattern=SLUG)]
+
+MAX_ID_LENGTH = 64
+_RESERVED = ("con", "prn", "aux", "nul", *(f"com{n}" for n in "123456789\u00b9\u00b2\u00b3"),
+             *(f"lpt{n}" for n in "123456789\u00b9\u00b2\u00b3"))
+RESERVED_NAMES = frozenset(_RESERVED)
+"""Names Windows reserves for devices, with or without an extension (con.yml is the device con)."""
+_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why ``name`` (a file name, or an id that becomes folder and file names) breaks a checkout somewhere.
+
+    A repository with ``con.yml`` or ``content/en/incidents/aux/`` cannot be
+    checked out on Windows, where legal may review; a very long id makes
+    paths that exceed Windows' and some file systems' limits.
+    """
+    stem = name.split(".")[0].rstrip(" ").lower()
+    if stem in RESERVED_NAMES:
+        return f"{quote(name)}, a device name Windows reserves (con, prn, aux, nul, com1-9, lpt1-9)"
+    if len(name) > MAX_ID_LENGTH:
+        return f"{quote(name)}, which is {len(name):,} characters long"
+    if _NOT_IN_FILE_NAMES.search(name) or name.endswith((".", " ")):
+        return f'{quote(name)}, which Windows cannot store (no <>:"/\\|?* or control characters, no final dot)'
+    return None
+
+
+def _identifier(value: Any) -> str:
+    expected = f"a lower-case slug of letters, digits and dashes of at most {MAX_ID_LENGTH} characters, like data-leak"
+    if not isinstance(value, str) or not _SLUG_RE.match(value):
+        raise fail(expected, value)
+    problem = file_name_problem(value)
+    if problem:
+        raise PydanticCustomError("crisiskit", "expected {expected}; got {got}",
+                                  {"expected": expected + " (it names folders and files)", "got": problem})
+    return value
+
+
+_SLUG_RE = re.compile(SLUG)
+Identifier = Annotated[str, BeforeValidator(_identifier),
+                       Field(pattern=SLUG, max_length=MAX_ID_LENGTH,
+                             json_schema_extra={"not": {"enum": sorted(n for n in _RESERVED if n.isascii())}})]
+"""An incident id or scenario name: a slug that is also a safe file and folder name on every system."""
 FactName = Annotated[str, BeforeValidator(_matching(r"^[a-z][a-z0-9_]*$", "a fact name of lower-case letters, digits and _")),
                      Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Url = Annotated[str, BeforeValidator(_matching(r"^https?://[^\s/$.?#][^\s]*$", "a web address starting with https://")),

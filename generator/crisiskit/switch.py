@@ -1,0 +1,325 @@
+"""Verify, then switch: a site goes live whole and verified, in one atomic step, or not at all.
+
+Layout under ``site/`` (every name but the two links is crisiskit's own bookkeeping):
+
+    public   -> .releases/public-<id>     relative symbolic link: the one path a web server is given
+    internal -> .releases/internal-<id>
+    .releases/<audience>-<id>/            complete, verified trees; only the live one is kept
+    .staging-<audience>-<id>/             a tree being built and verified; never served
+    .publish.lock                         one publishing run at a time
+
+Why a symlink swap: ``os.replace`` of a new link over the old one is one rename(2), atomic on
+POSIX, so a reader resolving ``site/public`` at any instant gets the old release or the new one,
+each complete. A directory cannot be renamed over a non-empty directory, and two renames leave an
+instant with no site. Staging sits inside ``site/`` so the rename into ``.releases/`` never
+crosses a filesystem. The link is relative, so a moved or copied project keeps working, and
+``python3 -m http.server -d site/public`` or ``site/public/index.html`` opened from disk go through
+it. A ``site/public`` directory left by an older crisiskit is exchanged with the new link in one
+renameat2(RENAME_EXCHANGE) where the kernel offers it (two renames otherwise, once).
+
+What a staged tree must be before the switch is ``verify_tree``: every home page there, no link in
+it, and for the public site only allowed file types, no SVG that runs script, and no dead link
+into itself (the engine's --strict and the leak scan run in publish.py).
+
+A run killed at any point leaves the previous site live: staging trees and releases no link names
+are leftovers that the next run removes, under the lock. Nothing is ever removed through a link:
+``guard_project`` refuses a ``site/``, ``build/`` or ``content/`` (or a live tree inside ``site/``)
+that is a link or leaves the project before anything is touched, ``remove_tree`` re-checks every
+path, and ``shutil.rmtree`` does not follow links inside a tree.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import posixpath
+import re
+import secrets
+import shutil
+import time
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote, urlsplit
+
+from filelock import FileLock, Timeout
+
+from crisiskit.errors import BuildError
+
+AUDIENCES = ("public", "internal")
+RELEASES = ".releases"
+STAGING = ".staging-"
+LOCK_TIMEOUT = 600.0
+
+
+def shown(project: Path, path: Path) -> str:
+    """A path as the user knows it: relative to the project when it is inside."""
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def guard_project(project: Path) -> None:
+    """Refuse, before anything is written or removed, every path a build would touch that leads out of the project."""
+    root = project.resolve()
+    problems = [_leaves(project, root, project / name) for name in ("site", "build", "content")]
+    site = project / "site"
+    if not problems[0] and site.is_dir():
+        for audience in AUDIENCES:
+            problems.append(_live_problem(project, site / audience))
+        problems.append(_leaves(project, root, site / RELEASES))
+    found = [p for p in problems if p]
+    if found:
+        raise BuildError("\n".join(found + ["nothing was built, changed or removed"]))
+
+
+def _leaves(project: Path, root: Path, path: Path) -> str:
+    if path.is_symlink():
+        return (f"{shown(project, path)}: expected a folder inside the project; "
+                f"got a symbolic link to {os.readlink(path)}")
+    if path.exists() and not path.resolve().is_relative_to(root):
+        return f"{shown(project, path)}: expected a folder inside the project; got {path.resolve()}"
+    return ""
+
+
+def _live_problem(project: Path, live: Path) -> str:
+    """A live tree is absent, crisiskit's own link into .releases/, or an older crisiskit's folder without links."""
+    if live.is_symlink():
+        target = os.readlink(live)
+        release = live.parent / target
+        if (Path(target).parent.as_posix() == RELEASES and Path(target).name.startswith(f"{live.name}-")
+                and not release.is_symlink()):
+            return ""  # ours (even if its release is gone): replacing a link never touches what it points to
+        return (f"{shown(project, live)}: expected crisiskit's link into site/{RELEASES}/; "
+                f"got a symbolic link to {target}")
+    if live.is_dir():
+        return next(iter(tree_files(live, project)[1]), "")
+    if live.exists():
+        return f"{shown(project, live)}: expected a folder crisiskit built; got a file"
+    return ""
+
+
+def tree_files(folder: Path, project: Path) -> tuple[list[Path], list[str]]:
+    """Every file under ``folder`` without following a link, and a problem naming each link found instead."""
+    files, links = [], []
+    for top, dirs, names in os.walk(folder):
+        for name in sorted(dirs + names):
+            path = Path(top) / name
+            if path.is_symlink():
+                links.append(f"{shown(project, path)}: expected a file or folder; "
+                             f"got a symbolic link to {os.readlink(path)}")
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), links
+
+
+def remove_tree(path: Path, project: Path) -> None:
+    """Remove a folder crisiskit made; refuse one that is, or is reached through, a link (never followed)."""
+    current = project
+    for part in path.relative_to(project).parts:
+        current = current / part
+        if current.is_symlink():
+            raise BuildError(f"{shown(project, current)}: expected a folder crisiskit made; got a symbolic link; "
+                             "nothing was removed")
+    if path.is_dir():
+        shutil.rmtree(path)
+
+
+class Transaction:
+    """One publishing run: staging trees by audience, switched in only by ``switch``."""
+
+    def __init__(self, site: Path):
+        self.site = site
+        self.id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}"
+        self.staged: dict[str, Path] = {}
+
+    def stage(self, audience: str) -> Path:
+        """A fresh, empty staging folder for ``audience``, on the same filesystem as the live site."""
+        folder = self.site / f"{STAGING}{audience}-{self.id}"
+        folder.mkdir()
+        self.staged[audience] = folder
+        return folder
+
+    def switch(self) -> None:
+        """Make every staged (and verified) audience live, each in one atomic rename.
+
+        Everything that needs disk space (the release folders and the new links) is done for every
+        audience first; only then are the live names replaced, which needs none.
+        """
+        (self.site / RELEASES).mkdir(exist_ok=True)
+        ready = []
+        for audience, folder in self.staged.items():
+            release = self.site / RELEASES / f"{audience}-{self.id}"
+            _sync_tree(folder)
+            os.rename(folder, release)
+            link = self.site / f".{audience}.link-{self.id}"
+            os.symlink(f"{RELEASES}/{release.name}", link)
+            ready.append((self.site / audience, link))
+        _sync_dir(self.site / RELEASES)
+        self.staged = {}
+        for live, link in ready:
+            if live.is_dir() and not live.is_symlink():
+                _exchange(link, live)  # an older crisiskit's folder: it ends up at ``link``, a leftover
+            else:
+                os.replace(link, live)
+        _sync_dir(self.site)
+
+
+@contextmanager
+def transaction(project: Path) -> Iterator[Transaction]:
+    """Guard the project, take the lock, clear leftovers; on any failure the live sites stay as they were."""
+    guard_project(project)
+    site = project / "site"
+    site.mkdir(exist_ok=True)
+    lock = FileLock(str(site / ".publish.lock"))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise BuildError("site/.publish.lock: another crisiskit build is publishing; "
+                         "wait for it, then run again") from None
+    try:
+        remove_leftovers(site)
+        yield Transaction(site)
+    finally:
+        try:
+            remove_leftovers(site)  # on failure too: a full disk gets its space back
+        finally:
+            lock.release()
+
+
+def remove_leftovers(site: Path) -> None:
+    """Staging trees, stray links and releases no live link names: what killed or failed runs left behind."""
+    live = {os.readlink(site / a).split("/")[-1] for a in AUDIENCES if (site / a).is_symlink()}
+    for entry in site.iterdir():
+        if entry.name.startswith(STAGING) or any(entry.name.startswith(f".{a}.link-") for a in AUDIENCES):
+            _remove_quietly(entry, site)
+    releases = site / RELEASES
+    if releases.is_dir() and not releases.is_symlink():
+        for entry in releases.iterdir():
+            if entry.name not in live:
+                _remove_quietly(entry, site)
+
+
+def _remove_quietly(entry: Path, site: Path) -> None:
+    """Best effort: a leftover that cannot go now (say, still being written by an orphaned engine) goes next run."""
+    try:
+        if entry.is_symlink() or entry.is_file():
+            entry.unlink()
+        else:
+            remove_tree(entry, site.parent)
+    except OSError:
+        pass
+
+
+def _sync_tree(folder: Path) -> None:
+    """Flush every file of a release before it goes live, so a power cut cannot leave a live, truncated page."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _sync_dir(folder)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE); two renames where it is unavailable."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        renameat2 = None
+    if renameat2 is not None and renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:
+        return
+    aside = a.with_name(a.name + ".old")
+    os.rename(b, aside)
+    os.replace(a, b)
+    os.rename(aside, a)
+
+
+# What Material and crisiskit put in a public tree: pages, styles, scripts and their source maps,
+# search index and feeds (JSON, XML), the gzipped sitemap, images and fonts. Anything else is refused.
+PUBLIC_FILE_TYPES = frozenset({
+    ".html", ".css", ".js", ".map", ".json", ".xml", ".gz", ".txt",
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf"})
+
+
+_ACTIVE_SVG = re.compile(r"<script|<foreignobject|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+
+def active_svg(path: Path) -> str:
+    """What in an SVG file would run if it were opened from the site itself (it then runs as the site), or ''."""
+    found = _ACTIVE_SVG.search(path.read_bytes().decode("utf-8", errors="replace"))
+    return f"an SVG with script or an event handler ({found.group(0).strip()})" if found else ""
+
+
+class _Links(HTMLParser):
+    """Every href and src of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.links.extend(value for name, value in attrs if name in ("href", "src") and value)
+
+
+def verify_tree(root: Path, audience: str, languages: list[str], base_url: str, shown_as: str) -> list[str]:
+    """Why a staged audience tree may not go live: a missing home page, a link, a refused file type, a dead link.
+
+    ``base_url`` is where the tree is served (``https://host/`` or ``https://host/internal/``): absolute
+    links to it and root-relative links under its path are links into the tree and must resolve.
+    """
+    homes = ["index.html", *(f"{lang}/index.html" for lang in languages)]
+    problems = [f"{shown_as}/{page}: expected the home page; got no such file"
+                for page in homes if not (root / page).is_file()]
+    files, links = tree_files(root, root)
+    problems += [f"{shown_as}/{link}" for link in links]
+    for path in files if audience == "public" else []:
+        where = f"{shown_as}/{path.relative_to(root).as_posix()}"
+        if path.suffix.lower() not in PUBLIC_FILE_TYPES:
+            problems.append(f"{where}: expected a file of a type the public site may carry "
+                            f"({', '.join(sorted(PUBLIC_FILE_TYPES))}); got a {path.suffix or 'suffixless'} file")
+        elif path.suffix.lower() == ".svg" and active_svg(path):
+            problems.append(f"{where}: expected an image; got {active_svg(path)}")
+        elif path.suffix == ".html":
+            problems += [f"{where}: expected every link into the site to resolve; got {link}"
+                         for link in _dead_links(root, path, base_url)]
+    return problems
+
+
+def _dead_links(root: Path, page: Path, base_url: str) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+    base = urlsplit(base_url)
+    dead = []
+    for link in dict.fromkeys(parser.links):
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc:
+            if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(base.path):
+                continue  # another site (or a mailto:, tel: ...): not a file of this tree
+            path = parts.path
+        elif not parts.path:
+            continue  # a fragment or query on the page itself
+        elif parts.path.startswith("/"):
+            path = parts.path
+        else:
+            path = posixpath.join(base.path + page.parent.relative_to(root).as_posix() + "/", parts.path)
+        path = posixpath.normpath(unquote(path)) + ("/" if path.endswith("/") else "")
+        if not path.startswith(base.path) and path + "/" != base.path:
+            dead.append(link)
+            continue
+        target = root / path[len(base.path):].lstrip("/")
+        if not (target.is_file() or (target / "index.html").is_file()):
+            dead.append(link)
+    return dead
