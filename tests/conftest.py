@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+# The red-team helpers (tests/security/redteam.py) serve tests elsewhere too: importable by name.
+sys.path.insert(0, str(Path(__file__).parent / "security"))
 
 TESTDATA = Path(__file__).parent / "testdata"
 PROJECT = Path(__file__).parent.parent

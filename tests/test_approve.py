@@ -167,7 +167,7 @@ def test_malformed_project_config_is_reported_with_its_position(repo: Path) -> N
     result = run_crisiskit(repo, "check", "kits")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "crisiskit.yml:2:12 approvals.by_role: expected by_severity or by_channel" in result.stderr
-    assert 'crisiskit.yml:3:1 rulez: expected one of the keys approvals, rules; got "rulez"' in result.stderr
+    assert 'crisiskit.yml:3:1 rulez: expected one of the keys approvals, limits, rules; got "rulez"' in result.stderr
 
 
 def test_check_warns_about_a_due_revision_without_approval(repo: Path) -> None:

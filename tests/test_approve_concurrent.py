@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from datetime import datetime
@@ -12,21 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from crisiskit.approve import approve
+import redteam as security
 from crisiskit.cli import main
 from crisiskit.errors import KitError, Problem, UserError
 from crisiskit.pipeline import compose, read_incidents, read_site_options
 
 
-def _security_fixture():
-    """tests/security/redteam.py (make_project), loaded by path: its module name is taken here."""
-    path = Path(__file__).parent / "security" / "redteam.py"
-    spec = importlib.util.spec_from_file_location("security_fixture", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-security = _security_fixture()
 KIT = "kits/acme-outage.yml"
 ROLES = ["communications", "legal", "privacy", "security", "finance", "operations", "executive"]
 AFTER = datetime.fromisoformat(security.AFTER_EMBARGO)

@@ -10,7 +10,6 @@ writes deterministically.
 from __future__ import annotations
 
 import errno
-import importlib.util
 import os
 import shutil
 import signal
@@ -25,21 +24,12 @@ from typing import Callable, Iterator
 import pytest
 from click.testing import CliRunner
 
+import redteam as security
 from crisiskit.cli import BUG_REPORT, main
 from crisiskit.errors import EXIT_BUG, EXIT_INTERRUPTED, SystemProblem
 from crisiskit.write import read_marker
 
 
-def _security_fixture():
-    """tests/security/redteam.py (make_project, crisiskit), loaded by path: its module name is taken here."""
-    path = Path(__file__).parent / "security" / "redteam.py"
-    spec = importlib.util.spec_from_file_location("security_fixture", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-security = _security_fixture()
 crisiskit = security.crisiskit
 KIT = "kits/acme-outage.yml"
 SCENARIO = """scenario: outage

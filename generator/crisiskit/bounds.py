@@ -53,9 +53,9 @@ def read_bounded(path: Path, shown: str, root: Path, limits: Limits) -> bytes | 
                        "(run crisiskit in the site repository's root, or name the kits)")
     except (OSError, RuntimeError) as error:  # a loop of links, a name too long
         return Problem(shown, 1, 1, "", f"expected a readable kit file; got {_reason(error)}")
-    if path.is_symlink() and not _inside(target, root):
-        return Problem(shown, 1, 1, "", f"expected a kit file inside {_folder(root)}; got a symbolic link to a "
-                       "file outside it, which is not read (put the file itself there)")
+    if not _inside(target, root):  # the file is a link, or lies in a linked folder (kits/scenarios -> /etc)
+        return Problem(shown, 1, 1, "", f"expected a kit file inside {_folder(root)}; got a symbolic link that "
+                       "leads outside it, which is not followed (put the file itself there)")
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:

@@ -14,8 +14,9 @@ Invariants:
 - Kit text is text: ``content_html`` is the statement through the Markdown
   subset of ``markup.block`` (everything else escaped), then sanitised with
   an allow-list (``escaping.sanitize_html``). Titles, summaries and author
-  names are plain text fields (Atom ``type="text"``, JSON Feed strings), one
-  line each; XML and JSON escaping is all they need.
+  names are plain-text fields (Atom text constructs, JSON Feed strings), one
+  line each: XML and JSON escaping is all they need, and they keep the text
+  exactly as written.
 - Every date comes from the kit, never from the clock: an entry is published
   and updated at its revision's ``visible_from`` (``publish_at``, else
   ``issued_at``); a revision never changes once published, so both are the

@@ -7,6 +7,11 @@ a map from key path to line and column, so later stages can report
 wrote: the schema parses them and insists on a timezone. Keys are always
 text (``1:`` is the key "1"). A file that cannot be read becomes a Problem,
 and the other files are still loaded.
+
+Reading is bounded (``bounds``: which files, how many bytes; ``yamlparse``:
+how deep, how many values), so no kit, however hostile, costs more than
+seconds and a few hundred megabytes, and every bound reached is a Problem
+at the line and column where it was reached.
 """
 
 from __future__ import annotations
@@ -148,41 +153,8 @@ def load_file(path: Path, kind: FileKind, limits: Limits = Limits(), *, root: Pa
                        "line: YAML 1.1 reads NO as false and 12:30 as 750)")
     try:
         document = yaml_parser(limits).load(text)
-    except DuplicateKeyError as error:
-        return _duplicate_key(shown, error, text, limits)
-    except MaxDepthExceededError as error:
-        mark = error.problem_mark
-        return Problem(shown, mark.line + 1, mark.column + 1, "",
-                       f"expected at most {limits.depth} levels of nesting; got deeper from here")
-    except LimitReached as error:
-        mark = error.problem_mark
-        return Problem(shown, mark.line + 1, mark.column + 1, "", str(error.problem))
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        what = what if len(what) <= 200 else what[:197] + "..."
-        opened = error.context_mark
-        if opened and mark and opened.line != mark.line and str(error.context).startswith("while"):
-            what += f" (what was left open started at line {opened.line + 1}, column {opened.column + 1})"
-        if "'\\t'" in str(error.problem):
-            what += " (indent with spaces, never tabs)"
-        elif mark and "mapping values" in what and mark.column > 1024:
-            what += " (a key is at most 1,024 characters long)"
-        elif mark and "document" not in what and "{{" in "".join(text.splitlines()[max(mark.line - 1, 0): mark.line + 1]):
-            what += " (put a text that contains {{ ... }} in quotes)"
-        return Problem(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
-                       f"expected valid YAML; got a syntax error: {what}")
-    except ReaderError as error:  # a character YAML forbids in a file (a NUL, a bell, ...)
-        position = error.position if isinstance(error.position, int) else 0
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-        code = error.character if isinstance(error.character, int) else 0
-        return Problem(shown, line, column, "", f"expected printable text; got the control character U+{code:04X}, "
-                       "which YAML does not allow in a file (delete it)")
-    except YAMLError as error:
-        return Problem(shown, 1, 1, "", f"expected valid YAML; got {str(error).splitlines()[0][:200]}")
-    except RecursionError:  # a structure the depth bound did not foresee: still an error, never a traceback
-        return Problem(shown, 1, 1, "", f"expected at most {limits.depth} levels of nesting; got deeper")
+    except (YAMLError, RecursionError) as error:
+        return _parse_problem(shown, error, text, limits)
     if document is None:
         return Problem(shown, 1, 1, "", "expected a mapping of kit fields; got an empty file")
     if not isinstance(document, dict):
@@ -196,6 +168,49 @@ def load_file(path: Path, kind: FileKind, limits: Limits = Limits(), *, root: Pa
         where = positions.locate(error.path)
         return Problem(shown, *where, format_path(error.path), error.message)
     return SourceFile(path, shown, kind, data, positions, tuple(text.splitlines()))
+
+
+def _parse_problem(shown: str, error: Exception, text: str, limits: Limits) -> Problem:
+    """What the parser refused, at the line and column where it stopped, as a message an author can act on."""
+    if isinstance(error, DuplicateKeyError):
+        return _duplicate_key(shown, error, text, limits)
+    if isinstance(error, MaxDepthExceededError):
+        mark = error.problem_mark
+        return Problem(shown, mark.line + 1, mark.column + 1, "",
+                       f"expected at most {limits.depth} levels of nesting; got deeper from here")
+    if isinstance(error, LimitReached):
+        mark = error.problem_mark
+        return Problem(shown, mark.line + 1, mark.column + 1, "", str(error.problem))
+    if isinstance(error, MarkedYAMLError):
+        return _syntax_problem(shown, error, text)
+    if isinstance(error, ReaderError):  # a character YAML forbids in a file (a NUL, a bell, ...)
+        position = error.position if isinstance(error.position, int) else 0
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        code = error.character if isinstance(error.character, int) else 0
+        return Problem(shown, line, column, "", f"expected printable text; got the control character U+{code:04X}, "
+                       "which YAML does not allow in a file (delete it)")
+    if isinstance(error, YAMLError):
+        return Problem(shown, 1, 1, "", f"expected valid YAML; got {str(error).splitlines()[0][:200]}")
+    # a RecursionError: a structure the depth bound did not foresee is still an error, never a traceback
+    return Problem(shown, 1, 1, "", f"expected at most {limits.depth} levels of nesting; got deeper")
+
+
+def _syntax_problem(shown: str, error: MarkedYAMLError, text: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    what = " ".join(part for part in (error.context, error.problem) if part)
+    what = what if len(what) <= 200 else what[:197] + "..."
+    opened = error.context_mark
+    if opened and mark and opened.line != mark.line and str(error.context).startswith("while"):
+        what += f" (what was left open started at line {opened.line + 1}, column {opened.column + 1})"
+    if "'\\t'" in str(error.problem):
+        what += " (indent with spaces, never tabs)"
+    elif mark and "mapping values" in what and mark.column > 1024:
+        what += " (a key is at most 1,024 characters long)"
+    elif mark and "document" not in what and "{{" in "".join(text.splitlines()[max(mark.line - 1, 0): mark.line + 1]):
+        what += " (put a text that contains {{ ... }} in quotes)"
+    return Problem(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
+                   f"expected valid YAML; got a syntax error: {what}")
 
 
 def _duplicate_key(shown: str, error: DuplicateKeyError, text: str, limits: Limits) -> Problem:

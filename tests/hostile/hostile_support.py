@@ -90,6 +90,12 @@ def _inside_link(kits: Path, sentinel: Path, name: str) -> None:
     (kits / f"{name}.yml").symlink_to(f"{name}.txt")
 
 
+def _linked_scenarios(kits: Path, sentinel: Path, name: str) -> None:
+    (kits / "scenarios").rmdir()
+    (kits / "scenarios").symlink_to(sentinel)
+    (kits / f"{name}.yml").write_text(base_kit(name), encoding="utf-8")
+
+
 def _fifo(kits: Path, sentinel: Path, name: str) -> None:
     os.mkfifo(kits / f"{name}.yml")
 
@@ -125,6 +131,7 @@ RUNTIME: dict[str, tuple[Callable[[Path, Path, str], None], int]] = {
     "symlink-to-a-secret-beside-the-project": (_link(lambda kits, sentinel: sentinel / "secret.yml"), 1),
     "symlink-to-nothing": (_link(lambda kits, sentinel: kits / "no-such-file.yml"), 1),
     "symlink-inside-kits": (_inside_link, 0),
+    "scenarios-folder-linked-outside": (_linked_scenarios, 1),
     "named-pipe": (_fifo, 1),
     "folder-named-like-a-kit": (_folder, 1),
     "size-50-mb": (_padded(50_000_000), 1),
@@ -139,6 +146,10 @@ RUNTIME: dict[str, tuple[Callable[[Path, Path, str], None], int]] = {
 }
 
 
+# The file a message must name when it is not kits/<case>.yml: the sentinel's secret, reached through the link.
+NAMED = {"scenarios-folder-linked-outside": "kits/scenarios/secret.yml"}
+
+
 def corpus_cases() -> dict[str, Path]:
     """Every committed hostile file, by name (its path under corpus/ without .yml)."""
     return {path.relative_to(CORPUS).with_suffix("").as_posix(): path for path in sorted(CORPUS.rglob("*.yml"))}
@@ -149,6 +160,8 @@ def place(case: str, kits: Path, sentinel: Path) -> str:
     (kits / "scenarios").mkdir(parents=True, exist_ok=True)
     if case in RUNTIME:
         RUNTIME[case][0](kits, sentinel, case)
+        if case in NAMED:
+            return NAMED[case]
     else:
         shutil.copy(CORPUS / f"{case}.yml", kits / f"{case}.yml")
     return f"kits/{case}.yml"

@@ -6,25 +6,16 @@ the exposed case binds for the length of one (stubbed) build, then stops.
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import threading
 from pathlib import Path
 
 import pytest
 
+import redteam as security
 from crisiskit.serve import is_loopback, serve
 
 
-def _security_fixture():
-    """This folder's redteam.py (make_project, crisiskit), loaded by path."""
-    spec = importlib.util.spec_from_file_location("security_fixture", Path(__file__).parent / "redteam.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-security = _security_fixture()
 crisiskit = security.crisiskit
 
 

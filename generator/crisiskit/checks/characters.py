@@ -44,6 +44,7 @@ _EMAIL = regex.compile(r"[^\s@<>()\"',;:]+@[^\s@<>()\"',;:/]+\.[^\s@<>()\"',;:/�
 _SCRIPTS = ("Latin", "Cyrillic", "Greek", "Armenian", "Hebrew", "Arabic", "Han", "Hiragana", "Katakana", "Hangul",
             "Bopomofo", "Thai", "Devanagari", "Georgian", "Cherokee")
 _SCRIPT = regex.compile("|".join(rf"(?P<{name}>\p{{Script={name}}})" for name in _SCRIPTS))
+_NEUTRAL = regex.compile(r"[\p{Script=Common}\p{Script=Inherited}]")  # the long vowel mark ー, digits, marks
 # UTS #39 "highly restrictive": one script, or Latin with the scripts East Asian names mix with it.
 _MIXES = ({"Latin", "Han", "Hiragana", "Katakana"}, {"Latin", "Han", "Bopomofo"}, {"Latin", "Han", "Hangul"})
 # Cyrillic and Greek letters that look like Latin ones: a label made only of them reads as a Latin name.
@@ -53,13 +54,17 @@ _LATIN_LOOKALIKES = set("аеорсухѕіјԁԛԝһӏүвкмнт" "οαινκ
 def character_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
     """CK208 and CK209 in every text and address; CK210 for every web address."""
     for origin, language, value in _strings(incident):
+        hidden: dict[str, list[tuple[int, str]]] = {}
         for index, char in _hidden(value):
+            hidden.setdefault(BIDI if _BIDI.match(char) else INVISIBLE, []).append((index, char))
+        for rule, found_chars in hidden.items():  # the first of each kind in a text, and how many more
+            index, char = found_chars[0]
             name = unicodedata.name(char, "a control character").lower()
-            rule = BIDI if _BIDI.match(char) else INVISIBLE
             what = "a bidirectional control" if rule == BIDI else "an invisible character"
+            more = f" (and {len(found_chars) - 1} more in this text)" if len(found_chars) > 1 else ""
             token = _token(value, index)
             found = finding(rule, origin, f"expected text without invisible or direction-changing characters; got "
-                            f"{what}, U+{ord(char):04X} ({name}), after {_before(value, index)}",
+                            f"{what}, U+{ord(char):04X} ({name}), after {_before(value, index)}{more}",
                             language=language, token=token, settings=settings)
             if found and (found.line, found.column) != origin.locate(None, language)[:2]:
                 found = dataclasses.replace(found, column=found.column + len(token) - 1)  # on the character itself
@@ -148,7 +153,8 @@ def host_problem(url: str) -> str | None:
                 return f"whose label {shown!r} is not a valid international domain name"
             shown = f"{shown} ({label})"
         scripts = {match.lastgroup or "another" for match in _SCRIPT.finditer(label)}
-        scripts |= {"another"} if any(ch.isalpha() and not _SCRIPT.match(ch) for ch in label) else set()
+        scripts |= {"another"} if any(ch.isalpha() and not _SCRIPT.match(ch) and not _NEUTRAL.match(ch)
+                                      for ch in label) else set()
         if len(scripts) > 1 and not any(scripts <= allowed for allowed in _MIXES):
             return f"whose label {shown!r} mixes {' and '.join(sorted(scripts))} letters"
         letters = [ch for ch in label if ch.isalpha()]
