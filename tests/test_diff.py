@@ -59,3 +59,16 @@ def test_html_marks_changes_for_screen_readers() -> None:
 
 def test_markdown_digest_marks_insertions_and_deletions() -> None:
     assert diff_markdown("Call us today.", "Call our hotline today.") == "Call ~~us~~ **our hotline** today."
+
+
+def test_a_huge_text_is_shown_replaced_whole_in_bounded_time() -> None:
+    """Past MAX_COMPARED token pairs the quadratic word diff is not attempted (a hostile kit could stall generate)."""
+    from crisiskit.diff import MAX_COMPARED
+
+    words = ["alpha", "beta", "gamma", "delta"]
+    old = " ".join(words[i % 4] for i in range(3000))
+    new = " ".join(words[(i * 7) % 4] for i in range(3000))
+    assert len(tokens(old)) * len(tokens(new)) > MAX_COMPARED
+    assert [(c.kind, c.text) for c in diff_texts(old, new)] == [("delete", old), ("insert", new)]
+    small = diff_texts("We are investigating.", "We have fixed it.")
+    assert ("equal", "We ") in [(c.kind, c.text) for c in small]

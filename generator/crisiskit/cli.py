@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
     from crisiskit.render import ComposedIncident
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # ":x:" in a kit stays ":x:"
+out = Console(highlight=False, soft_wrap=True, emoji=False)
 
 BUG_REPORT = (f"crisiskit {__version__} hit a bug (not a problem in your kits): please report it on the crisiskit "
               "issue tracker with the command you ran and the traceback above")

@@ -30,6 +30,11 @@ class Change:
     text: str
 
 
+# Token pairs a word diff may compare: two texts of 2,000 words each (a long statement section) still get a
+# word-by-word diff; anything larger is shown as replaced whole rather than hold up generate.
+MAX_COMPARED = 4_000_000
+
+
 def tokens(text: str) -> list[str]:
     """Words for Latin scripts, single characters for CJK, whitespace and punctuation on their own."""
     return _TOKEN.findall(text)
@@ -42,6 +47,9 @@ def diff_texts(old: str, new: str) -> list[Change]:
     reads as one replacement rather than two.
     """
     a, b = tokens(old), tokens(new)
+    if len(a) * len(b) > MAX_COMPARED:
+        # SequenceMatcher is quadratic: past this a text shows as replaced whole, in bounded time
+        return [c for c in (Change("delete", old), Change("insert", new)) if c.text]
     opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     changes: list[Change] = []
     deleted, inserted = "", ""
