@@ -46,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 from filelock import FileLock, Timeout
 
 from crisiskit.errors import BuildError
+from crisiskit.write import fsync_folder
 
 AUDIENCES = ("public", "internal")
 RELEASES = ".releases"
@@ -157,14 +158,14 @@ class Transaction:
             link = self.site / f".{audience}.link-{self.id}"
             os.symlink(f"{RELEASES}/{release.name}", link)
             ready.append((self.site / audience, link))
-        _sync_dir(self.site / RELEASES)
+        fsync_folder(self.site / RELEASES)
         self.staged = {}
         for live, link in ready:
             if live.is_dir() and not live.is_symlink():
                 _exchange(link, live)  # an older crisiskit's folder: it ends up at ``link``, a leftover
             else:
                 os.replace(link, live)
-        _sync_dir(self.site)
+        fsync_folder(self.site)
 
 
 @contextmanager
@@ -222,15 +223,7 @@ def _sync_tree(folder: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-    _sync_dir(folder)
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_folder(folder)
 
 
 def _exchange(a: Path, b: Path) -> None:

@@ -214,7 +214,7 @@ def _replace_all(texts: dict[Path, str], content: Path) -> None:
         for temp, _target_path in staged:
             temp.unlink(missing_ok=True)
     for folder in {target.parent for _temp, target in staged}:
-        _fsync_folder(folder)
+        fsync_folder(folder)
 
 
 def atomic_write(target: Path, text: str | bytes, *, mode: int | None = None) -> None:
@@ -228,7 +228,7 @@ def atomic_write(target: Path, text: str | bytes, *, mode: int | None = None) ->
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
 
 
 def _stage(target: Path, text: str | bytes, mode: int | None = None) -> Path:
@@ -276,7 +276,8 @@ def _make_parents(folder: Path, made: list[Path]) -> None:
         made.append(path)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new entry in ``folder`` durable: without it a crash can lose what a rename did."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
