@@ -34,7 +34,7 @@ def make_project(target: Path, count: int) -> None:
         if index % 2:
             text = text.replace("status: investigating", "status: resolved")
         (target / "kits" / f"incident-{index:04d}.yml").write_text(text, encoding="utf-8")
-    from crisiskit.approve import approve
+    from crisiskit.review.approve import approve
     from crisiskit.pipeline import compose, read_incidents, read_site_options
 
     site = read_site_options(target)

@@ -12,8 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from crisiskit.pipeline import compose, read_incidents, read_site_options
-from crisiskit.render import ComposedIncident, canary
-from crisiskit.textrender import text_context
+from crisiskit.compose.composed import ComposedIncident
+from crisiskit.compose.visibility import canary
+from crisiskit.compose.fill import text_context
 
 PROJECT = Path(__file__).parent.parent
 BEFORE_EMBARGO = "2026-11-22T12:00:00+08:00"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crisiskit.pipeline import compose, read_incidents, read_site_options
-from crisiskit.render import render_pages
+from crisiskit.render.pages import render_pages
 
 from conftest import TESTDATA
 from sites import run_crisiskit
@@ -139,8 +139,8 @@ CORRECTION = """  - revision: 2
 
 
 def test_roles_follow_severity_and_channel(repo: Path) -> None:
-    from crisiskit.approval import required_roles
-    from crisiskit.config import Config
+    from crisiskit.compose.approval_state import required_roles
+    from crisiskit.model.config import Config
 
     incident = _composed(repo).incident
     assert required_roles(incident, Config()) == ("communications",)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crisiskit.approve import approve
+from crisiskit.review.approve import approve
 import redteam as security
-from crisiskit.cli import main
+from crisiskit.cli.main import main
 from crisiskit.errors import KitError, Problem, UserError
 from crisiskit.pipeline import compose, read_incidents, read_site_options
 

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Route, expect
 
-from crisiskit.labels import labels
+from crisiskit.compose.labels import labels
 from crisiskit.pipeline import read_site_options
 from sites import BEFORE_EMBARGO, PROJECT, build, composed_samples, copy_project
 

@@ -15,7 +15,7 @@ import pytest
 from crisiskit.checks.engine import run_checks
 from crisiskit.checks.findings import Finding, render_findings, rule_catalogue
 from crisiskit.pipeline import check, compose, read_incidents
-from crisiskit.render import SiteOptions
+from crisiskit.compose.composed import SiteOptions
 
 from conftest import TESTDATA
 
@@ -208,7 +208,7 @@ def test_a_stale_translation_is_found_against_the_base(tmp_path: Path) -> None:
 
 
 def test_approval_rules_in_a_project(tmp_path: Path) -> None:
-    from crisiskit.approve import approve
+    from crisiskit.review.approve import approve
     from crisiskit.pipeline import compose as compose_in, read_site_options
 
     project = tmp_path / "site"
@@ -296,7 +296,7 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
     might), `crisiskit check` reports each one at the line it was planted on, and nothing else."""
     import shutil
 
-    from crisiskit.approve import approve
+    from crisiskit.review.approve import approve
     from crisiskit.pipeline import compose as compose_in, read_site_options
     from sites import BEFORE_EMBARGO, PROJECT, run_crisiskit
 

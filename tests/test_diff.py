@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from crisiskit.diff import diff_html, diff_markdown, diff_texts, tokens
+from crisiskit.render.diff import diff_html, diff_markdown, diff_texts, tokens
 
 SAID = {"inserted": "inserted", "deleted": "deleted", "end": "end"}
 
@@ -63,7 +63,7 @@ def test_markdown_digest_marks_insertions_and_deletions() -> None:
 
 def test_a_huge_text_is_shown_replaced_whole_in_bounded_time() -> None:
     """Past MAX_COMPARED token pairs the quadratic word diff is not attempted (a hostile kit could stall generate)."""
-    from crisiskit.diff import MAX_COMPARED
+    from crisiskit.render.diff import MAX_COMPARED
 
     words = ["alpha", "beta", "gamma", "delta"]
     old = " ".join(words[i % 4] for i in range(3000))

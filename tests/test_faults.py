@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 import redteam as security
-from crisiskit.cli import BUG_REPORT, main
+from crisiskit.cli.main import BUG_REPORT, main
 from crisiskit.errors import EXIT_BUG, EXIT_INTERRUPTED, SystemProblem
 from crisiskit.write import read_marker
 

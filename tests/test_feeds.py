@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from crisiskit.feeds import render_feeds
+from crisiskit.render.feeds import render_feeds
 from crisiskit.pipeline import read_incidents
-from crisiskit.render import ComposedIncident, SiteOptions, compose_incident
+from crisiskit.compose.composed import ComposedIncident, SiteOptions, compose_incident
 
 from conftest import TESTDATA
 

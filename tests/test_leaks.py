@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from crisiskit.leaks import Leak, Needles, make_needles, normalise, scan_site
-from crisiskit.visibility import Fragment
+from crisiskit.publish.leaks import Leak, Needles, make_needles, normalise, scan_site
+from crisiskit.compose.visibility import Fragment
 
 CAUSE = "SECRET embargoed cause: a naïve configuration change to our servers failed."
 ANSWER = "Not before Noël."  # a three-word Q&A answer: too short for a sentence needle, matched as a whole field

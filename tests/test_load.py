@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crisiskit.load import load_file, load_kits
+from crisiskit.model.load import load_file, load_kits
 
 
 def _load(tmp_path: Path, text: str):

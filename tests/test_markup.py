@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from crisiskit.escaping import fenced, finalize, sanitize_html
-from crisiskit.markup import Trusted, block, inline, problems, text
+from crisiskit.render.escaping import fenced, finalize, sanitize_html
+from crisiskit.render.markup import Trusted, block, inline, problems, text
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "pymdownx.superfences"]  # as mkdocs.yml
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from crisiskit.measure import load_channels, measure
-from crisiskit.sms import sms_length
-from crisiskit.xcount import weighted_length
+from crisiskit.counting.measure import load_channels, measure
+from crisiskit.counting.sms import sms_length
+from crisiskit.counting.xcount import weighted_length
 
 POEM = ("故人西辞黄鹤楼，烟花三月下扬州。孤帆远影碧空尽，唯见长江天际流。朱雀桥边野草花，乌衣巷口夕阳斜。旧时王谢堂前燕，"
         "飞入寻常百姓家。朝辞白帝彩云间，千里江陵一日还。两岸猿声啼不住，轻舟已过万重山。泪湿罗巾梦不成，夜深前殿按歌声。"

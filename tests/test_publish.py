@@ -121,7 +121,7 @@ def test_internal_site_has_qa_and_posts_bannered_and_noindex(before: Path) -> No
 def test_a_planted_leak_fails_the_build_and_names_the_file(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     item = next(c for c in composed_samples() if c.incident.internal_qa)
-    from crisiskit.textrender import text_context
+    from crisiskit.compose.fill import text_context
 
     context = text_context(item.incident, item.incident.current, "en", "")
     answer = context.render(item.incident.internal_qa[0].answer, "en")

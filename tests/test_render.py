@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crisiskit.pipeline import compose, read_incidents, read_site_options
-from crisiskit.render import render_pages
+from crisiskit.render.pages import render_pages
 
 from conftest import TESTDATA
 
@@ -81,7 +81,7 @@ def test_public_audience_leaves_out_unapproved_revisions() -> None:
 def test_public_audience_shows_an_approved_revision_once_due(tmp_path: Path) -> None:
     import shutil
 
-    from crisiskit.approve import approve
+    from crisiskit.review.approve import approve
 
     shutil.copytree(CASES / "minimal", tmp_path / "case", ignore=shutil.ignore_patterns("expected"))
     case = tmp_path / "case"

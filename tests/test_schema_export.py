@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from crisiskit.load import load_file
-from crisiskit.schema_export import kit_json_schema
+from crisiskit.model.load import load_file
+from crisiskit.model.schema_export import kit_json_schema
 
 from sites import PROJECT, run_crisiskit
 

@@ -14,7 +14,7 @@ import pytest
 from filelock import FileLock
 
 from crisiskit.errors import UserError, WriteConflict
-from crisiskit.pages import RenderedPage
+from crisiskit.render.rendered import RenderedPage
 from crisiskit.write import plan_writes, read_marker, write_pages
 
 
@@ -121,7 +121,7 @@ def test_a_second_run_waits_for_the_lock_then_gives_up_clearly(tmp_path: Path) -
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path, PurePosixPath
-    from crisiskit.pages import RenderedPage
+    from crisiskit.render.rendered import RenderedPage
     from crisiskit.write import write_pages
     version = sys.argv[2]
     body = (version * 200 + "\\n") * 1000

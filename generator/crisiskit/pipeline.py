@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crisiskit.errors import KitError, UserError
-from crisiskit.incident import Incident
-from crisiskit.load import load_kits
-from crisiskit.resolve import resolve_incidents
-from crisiskit.validate import validate_kits
+from crisiskit.model.incident import Incident
+from crisiskit.model.load import load_kits
+from crisiskit.model.resolve import resolve_incidents
+from crisiskit.model.validate import validate_kits
 
 if TYPE_CHECKING:  # the later stages load only when a command needs them, so `check` starts fast
     from crisiskit.checks.findings import Finding
-    from crisiskit.publish import BuiltSite
-    from crisiskit.render import ComposedIncident, SiteOptions
+    from crisiskit.publish.site import BuiltSite
+    from crisiskit.compose.composed import ComposedIncident, SiteOptions
     from crisiskit.write import WritePlan
 
 
@@ -38,7 +38,7 @@ def read_site_options(project: Path) -> SiteOptions:
     """The public site's address, from ``site_url`` in the root mkdocs.yml."""
     from ruamel.yaml import YAML
 
-    from crisiskit.render import SiteOptions
+    from crisiskit.compose.composed import SiteOptions
 
     config = project / "mkdocs.yml"
     yaml = YAML(typ="safe")
@@ -52,8 +52,8 @@ def read_site_options(project: Path) -> SiteOptions:
 
 def compose(incidents: list[Incident], site: SiteOptions, project: Path | None = None) -> list[ComposedIncident]:
     """Every revision of every incident composed in every language (with the project's crisiskit.yml, if any)."""
-    from crisiskit.config import Config, load_config
-    from crisiskit.render import compose_incident
+    from crisiskit.model.config import Config, load_config
+    from crisiskit.compose.composed import compose_incident
 
     config = load_config(project) if project is not None else Config()
     return [compose_incident(incident, site, config, approved_record(project, incident.id) if project else None)
@@ -86,7 +86,7 @@ def approved_record(project: Path, incident_id: str) -> dict[str, dict[str, dict
 
 def generate(project: Path, *, check_only: bool = False, force: bool = False) -> WritePlan:
     """load -> validate -> resolve -> render -> write: the review tree under content/."""
-    from crisiskit.render import render_pages
+    from crisiskit.render.pages import render_pages
     from crisiskit.write import plan_writes, write_pages
 
     incidents = read_incidents([project / "kits"])
@@ -95,7 +95,7 @@ def generate(project: Path, *, check_only: bool = False, force: bool = False) ->
     content = project / "content"
     if check_only:
         return plan_writes(pages, content)
-    from crisiskit.switch import guard_project
+    from crisiskit.publish.switch import guard_project
 
     guard_project(project)  # a content/ (or site/, build/) leading out of the project is refused, never written through
     return write_pages(pages, content, force=force)
@@ -103,8 +103,8 @@ def generate(project: Path, *, check_only: bool = False, force: bool = False) ->
 
 def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
     """generate, then stage, verify (strict build, file types, links, leak scan) and switch each audience's site."""
-    from crisiskit.publish import publish
-    from crisiskit.switch import guard_project
+    from crisiskit.publish.site import publish
+    from crisiskit.publish.switch import guard_project
 
     guard_project(project)  # before generate writes content/: nothing is written through a link out of the project
     generate(project, force=force)
@@ -140,7 +140,7 @@ def check(paths: list[Path], at: datetime, base: str | None = None) -> tuple[int
     to find translations left stale by a change to the source text.
     """
     from crisiskit.checks.engine import run_checks
-    from crisiskit.render import SiteOptions
+    from crisiskit.compose.composed import SiteOptions
 
     incidents = read_incidents(paths)
     project = project_of(paths)
@@ -154,7 +154,7 @@ def incidents_at(project: Path | None, base: str) -> dict[str, Incident]:
     """The incidents as committed at git revision ``base`` (none if they did not load there)."""
     import tempfile
 
-    from crisiskit.review import tree_at
+    from crisiskit.review.digest import tree_at
 
     if project is None:
         raise UserError("--base needs kits inside a site repository (a git checkout with mkdocs.yml and kits/)")
@@ -168,7 +168,7 @@ def incidents_at(project: Path | None, base: str) -> dict[str, Incident]:
 
 def publication_problems(composed: list[ComposedIncident], at: datetime) -> list:
     """Published revisions whose approved text has changed (immutability of what the public saw)."""
-    from crisiskit.approval import publication_problems as problems_of
+    from crisiskit.compose.approval_state import publication_problems as problems_of
 
     return [p for c in composed for p in problems_of(c, at)]
 

@@ -30,7 +30,7 @@ from typing import Iterator
 from filelock import FileLock, Timeout
 
 from crisiskit.errors import SystemProblem, UserError, WriteConflict
-from crisiskit.pages import RenderedPage
+from crisiskit.render.rendered import RenderedPage
 
 _MARKER_TEXT = r"crisiskit: generated from (\S+); sha256:([0-9a-f]{64}); edit the kit, not this file"
 # The marker line exactly as the writer puts it, for each kind of file; an altered marker line is no marker.

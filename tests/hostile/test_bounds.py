@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from crisiskit.bounds import Limits
+from crisiskit.model.bounds import Limits
 from crisiskit.checks.characters import host_problem
-from crisiskit.config import load_config
+from crisiskit.model.config import load_config
 from crisiskit.errors import KitError
-from crisiskit.load import load_file, load_kits
-from crisiskit.references import find_references, scan
-from crisiskit.schema.facts import _readable_number
-from crisiskit.schema.types import MAX_ID_LENGTH, Text, describe, file_name_problem
-from crisiskit.textrender import TextContext, UncheckedText
+from crisiskit.model.load import load_file, load_kits
+from crisiskit.model.references import find_references, scan
+from crisiskit.model.schema.facts import _readable_number
+from crisiskit.model.schema.types import MAX_ID_LENGTH, Text, describe, file_name_problem
+from crisiskit.compose.fill import TextContext, UncheckedText
 
 
 def test_each_allowed_reference_form_is_found_where_it_stands() -> None:

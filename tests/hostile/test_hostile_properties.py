@@ -20,9 +20,10 @@ from ruamel.yaml import YAML
 
 from crisiskit.checks.engine import run_checks
 from crisiskit.errors import KitError
-from crisiskit.load import load_file
+from crisiskit.model.load import load_file
 from crisiskit.pipeline import compose, read_incidents
-from crisiskit.render import SiteOptions, render_pages
+from crisiskit.compose.composed import SiteOptions
+from crisiskit.render.pages import render_pages
 
 from hostile_support import AT, base_kit, crisiskit
 

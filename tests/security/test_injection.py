@@ -253,8 +253,8 @@ def test_feeds_carry_the_payload_as_text_and_only_allowed_html(group: str, hosti
 def _rendered(project: Path, at: str, audience: str, name: str) -> str:
     """One generated page rendered in-process and converted with the site's own Markdown extensions."""
     from crisiskit.pipeline import compose, read_incidents, read_site_options
-    from crisiskit.publish import base_config
-    from crisiskit.render import render_pages
+    from crisiskit.publish.site import base_config
+    from crisiskit.render.pages import render_pages
 
     composed = compose(read_incidents([project / "kits"]), read_site_options(project), project)
     page = next(p for p in render_pages(composed, audience, datetime.fromisoformat(at)) if p.path.as_posix() == name)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import redteam as security
-from crisiskit.serve import is_loopback, serve
+from crisiskit.cli.serve import is_loopback, serve
 
 
 crisiskit = security.crisiskit

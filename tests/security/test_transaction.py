@@ -39,7 +39,7 @@ def files_containing(folder: Path, text: str) -> list[str]:
 
 def scan_clean(project: Path, at: str) -> None:
     """The live public site is complete and the leak scan, run as the build runs it, finds nothing."""
-    from crisiskit.leaks import internal_fragments, scan_site
+    from crisiskit.publish.leaks import internal_fragments, scan_site
     from crisiskit.pipeline import compose, read_incidents, read_site_options
 
     public = project / "site" / "public"

@@ -14,8 +14,8 @@ import regex
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import post_origin
-from crisiskit.labels import labels
-from crisiskit.render import ComposedIncident
+from crisiskit.compose.labels import labels
+from crisiskit.compose.composed import ComposedIncident
 
 
 def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator[Finding | None]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterator
 
-from crisiskit.approval import approval_warnings, publication_problems
+from crisiskit.compose.approval_state import approval_warnings, publication_problems
 from crisiskit.checks.findings import Finding, finding
-from crisiskit.render import ComposedIncident
-from crisiskit.resolve import severity_policy
-from crisiskit.texts import Origin
+from crisiskit.compose.composed import ComposedIncident
+from crisiskit.model.resolve import severity_policy
+from crisiskit.model.origin import Origin
 
 
 def cadence_findings(item: ComposedIncident, at: datetime, settings: dict[str, str],

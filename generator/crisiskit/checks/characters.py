@@ -23,8 +23,8 @@ import idna
 import regex
 
 from crisiskit.checks.findings import Finding, finding
-from crisiskit.incident import Incident
-from crisiskit.texts import Origin, walk_texts
+from crisiskit.model.incident import Incident
+from crisiskit.model.origin import Origin, walk_texts
 
 BIDI = "CK208"
 INVISIBLE = "CK209"

@@ -8,9 +8,9 @@ from typing import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import kit_texts
-from crisiskit.incident import Incident
-from crisiskit.references import find_references, strip_references
-from crisiskit.schema.facts import Fact
+from crisiskit.model.incident import Incident
+from crisiskit.model.references import find_references, strip_references
+from crisiskit.model.schema.facts import Fact
 
 _URL = re.compile(r"https?://[^\s)>\]\"'，。]+")
 _PHONE = re.compile(r"\+\d[\d ()\-.]{6,}\d")

@@ -14,8 +14,8 @@ from crisiskit.checks.markup import markup_findings
 from crisiskit.checks.structure import structure_findings
 from crisiskit.checks.translations import stale_findings, untranslated_findings
 from crisiskit.checks.wording import wording_findings
-from crisiskit.incident import Incident
-from crisiskit.render import ComposedIncident
+from crisiskit.model.incident import Incident
+from crisiskit.compose.composed import ComposedIncident
 
 
 def run_checks(composed: list[ComposedIncident], at: datetime, *, approvals: bool = True,

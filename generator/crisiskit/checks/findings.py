@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from crisiskit.datafiles import load_data
-from crisiskit.texts import Origin
+from crisiskit.model.origin import Origin
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +105,7 @@ def rules_markdown() -> str:
             out += [f"## {_FAMILIES[family]}", ""]
         out += [f"### {rule}: {spec['title']}", "", f"- Default severity: **{spec['severity']}**",
                 f"- Example: {spec['example']}", f"- Fix: {spec['hint']}", ""]
-    from crisiskit.measure import load_channels
+    from crisiskit.counting.measure import load_channels
 
     out += ["## Channel limits used by CK101-CK103", "",
             "| channel | limit | counted in | a URL costs | parts at most | source | checked |",

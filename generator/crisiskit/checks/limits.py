@@ -6,8 +6,8 @@ from typing import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import post_origin
-from crisiskit.measure import load_channels, measure
-from crisiskit.render import ComposedIncident
+from crisiskit.counting.measure import load_channels, measure
+from crisiskit.compose.composed import ComposedIncident
 
 
 def limit_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator[Finding | None]:

@@ -1,6 +1,6 @@
 """Markup in kit text (CK701): what the renderer would escape, reported where the author wrote it.
 
-The scanner is ``crisiskit.markup.problems``, the same one the renderer
+The scanner is ``crisiskit.render.markup.problems``, the same one the renderer
 escapes with, so the check reports exactly what pages would show as typed.
 Every kit text a page can show is read: titles, names, statement sections,
 FAQ, remedies, Q&A, text facts and approvers' names. Channel posts and
@@ -16,10 +16,10 @@ import re
 from typing import Iterator
 
 from crisiskit.checks.findings import Finding, finding
-from crisiskit.incident import Incident
-from crisiskit.markup import Problem, problems, safe_url
-from crisiskit.schema.types import Text, describe
-from crisiskit.texts import Origin, walk_texts
+from crisiskit.model.incident import Incident
+from crisiskit.render.markup import Problem, problems, safe_url
+from crisiskit.model.schema.types import Text, describe
+from crisiskit.model.origin import Origin, walk_texts
 
 _PLAIN_TEXT_KEYS = {"channels", "public_reply", "private_followup"}
 _FACT_REFERENCE = re.compile(r"\{\{\s*facts\.(\w+)\s*\}\}")

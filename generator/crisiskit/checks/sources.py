@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from crisiskit.incident import Incident, Revision
-from crisiskit.schema.types import Text
-from crisiskit.texts import Origin
+from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.schema.types import Text
+from crisiskit.model.origin import Origin
 
 INTERNAL_CHANNELS = {"employee_memo"}
 

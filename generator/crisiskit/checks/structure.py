@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from crisiskit.checks.findings import Finding, finding
-from crisiskit.incident import Incident, Revision
+from crisiskit.model.incident import Incident, Revision
 
 
 def _holding(incident: Incident, revision: Revision) -> bool:

@@ -14,10 +14,10 @@ from typing import Iterator
 import regex
 
 from crisiskit.checks.findings import Finding, finding
-from crisiskit.incident import Incident
-from crisiskit.references import strip_references
-from crisiskit.schema.types import Text
-from crisiskit.texts import walk_texts
+from crisiskit.model.incident import Incident
+from crisiskit.model.references import strip_references
+from crisiskit.model.schema.types import Text
+from crisiskit.model.origin import walk_texts
 
 _LETTERS = regex.compile(r"\p{L}")
 _HAN = regex.compile(r"\p{Han}")

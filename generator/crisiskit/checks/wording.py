@@ -11,7 +11,7 @@ import regex
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import kit_texts
 from crisiskit.datafiles import has_data, load_data
-from crisiskit.incident import Incident
+from crisiskit.model.incident import Incident
 
 _REVIEW_ONLY = {"CK408"}
 

@@ -1,0 +1,1 @@
+"""Counting for channels: X's weighted length, SMS encodings and parts, limits per channel."""

@@ -1,0 +1,90 @@
+"""Where texts came from, and how to find every text in a model.
+
+A kit's texts are stamped with their origin (file, line, column, key path)
+when validated; any later stage that finds a problem in a text reports it
+there, even when the text came from a scenario file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from pydantic import BaseModel
+
+from crisiskit.errors import Problem
+from crisiskit.model.schema.facts import Fact
+from crisiskit.model.schema.types import Text
+
+
+_SEARCH_LINES = 400
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The place in a kit file a text was written, and the file's lines to find tokens in it."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    starts: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def problem(self, message: str, token: str | None = None, language: str | None = None) -> Problem:
+        """A Problem at this text, or at ``token`` within it when the token can be found."""
+        return Problem(self.file, *self.locate(token, language), message)
+
+    def locate(self, token: str | None = None, language: str | None = None) -> tuple[int, int, str]:
+        """Line, column and key path of ``token`` in this text, else of its ``language`` version, else of the text."""
+        path = f"{self.path}.{language}" if language and language in self.starts else self.path
+        if token:
+            return (*self.find(token, language), path)
+        if language in self.starts and self.lines:
+            line = self.starts[language]
+            if self.lines[line - 1].rstrip().endswith((">", ">-", ">+", "|", "|-", "|+")) and line < len(self.lines):
+                line += 1  # a block scalar: its text starts on the next line
+            return line, len(self.lines[line - 1]) - len(self.lines[line - 1].lstrip()) + 1, path
+        return self.line, self.column, path
+
+    def find(self, token: str, language: str | None) -> tuple[int, int]:
+        """Line and column of the first ``token`` at or after where this text (in ``language``) starts."""
+        start = self.starts.get(language or "", self.line)
+        for number in range(start, min(start + _SEARCH_LINES, len(self.lines) + 1)):
+            column = self.lines[number - 1].find(token)
+            if column >= 0:
+                return number, column + 1
+        return self.line, self.column
+
+
+
+def format_path(path: tuple[Any, ...]) -> str:
+    """``('updates', 2, 'status')`` as ``updates[2].status``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def walk_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Text]]:
+    """Every Text inside ``value`` (models, lists, dicts, facts) with its key path."""
+    if isinstance(value, Text):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from walk_texts(getattr(value, name), path + (name,))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type) and not isinstance(value, Fact):
+        for item in dataclasses.fields(value):
+            yield from walk_texts(getattr(value, item.name), path + (item.name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_texts(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk_texts(item, path + (index,))
+    elif isinstance(value, Fact):
+        if isinstance(value.value, (list, Text)):
+            yield from walk_texts(value.value, path)
+        if value.description is not None:
+            yield path + ("describe",), value.description

@@ -1,0 +1,175 @@
+"""Stage 3, resolve: kits and their scenarios merged into complete incidents.
+
+An incident takes every field it leaves out from the scenario it extends
+(and that scenario's own scenario), each revision's missing statement
+sections from the scenario's pre-approved text for that status, and the
+facts the scenario declares, which the incident must fill. Then the merged
+whole is checked: required fields present, every text in every language,
+every fact reference defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from crisiskit.datafiles import load_data
+from crisiskit.errors import Problem
+from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.references import reference_problems
+from crisiskit.model.schema.facts import Fact
+from crisiskit.model.schema.kit import IncidentKit, KitFields, ScenarioKit, Statement
+from crisiskit.model.origin import Origin, walk_texts
+from crisiskit.model.validate import ValidKit, Validated, language_problems
+
+REQUIRED = ("title", "organization", "spokesperson", "signatory", "contacts", "severity", "crisis_type", "languages")
+LISTS = ("key_messages", "audiences", "remedies", "faq", "internal_qa", "review_replies")
+
+
+def severity_policy() -> dict[str, dict[str, Any]]:
+    """Defaults per severity: deadlines, cadence, signer, approvals, channels."""
+    return load_data("severity.yml")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The resolve stage's result."""
+
+    incidents: list[Incident]
+    problems: list[Problem]
+
+
+def resolve_incidents(validated: Validated) -> Resolved:
+    """Merge every incident with its scenarios; collect every problem."""
+    scenarios = {k.model.scenario: k for k in validated.kits if isinstance(k.model, ScenarioKit)}
+    problems = list(validated.problems)
+    # scenario files that did not validate: their own problems are reported, so an incident extending
+    # one is told that, rather than that the scenario does not exist
+    broken = {PurePosixPath(p.file).stem for p in problems if "scenarios" in PurePosixPath(p.file).parts}
+    incidents: list[Incident] = []
+    for kit in validated.kits:
+        if not isinstance(kit.model, IncidentKit):
+            continue
+        chain, chain_problems = _scenario_chain(kit, scenarios, broken)
+        problems.extend(chain_problems)
+        if chain_problems:
+            continue
+        incident, merge_problems = _merge(kit, chain)
+        problems.extend(merge_problems)
+        if incident is not None:
+            incidents.append(incident)
+    incidents.sort(key=lambda i: i.id)
+    return Resolved(incidents, problems)
+
+
+def _scenario_chain(kit: ValidKit, scenarios: dict[str, ValidKit],
+                    broken: set[str] = frozenset()) -> tuple[list[ScenarioKit], list[Problem]]:
+    """The scenarios ``kit`` extends, nearest first; an unknown name or a cycle is a problem."""
+    chain: list[ScenarioKit] = []
+    seen: list[str] = []
+    current: ValidKit = kit
+    while current.model.extends:
+        name = current.model.extends
+        where = current.source.positions.locate(("extends",))
+        if name in seen or (isinstance(current.model, ScenarioKit) and name == current.model.scenario):
+            cycle = " -> ".join([*seen, name])
+            return [], [Problem(current.source.display, *where, "extends",
+                                f"expected a scenario that does not extend itself; got the cycle {cycle}")]
+        if name not in scenarios and name in broken:
+            return [], [Problem(current.source.display, *where, "extends",
+                                f'expected scenario "{name}" to be valid; got kits/scenarios/{name}.yml with the '
+                                "problems reported for it")]
+        if name not in scenarios:
+            known = ", ".join(sorted(scenarios)) or "none"
+            return [], [Problem(current.source.display, *where, "extends",
+                                f'expected one of the scenarios in kits/scenarios/ ({known}); got "{name}"')]
+        seen.append(name)
+        current = scenarios[name]
+        chain.append(current.model)  # type: ignore[arg-type]
+    return chain, []
+
+
+def _pick(name: str, kit: IncidentKit, chain: list[ScenarioKit]) -> Any:
+    for model in (kit, *chain):
+        value = getattr(model, name)
+        if value is not None and value != {} and name in model.model_fields_set:
+            return value
+    return None
+
+
+def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, list[Problem]]:
+    model: IncidentKit = kit.model  # type: ignore[assignment]
+    display, positions = kit.source.display, kit.source.positions
+    problems: list[Problem] = []
+    values = {name: _pick(name, model, chain) for name in KitFields.model_fields}
+    scenario_name = chain[0].scenario if chain else None
+    for name in REQUIRED:
+        if values[name] is None:
+            where = f' (in this kit or its scenario "{scenario_name}")' if chain else ""
+            problems.append(Problem(display, 1, 1, name, f'expected the key "{name}"{where}; got no such key'))
+    facts: dict[str, Fact] = {}
+    for model_with_facts in (*reversed(chain), model):
+        facts.update(model_with_facts.facts)
+    for name, fact in facts.items():
+        if fact.value is None and not any(name in r.facts for r in model.updates):
+            line, column = positions.locate(("facts",))
+            problems.append(Problem(display, line, column, f"facts.{name}",
+                                    f'expected a value for the fact "{name}" that scenario "{scenario_name}" needs '
+                                    f"({fact.kind}); got none"))
+    if problems:
+        return None, problems
+    languages: list[str] = values["languages"]
+    policy = severity_policy()[values["severity"]]
+    channel_overrides = {}
+    for model_with_channels in (*reversed(chain), model):
+        channel_overrides.update(model_with_channels.channels)
+    channels = [c for c in policy["channels"] if channel_overrides.get(c) is None or channel_overrides[c].enabled]
+    channels += [c for c, o in channel_overrides.items() if o.enabled and c not in channels]
+    revisions: list[Revision] = []
+    current_facts = dict(facts)
+    for index, update in enumerate(model.updates):
+        current_facts = {**current_facts, **update.facts}
+        statement = _fill_statement(update.statement, update.status, chain)
+        if statement.headline is None:
+            line, column = positions.locate(("updates", index, "statement"))
+            problems.append(Problem(display, line, column, f"updates[{index}].statement.headline",
+                                    'expected the key "headline" (in this revision or the scenario\'s '
+                                    f'statement for "{update.status}"); got no such key'))
+        merged_channels = {**channel_overrides, **update.channels}
+        origin = Origin(display, *positions.locate(("updates", index, "revision")), f"updates[{index}]",
+                        lines=kit.source.lines)
+        revisions.append(Revision(update.revision, update.status, update.issued_at, update.publish_at,
+                                  update.next_update_at, update.corrects, update.correction, current_facts,
+                                  statement, merged_channels, list(update.approvals), origin))
+        problems.extend(p for _path, text in walk_texts([statement, update.channels, update.correction])
+                        for p in reference_problems(text, set(current_facts)))
+    all_fact_names = set(current_facts)
+    for model_part in (*chain, model):
+        revision_free = model_part.model_copy(update={"updates": []} if isinstance(model_part, IncidentKit)
+                                              else {"statements": {}})
+        problems.extend(p for _path, text in walk_texts(revision_free)
+                        for p in reference_problems(text, all_fact_names))
+    incident = Incident(
+        id=model.id, source=display, scenario=scenario_name, title=values["title"],
+        organization=values["organization"], spokesperson=values["spokesperson"], signatory=values["signatory"],
+        contacts=values["contacts"], severity=values["severity"], crisis_type=values["crisis_type"],
+        languages=languages, began_at=model.began_at, aware_at=model.aware_at,
+        **{name: list(values[name] or []) for name in LISTS},
+        channels=channels, revisions=revisions,
+    )
+    problems.extend(language_problems(incident, incident.languages))
+    return (None if problems else incident), problems
+
+
+def _fill_statement(statement: Statement, status: str, chain: list[ScenarioKit]) -> Statement:
+    """Sections the revision leaves out, taken from the nearest scenario that has them for ``status``."""
+    filled = {name: getattr(statement, name) for name in Statement.model_fields}
+    for scenario in chain:
+        template = scenario.statements.get(status)
+        if template is None:
+            continue
+        for name, value in filled.items():
+            if value is None:
+                filled[name] = getattr(template, name)
+    return Statement.model_construct(**filled)

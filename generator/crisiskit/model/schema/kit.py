@@ -1,0 +1,267 @@
+"""The kit models: what an author may write in ``kits/*.yml``.
+
+Two kinds of file share one vocabulary: an incident (``kits/<id>.yml``) and
+a scenario (``kits/scenarios/<name>.yml``) that incidents extend. Fields a
+scenario may supply are optional on the incident; the resolve stage says
+when neither gave them. Every model forbids unknown keys so a typo is an
+error, never silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crisiskit.model.schema.facts import Fact
+from crisiskit.model.schema.types import Email, FactName, Identifier, LanguageTag, Name, Phone, Slug, Text, Timestamp, Url
+
+Severity = Literal["minor", "moderate", "severe"]
+CrisisType = Literal["victim", "accidental", "preventable"]
+Status = Literal["investigating", "identified", "monitoring", "resolved"]
+Audience = Literal[
+    "affected_customers", "customers", "public", "partners", "employees", "media", "regulators", "investors"
+]
+RemedyKind = Literal[
+    "refund", "voucher", "discount", "upgrade", "gift", "repair", "replacement", "cash",
+    "credit_monitoring", "hotline", "public_apology",
+]
+ChannelName = Literal[
+    "x", "threads", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "weibo", "line", "sms",
+    "email", "press_release", "media_statement", "partner_letter", "employee_memo", "customer_service",
+    "regulator_notice",
+]
+ReviewType = Literal[
+    "product_quality", "service_attitude", "policy_misunderstanding", "price_dispute", "logistics",
+    "malicious_attack", "security_privacy", "support_speed",
+]
+
+
+MAX_REVISIONS = 100
+
+
+class Model(BaseModel):
+    """Base of every kit model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Organization(Model):
+    name: Name
+    """The organisation's name as the public knows it."""
+    website: Url
+    """The organisation's main web address."""
+    boilerplate: Text
+    """The 'About' paragraph closing every press release."""
+    city: Optional[Text] = None
+    """Where statements are issued from, for press-release datelines ('TAIPEI')."""
+
+
+class Person(Model):
+    name: Name
+    """Full name."""
+    title: Text
+    """Job title as it should appear under a signature."""
+
+
+class PressContact(Model):
+    name: Name
+    """Who reporters should call."""
+    email: Email
+    """Press e-mail address."""
+    phone: Optional[Phone] = None
+    """Press phone number."""
+
+
+class Contacts(Model):
+    hotline: Optional[Phone] = None
+    """The dedicated phone line for affected people."""
+    email: Optional[Email] = None
+    """The support address for affected people."""
+    press: Optional[PressContact] = None
+    """The media contact named in press releases."""
+    privacy: Optional[Email] = None
+    """The data protection officer's address (required in GDPR notices)."""
+
+
+class Remedy(Model):
+    kind: RemedyKind
+    """What is offered, by kind."""
+    description: Text
+    """The offer in plain words, referring to facts for amounts and dates."""
+    eligible: Text
+    """Who qualifies."""
+    how_to_claim: Text
+    """What an eligible person does to receive it."""
+
+
+class Statement(Model):
+    """The sections of a statement, in the order a reader meets them."""
+
+    headline: Optional[Text] = None
+    """States the purpose plainly: 'Statement on ...'."""
+    acknowledgement: Optional[Text] = None
+    """First paragraph: admits what happened, with no run-up, and acknowledges those affected."""
+    what_happened: Optional[Text] = None
+    """The confirmed facts: who, what, where, when."""
+    cause: Optional[Text] = None
+    """Why it happened, as far as known."""
+    not_yet_known: Optional[Text] = None
+    """What is not known yet and how it is being found out."""
+    actions: Optional[Text] = None
+    """What is being done now."""
+    apology: Optional[Text] = None
+    """The apology, specific about who was affected and how."""
+    remedy: Optional[Text] = None
+    """The concrete compensation or corrective action."""
+    commitment: Optional[Text] = None
+    """What changes so it does not happen again."""
+    next_update: Optional[Text] = None
+    """When and where the next update comes."""
+    help: Optional[Text] = None
+    """Where to get help: page, hotline, e-mail."""
+
+
+class ChannelText(Model):
+    enabled: bool = True
+    """Set false to leave this channel out."""
+    text: Optional[Text] = None
+    """The post or body, replacing the text derived from the statement."""
+    subject: Optional[Text] = None
+    """E-mail subject or press-release headline."""
+    preheader: Optional[Text] = None
+    """E-mail preheader: the line shown after the subject in inboxes."""
+
+
+class Approval(Model):
+    role: Slug
+    """The approving role, such as legal or communications."""
+    name: str = Field(min_length=1)
+    """Who approved."""
+    at: Timestamp
+    """When, with timezone."""
+    text_hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+    """sha256 of the exact text approved; any later change makes the approval stale."""
+
+
+class Revision(Model):
+    revision: int = Field(ge=1)
+    """The revision number: 1, 2, 3 ... in order."""
+    status: Status
+    """Where the incident stands."""
+    issued_at: Timestamp
+    """When this revision was written, with timezone."""
+    publish_at: Optional[Timestamp] = None
+    """Embargo: not public before this time."""
+    next_update_at: Optional[Timestamp] = None
+    """When the next update is promised."""
+    corrects: Optional[int] = Field(default=None, ge=1)
+    """The revision this one corrects, if it is a correction."""
+    correction: Optional[Text] = None
+    """What the correction changes, shown on the statement page."""
+    facts: dict[FactName, Fact] = {}
+    """Facts that changed with this revision; they apply from here on."""
+    statement: Statement = Statement()
+    """The statement text; sections left out come from the scenario."""
+    channels: dict[ChannelName, ChannelText] = {}
+    """Per-channel overrides for this revision only."""
+    approvals: list[Approval] = []
+    """Approvals of this revision's text."""
+
+
+class FaqEntry(Model):
+    question: Text
+    """The question as people ask it."""
+    answer: Text
+    """The approved answer."""
+    audience: Literal["public", "internal"] = "public"
+    """public appears on the FAQ page; internal only on the internal site."""
+
+
+class QaEntry(Model):
+    question: Text
+    """The hard question a journalist or customer may ask."""
+    answer: Text
+    """The approved answer."""
+    bridge: Text
+    """The line that leads back to the key messages."""
+    avoid: list[Text] = []
+    """Phrases the spokesperson must not say; a public text using one is an error."""
+    facts: list[FactName] = []
+    """The facts this answer rests on."""
+    answered_by: Optional[Slug] = None
+    """The role allowed to answer, if not every spokesperson."""
+
+
+class ReviewReply(Model):
+    type: ReviewType
+    """The kind of negative review this reply is for."""
+    review: Text
+    """A typical review of this kind, for recognition."""
+    public_reply: Text
+    """The short reply posted in public."""
+    private_followup: Text
+    """The message sent privately to resolve the case."""
+
+
+class KitFields(Model):
+    """Fields an incident and a scenario share; a scenario's fill an incident's gaps."""
+
+    title: Optional[Text] = None
+    """What the incident is called on the site."""
+    extends: Optional[Identifier] = None
+    """The scenario in kits/scenarios/ whose text and defaults this kit takes."""
+    organization: Optional[Organization] = None
+    """Who speaks."""
+    spokesperson: Optional[Person] = None
+    """The one voice for the media."""
+    signatory: Optional[Person] = None
+    """Who signs the statement."""
+    contacts: Optional[Contacts] = None
+    """Where affected people and the press get help."""
+    severity: Optional[Severity] = None
+    """minor, moderate or severe: drives deadlines, cadence, channels and signatures."""
+    crisis_type: Optional[CrisisType] = None
+    """SCCT cluster: victim, accidental or preventable."""
+    languages: Optional[list[LanguageTag]] = Field(default=None, min_length=1)
+    """Languages of every text; the first is the source language."""
+    facts: dict[FactName, Fact] = {}
+    """Named values texts refer to as {{ facts.name }}."""
+    key_messages: Optional[list[Text]] = None
+    """The three or so points every text comes back to."""
+    audiences: Optional[list[Audience]] = None
+    """Who must hear from us."""
+    remedies: Optional[list[Remedy]] = None
+    """What affected people get."""
+    faq: Optional[list[FaqEntry]] = None
+    """Questions and answers for the FAQ page."""
+    channels: dict[ChannelName, ChannelText] = {}
+    """Per-channel overrides for every revision."""
+    internal_qa: Optional[list[QaEntry]] = None
+    """Hard questions for spokespeople; never public."""
+    review_replies: Optional[list[ReviewReply]] = None
+    """Replies to negative reviews, public and private."""
+
+
+class IncidentKit(KitFields):
+    """One incident: kits/<id>.yml."""
+
+    id: Identifier
+    """The incident's id, used in every path and URL."""
+    began_at: Timestamp
+    """When the incident began (or was first noticed by those affected)."""
+    aware_at: Optional[Timestamp] = None
+    """When the organisation became aware; regulator deadlines run from here."""
+    updates: list[Revision] = Field(min_length=1, max_length=MAX_REVISIONS)
+    """The versioned statement: revisions in order, oldest first (at most 100; every page shows the timeline)."""
+
+
+class ScenarioKit(KitFields):
+    """A pre-approved scenario: kits/scenarios/<name>.yml."""
+
+    scenario: Identifier
+    """The scenario's name, as incidents write it in extends."""
+    describe: Text
+    """When to use this scenario."""
+    statements: dict[Status, Statement] = {}
+    """Pre-approved statement sections per status, filling an incident revision's gaps."""

@@ -1,0 +1,1 @@
+"""Review and approval: the pull-request digest and recording approvals in kits."""

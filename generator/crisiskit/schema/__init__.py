@@ -1,3 +1,0 @@
-"""The kit schema: pydantic models declared once; the JSON Schema is generated from them."""
-
-from crisiskit.schema.kit import IncidentKit, ScenarioKit  # noqa: F401
