@@ -14,5 +14,6 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 export CRISISKIT_CHROMIUM="${CRISISKIT_CHROMIUM:-$(command -v chromium)}"
-# Both cores (pytest-xdist); every test is bounded by pytest-timeout (pyproject.toml).
-exec python3 -m pytest -n auto "$@"
+# Every core (pytest-xdist), one test file per worker at a time (--dist loadfile), so a module's shared
+# build is made once; every test is bounded by pytest-timeout (pyproject.toml).
+exec python3 -m pytest -n auto --dist loadfile "$@"

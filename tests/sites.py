@@ -1,12 +1,24 @@
-"""Helpers for tests that build the sample sites for real (MkDocs + Material, in a subprocess)."""
+"""Helpers for tests that build a site for real (MkDocs + Material), and run the command line in or out of process.
+
+The tests read a fixture site of their own (``tests/testdata/site``: a copy of the
+sample kits, the hand-written home pages and a mkdocs.yml), never the user's
+``kits/``, ``content/`` or ``mkdocs.yml``, so adding a real incident to the
+repository cannot break the suite. The theme (``overrides/``) is product code
+and comes from the repository root.
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import html
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,18 +28,38 @@ from crisiskit.compose.composed import ComposedIncident
 from crisiskit.compose.visibility import canary
 from crisiskit.compose.fill import text_context
 
-PROJECT = Path(__file__).parent.parent
+REPO = Path(__file__).parent.parent
+PROJECT = Path(__file__).parent / "testdata" / "site"  # the fixture site: four incidents, en and zh-Hant, an embargo
 BEFORE_EMBARGO = "2026-11-22T12:00:00+08:00"
 AFTER_EMBARGO = "2026-12-02T00:00:00+08:00"
 _SQUASH = re.compile(r"[\s\u200b]+")
 
 
+_generated: list[Path] = []
+
+
+def _generated_site() -> Path:
+    """The fixture site with its review tree generated, made once per test process and copied from then on.
+
+    The review tree is generated rather than committed with the fixture, so it is
+    always what the current code renders and the fixture holds only hand-written input.
+    """
+    if not _generated:
+        from crisiskit.pipeline import generate
+
+        site = Path(tempfile.mkdtemp(prefix="crisiskit-fixture-")) / "project"
+        atexit.register(shutil.rmtree, site.parent, True)
+        shutil.copytree(PROJECT, site)
+        shutil.copytree(REPO / "overrides", site / "overrides")
+        with contextlib.chdir(site):  # sources are named relative to the working directory, as the command does
+            generate(site)
+        _generated.append(site)
+    return _generated[0]
+
+
 def copy_project(target: Path) -> Path:
-    """A copy of the site repository's inputs, so a build never touches the working tree."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("kits", "content", "overrides"):
-        shutil.copytree(PROJECT / name, target / name)
-    shutil.copy(PROJECT / "mkdocs.yml", target / "mkdocs.yml")
+    """A fresh copy of the fixture site with its review tree, so a test never touches a shared tree."""
+    shutil.copytree(_generated_site(), target, dirs_exist_ok=True)
     return target
 
 
@@ -37,6 +69,34 @@ def run_crisiskit(project: Path, *args: str) -> subprocess.CompletedProcess[str]
                           timeout=900)
 
 
+@dataclass(frozen=True)
+class Ran:
+    """What an in-process run of the command line printed and returned, shaped like a CompletedProcess."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def invoke(project: Path, *args: str, input: str | None = None) -> Ran:
+    """The command line run in this process with click's CliRunner, from ``project`` as working directory.
+
+    The same entry point and exit-status mapping as the installed command, without the
+    second or so a fresh Python process costs; tests that need a real process
+    (signals, the console script itself) use run_crisiskit.
+    """
+    from click.testing import CliRunner
+
+    from crisiskit.cli.main import main
+
+    with contextlib.chdir(project):
+        result = CliRunner().invoke(main, list(args), input=input, prog_name="crisiskit",
+                                    env={"COLUMNS": os.environ.get("COLUMNS", "80")})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
 def build(project: Path, at: str, audience: str = "all") -> Path:
     result = run_crisiskit(project, "build", "--at", at, "--audience", audience)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -44,6 +104,7 @@ def build(project: Path, at: str, audience: str = "all") -> Path:
 
 
 def composed_samples(project: Path = PROJECT) -> list[ComposedIncident]:
+    """The fixture site's incidents, composed as a build composes them."""
     return compose(read_incidents([project / "kits"]), read_site_options(project))
 
 

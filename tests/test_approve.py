@@ -13,7 +13,7 @@ from crisiskit.pipeline import compose, read_incidents, read_site_options
 from crisiskit.render.pages import render_pages
 
 from conftest import TESTDATA
-from sites import run_crisiskit
+from sites import invoke, run_crisiskit
 
 MINIMAL = TESTDATA / "test_render" / "minimal"
 AFTER = datetime.fromisoformat("2026-11-21T00:00:00+08:00")
@@ -47,16 +47,17 @@ def _public_paths(project: Path, at: datetime = AFTER) -> set[str]:
     return {p.path.as_posix() for p in pages}
 
 
-def _approve(project: Path, revision: int = 1) -> None:
-    result = run_crisiskit(project, "approve", "kits/minimal.yml", "--revision", str(revision),
-                           "--role", "communications", "--by", "Dana Wu")
+def _approve(project: Path, revision: int = 1, run=invoke) -> None:
+    """`crisiskit approve`, in process unless ``run`` is run_crisiskit (the real command)."""
+    result = run(project, "approve", "kits/minimal.yml", "--revision", str(revision),
+                 "--role", "communications", "--by", "Dana Wu")
     assert result.returncode == 0, result.stderr
 
 
 def test_approve_records_the_hash_and_keeps_comments_and_layout(repo: Path) -> None:
     kit = repo / "kits/minimal.yml"
     before = kit.read_text(encoding="utf-8").splitlines()
-    _approve(repo)
+    _approve(repo, run=run_crisiskit)
     after = kit.read_text(encoding="utf-8").splitlines()
     assert after[: len(before)] == before, "approve changed lines it should have left alone"
     added = "\n".join(after[len(before):])
@@ -84,7 +85,7 @@ def test_changing_a_published_revision_is_an_error_naming_it(repo: Path) -> None
     kit.write_text(kit.read_text(encoding="utf-8").replace("about {{ facts.affected_share }}%",
                                                            "roughly {{ facts.affected_share }}%"), encoding="utf-8")
     (repo / "overrides").mkdir()
-    result = run_crisiskit(repo, "build", "--at", AFTER.isoformat(), "--audience", "public")
+    result = invoke(repo, "build", "--at", AFTER.isoformat(), "--audience", "public")
     assert result.returncode == 1
     assert "kits/minimal.yml:" in result.stderr
     assert "published revision 1" in result.stderr and "correction" in result.stderr
@@ -157,22 +158,23 @@ def test_project_config_adds_a_required_role(repo: Path) -> None:
 
     composed = compose_with(read_incidents([repo / "kits"]), read_site_options(repo), repo)[0]
     assert not composed.approved[1]
-    result = run_crisiskit(repo, "check", "kits", "--strict", "--at", AFTER.isoformat())
+    result = invoke(repo, "check", "kits", "--strict", "--at", AFTER.isoformat())
     assert result.returncode == 1
     assert "expected a legal approval of revision 1, which is due" in result.stderr
 
 
 def test_malformed_project_config_is_reported_with_its_position(repo: Path) -> None:
     (repo / "crisiskit.yml").write_text("approvals:\n  by_role: {legal: [x]}\nrulez: {}\n", encoding="utf-8")
-    result = run_crisiskit(repo, "check", "kits")
+    result = invoke(repo, "check", "kits")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "crisiskit.yml:2:12 approvals.by_role: expected by_severity or by_channel" in result.stderr
-    assert 'crisiskit.yml:3:1 rulez: expected one of the keys approvals, limits, rules; got "rulez"' in result.stderr
+    assert ('crisiskit.yml:2:3 approvals.by_role: expected one of the keys by_severity, by_channel; '
+            'got unknown key "by_role"') in result.stderr
+    assert 'crisiskit.yml:3:1 rulez: expected a known key (did you mean "rules"?); got unknown key "rulez"' in result.stderr
 
 
 def test_check_warns_about_a_due_revision_without_approval(repo: Path) -> None:
-    result = run_crisiskit(repo, "check", "kits", "--at", AFTER.isoformat())
+    result = invoke(repo, "check", "kits", "--at", AFTER.isoformat())
     assert result.returncode == 0
     assert "warning CK601: expected a communications approval of revision 1, which is due" in result.stderr
     assert "crisiskit approve kits/minimal.yml --revision 1 --role communications" in result.stderr
-    assert run_crisiskit(repo, "check", "kits", "--strict", "--at", AFTER.isoformat()).returncode == 1
+    assert invoke(repo, "check", "kits", "--strict", "--at", AFTER.isoformat()).returncode == 1

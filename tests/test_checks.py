@@ -112,9 +112,9 @@ TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
                                         "    issued_at: 2026-11-20T14:00:00+08:00")], "- revision: 1"),
     ("CK504", "next-update-overdue", [("    issued_at: 2026-11-20T14:00:00+08:00\n",
                                        "    issued_at: 2026-11-20T14:00:00+08:00\n    publish_at: 2026-11-20T18:00:00+08:00\n")],
-     "- revision: 1"),
+     "next_update_at: 2026-11-20T14:00"),
     ("CK505", "next-update-beyond-cadence", [(REV1_END, "    next_update_at: 2026-11-22T10:00:00+08:00\n")],
-     "- revision: 1"),
+     "next_update_at: 2026-11-22T10:00"),
     ("CK701", "raw-html", [("We do not know the cause yet.", "We do not know <b onclick=x>the cause</b> yet.")],
      "<b onclick"),
     ("CK701", "javascript-link", [("Card payments fail at checkout;", "Card [payments](javascript:x) fail;")],
@@ -298,12 +298,12 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
 
     from crisiskit.review.approve import approve
     from crisiskit.pipeline import compose as compose_in, read_site_options
-    from sites import BEFORE_EMBARGO, PROJECT, run_crisiskit
+    from sites import BEFORE_EMBARGO, PROJECT, invoke
 
-    project = tmp_path / "project"
+    project = tmp_path / "project"  # the fixture site's kits (tests/testdata/site), never the user's kits/
     shutil.copytree(PROJECT / "kits", project / "kits")
     shutil.copy(PROJECT / "mkdocs.yml", project / "mkdocs.yml")
-    clean = run_crisiskit(project, "check", "--strict", "--at", BEFORE_EMBARGO)
+    clean = invoke(project, "check", "--strict", "--at", BEFORE_EMBARGO)
     assert (clean.returncode, clean.stderr) == (0, ""), clean.stderr
     for name, old, new, _rule, _token in PLANTED:
         kit = project / "kits" / name
@@ -321,7 +321,7 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
             for given in revision.approvals:
                 approve(project, project / source, revision.number, given.role, given.name, compose_kit=compose_kit,
                         replace_published=True, at=datetime.fromisoformat("2026-11-22T06:00:00+00:00"))
-    result = run_crisiskit(project, "check", "--at", BEFORE_EMBARGO, "--format", "json")
+    result = invoke(project, "check", "--at", BEFORE_EMBARGO, "--format", "json")
     assert result.returncode == 1, result.stderr
     import json
 
@@ -331,17 +331,18 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
         assert [f for f in found if f["rule"] == rule and f["file"] == f"kits/{name}" and f["line"] == line], \
             f"{rule} not reported at kits/{name}:{line}"
     assert {f["rule"] for f in found} == {rule for *_, rule, _ in PLANTED}
-    text = run_crisiskit(project, "check", "--at", BEFORE_EMBARGO)
+    text = invoke(project, "check", "--at", BEFORE_EMBARGO)
     golden.check(TESTDATA / "test_checks" / "ten_mistakes.txt", text.stderr + text.stdout)
 
 
-def test_rules_md_is_current_and_documents_every_rule_with_an_example() -> None:
+def test_rules_md_is_current_and_documents_every_rule_with_an_example(tmp_path: Path) -> None:
+    """RULES.md is the product's documentation of the rules (not sample content), so it is read from the repository."""
     from crisiskit.checks.findings import rules_markdown
-    from sites import PROJECT, run_crisiskit
+    from sites import REPO, run_crisiskit
 
-    result = run_crisiskit(PROJECT, "rules")
+    result = run_crisiskit(tmp_path, "rules")
     assert result.returncode == 0
-    committed = (PROJECT / "RULES.md").read_text(encoding="utf-8")
+    committed = (REPO / "RULES.md").read_text(encoding="utf-8")
     assert result.stdout == rules_markdown() == committed, "RULES.md is stale: run crisiskit rules > RULES.md"
     for rule, spec in rule_catalogue().items():
         section = committed.split(f"### {rule}: ", 1)[1].split("### ", 1)[0]

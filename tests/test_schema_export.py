@@ -1,4 +1,8 @@
-"""The JSON Schema for editors: generated, committed, draft-07, and it accepts every sample kit."""
+"""The JSON Schema for editors: generated, draft-07, and it accepts every kit of the fixture site.
+
+That the repository's committed kits/kit.schema.json is current is a property of the
+user's repository: .ci/run compares it with `crisiskit schema`.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,11 @@ from sites import PROJECT, run_crisiskit
 KITS = sorted((PROJECT / "kits").glob("*.yml")) + sorted((PROJECT / "kits/scenarios").glob("*.yml"))
 
 
-def test_committed_schema_is_current() -> None:
-    committed = (PROJECT / "kits/kit.schema.json").read_text(encoding="utf-8")
-    assert committed == json.dumps(kit_json_schema(), indent=2, ensure_ascii=False) + "\n", \
-        "kits/kit.schema.json is stale: run crisiskit schema > kits/kit.schema.json"
-    assert run_crisiskit(PROJECT, "schema").stdout == committed
+def test_schema_command_prints_the_schema(tmp_path: Path) -> None:
+    result = run_crisiskit(tmp_path, "schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == kit_json_schema()
+    assert result.stdout == json.dumps(kit_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def test_schema_is_draft_07_without_newer_keywords() -> None:

@@ -8,12 +8,13 @@ once, so a user sees every problem of the run together.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from crisiskit.errors import KitError, UserError
+from crisiskit.errors import BuildError, KitError, UserError
 from crisiskit.model.incident import Incident
 from crisiskit.model.load import load_kits
 from crisiskit.model.resolve import resolve_incidents
@@ -25,26 +26,26 @@ if TYPE_CHECKING:  # the later stages load only when a command needs them, so `c
     from crisiskit.compose.composed import ComposedIncident, SiteOptions
     from crisiskit.write import WritePlan
 
+log = logging.getLogger(__name__)
+
 
 def read_incidents(paths: list[Path]) -> list[Incident]:
     """load, validate, resolve; raise KitError listing every problem."""
     resolved = resolve_incidents(validate_kits(load_kits(paths)))
     if resolved.problems:
         raise KitError(resolved.problems)
+    log.debug("%d incident(s) loaded, validated and resolved from %s", len(resolved.incidents),
+              ", ".join(str(p) for p in paths))
     return resolved.incidents
 
 
 def read_site_options(project: Path) -> SiteOptions:
-    """The public site's address, from ``site_url`` in the root mkdocs.yml."""
-    from ruamel.yaml import YAML
-
+    """The public site's address: ``site_url`` of the root mkdocs.yml as MkDocs reads it (tags, INHERIT kept)."""
     from crisiskit.compose.composed import SiteOptions
+    from crisiskit.publish.engine import read_root_config
 
     config = project / "mkdocs.yml"
-    yaml = YAML(typ="safe")
-    yaml.Constructor.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    data = yaml.load(config.read_text(encoding="utf-8")) if config.exists() else {}
-    url = (data or {}).get("site_url")
+    url = read_root_config(project).get("site_url") if config.exists() else None
     if not url:
         raise UserError(f"{config}: expected site_url (the public site's address, used in every post's link); got none")
     return SiteOptions(str(url))
@@ -84,14 +85,22 @@ def approved_record(project: Path, incident_id: str) -> dict[str, dict[str, dict
     return record
 
 
-def generate(project: Path, *, check_only: bool = False, force: bool = False) -> WritePlan:
-    """load -> validate -> resolve -> render -> write: the review tree under content/."""
+def read_project(project: Path) -> tuple[list[ComposedIncident], SiteOptions]:
+    """The project's kits loaded, resolved and composed once, with its site options: what every later stage reads."""
+    site = read_site_options(project)
+    return compose(read_incidents([project / "kits"]), site, project), site
+
+
+def generate(project: Path, *, check_only: bool = False, force: bool = False,
+             composed: list[ComposedIncident] | None = None) -> WritePlan:
+    """load -> validate -> resolve -> render -> write: the review tree under content/ (``composed``: already read)."""
     from crisiskit.render.pages import render_pages
     from crisiskit.write import plan_writes, write_pages
 
-    incidents = read_incidents([project / "kits"])
-    composed = compose(incidents, read_site_options(project), project)
+    if composed is None:
+        composed, _site = read_project(project)
     pages = render_pages(composed, "review")
+    log.debug("%d page(s) rendered for content/", len(pages))
     content = project / "content"
     if check_only:
         return plan_writes(pages, content)
@@ -103,21 +112,29 @@ def generate(project: Path, *, check_only: bool = False, force: bool = False) ->
 
 def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
     """generate, then stage, verify (strict build, file types, links, leak scan) and switch each audience's site."""
+    from crisiskit.checks.engine import run_checks
+    from crisiskit.checks.gate import held_back, without
     from crisiskit.publish.site import publish
     from crisiskit.publish.switch import guard_project
 
     guard_project(project)  # before generate writes content/: nothing is written through a link out of the project
-    generate(project, force=force)
-    incidents = read_incidents([project / "kits"])
-    composed = compose(incidents, read_site_options(project), project)
+    composed, site = read_project(project)  # once: generate and every site build read the same composition
+    generate(project, force=force, composed=composed)
     languages = sorted({lang for c in composed for lang in c.incident.languages} |
                        {p.name for p in (project / "content").iterdir() if p.is_dir() and p.name[:1].isalpha()
                         and p.name != "incidents"})
-    site = read_site_options(project)
     changed = publication_problems(composed, at)
     if changed and "public" in audiences:
         raise KitError(changed)
-    return publish(project, composed, site, audiences, languages, at)
+    held = held_back(composed, run_checks(composed, at), at) if "public" in audiences else []
+    built = publish(project, without(composed, held), site, audiences, languages, at)
+    for one in built:
+        log.info("site/%s/%s/: built, verified and live", one.audience, one.language)
+    if held:
+        raise BuildError(f"the sites are live, but {len(held)} revision(s) with errors were held back from the "
+                         "public site (the previous revision stays live): fix them, then build again\n" +
+                         "\n".join(line for one in held for line in one.lines()))
+    return built
 
 
 def project_of(paths: list[Path]) -> Path | None:

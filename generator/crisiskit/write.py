@@ -20,6 +20,7 @@ their mtime stays.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from contextlib import contextmanager
@@ -31,6 +32,8 @@ from filelock import FileLock, Timeout
 
 from crisiskit.errors import SystemProblem, UserError, WriteConflict
 from crisiskit.render.rendered import RenderedPage
+
+log = logging.getLogger(__name__)
 
 _MARKER_TEXT = r"crisiskit: generated from (\S+); sha256:([0-9a-f]{64}); edit the kit, not this file"
 # The marker line exactly as the writer puts it, for each kind of file; an altered marker line is no marker.
@@ -187,6 +190,9 @@ def write_pages(pages: list[RenderedPage], content: Path, *, force: bool = False
         for shown in plan.delete:
             (base / shown).unlink()
             _remove_empty_parents((base / shown).parent, content)
+        for action, shown_paths in (("created", plan.create), ("updated", plan.update), ("deleted", plan.delete)):
+            for shown in shown_paths:
+                log.debug("%s %s", action, shown)
         return plan
 
 

@@ -253,13 +253,13 @@ def test_feeds_carry_the_payload_as_text_and_only_allowed_html(group: str, hosti
 def _rendered(project: Path, at: str, audience: str, name: str) -> str:
     """One generated page rendered in-process and converted with the site's own Markdown extensions."""
     from crisiskit.pipeline import compose, read_incidents, read_site_options
-    from crisiskit.publish.site import base_config
+    from crisiskit.publish.engine import read_root_config
     from crisiskit.render.pages import render_pages
 
     composed = compose(read_incidents([project / "kits"]), read_site_options(project), project)
     page = next(p for p in render_pages(composed, audience, datetime.fromisoformat(at)) if p.path.as_posix() == name)
     body = page.text.split("\n---\n", 1)[1]
-    config = base_config(project)
+    config = read_root_config(project)
     extensions = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
     return markdown.markdown(body, extensions=extensions)
 

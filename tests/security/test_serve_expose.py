@@ -11,10 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
-
 import redteam as security
-from crisiskit.cli.serve import is_loopback, serve
 
+from crisiskit.cli.serve import is_loopback, serve
 
 crisiskit = security.crisiskit
 
@@ -29,14 +28,27 @@ def test_another_host_without_the_flag_is_refused_before_anything_is_built(proje
     result = crisiskit(project, "serve", "--host", host, "--port", "0", timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     message = " ".join(result.stderr.split())
-    assert f"--host {host} would serve the internal site (Q&A, do-not-say lists, drafts, embargoed text) to the " \
-           "network" in message and "Add --expose-internal" in message
+    assert (
+        f"--host {host} would serve the internal site (Q&A, do-not-say lists, drafts, embargoed text) to the network"
+        in message
+        and "Add --expose-internal" in message
+    )
     assert not (project / "site").exists() and not (project / "content/incidents").exists()
 
 
-@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True),
-                                                ("localhost", True), ("0.0.0.0", False), ("::", False),
-                                                ("10.0.0.1", False), ("localhost.example.com", False)])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("10.0.0.1", False),
+        ("localhost.example.com", False),
+    ],
+)
 def test_only_loopback_counts_as_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
@@ -58,9 +70,11 @@ def _serve_once(project: Path, host: str, expose: bool) -> tuple[list[str], int]
 
 def test_the_exposed_internal_site_is_announced_before_the_build(project: Path) -> None:
     before_build, port = _serve_once(project, "0.0.0.0", expose=True)
-    assert before_build == [f"warning: serving the INTERNAL site (Q&A, do-not-say lists, drafts, embargoed and "
-                            f"unapproved text) to the network at http://0.0.0.0:{port}/: anyone who can reach this "
-                            f"machine can read it; stop with Ctrl+C"]
+    assert before_build == [
+        f"warning: serving the INTERNAL site (Q&A, do-not-say lists, drafts, embargoed and "
+        f"unapproved text) to the network at http://0.0.0.0:{port}/: anyone who can reach this "
+        f"machine can read it; stop with Ctrl+C"
+    ]
     with socket.socket() as again:  # the server is closed when serve returns
         again.bind(("0.0.0.0", port))
 

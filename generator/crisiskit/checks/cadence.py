@@ -8,7 +8,7 @@ from typing import Iterator
 from crisiskit.compose.approval_state import approval_warnings, publication_problems
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.compose.composed import ComposedIncident
-from crisiskit.model.resolve import severity_policy
+from crisiskit.model.incident import Revision
 from crisiskit.model.origin import Origin
 
 
@@ -20,36 +20,56 @@ def cadence_findings(item: ComposedIncident, at: datetime, settings: dict[str, s
     as published from its time alone.
     """
     incident = item.incident
-    policy = severity_policy()[incident.severity]
+    policy = item.config.severity[incident.severity]  # data/severity.yml under crisiskit.yml's severity:
     titles = [incident.signatory.title.get(lang).lower() for lang in incident.languages]
-    if policy["signer_titles"] and not any(w.lower() in t for w in policy["signer_titles"] for t in titles):
+    if policy.signer_titles and not any(w.lower() in t for w in policy.signer_titles for t in titles):
         yield finding("CK501", incident.signatory.title.origin, f"expected a {incident.severity} incident signed by "
-                      f"the {policy['signed_by']}; got {incident.signatory.title.get(incident.languages[0])}",
+                      f"the {policy.signed_by}; got {incident.signatory.title.get(incident.languages[0])}",
                       settings=settings)
-    for channel in policy["channels"]:
+    for channel in policy.channels:
         if channel not in incident.channels:
             yield finding("CK502", incident.revisions[0].origin, f"expected the {channel} channel for a "
                           f"{incident.severity} incident; got it switched off", channel=channel, settings=settings)
     start = incident.aware_at or incident.began_at
     first = incident.revisions[0]
-    allowed = timedelta(hours=policy["first_statement_within_hours"])
+    allowed = timedelta(hours=policy.first_statement_within_hours)
     if first.issued_at - start > allowed:
         hours = (first.issued_at - start).total_seconds() / 3600
         yield finding("CK503", first.origin, f"expected the first statement within {allowed.total_seconds() / 3600:g} "
                       f"h of {start.isoformat()}; got {hours:.1f} h", settings=settings)
-    every = policy.get("update_every_hours")
+    every = policy.update_every_hours
     for revision in incident.revisions:
         if every and revision.status in ("investigating", "identified") and revision.next_update_at and \
                 revision.next_update_at - revision.issued_at > timedelta(hours=every):
             hours = (revision.next_update_at - revision.issued_at).total_seconds() / 3600
-            yield finding("CK505", revision.origin, f"expected the next update within {every} h of revision "
+            yield finding("CK505", _promise(incident.revisions, revision), f"expected the next update within {every:g} h of revision "
                           f"{revision.number} for a {incident.severity} incident; got {hours:.1f} h", settings=settings)
     visible = item.visible(at) if approvals else [r for r in incident.revisions if r.visible_from <= at]
-    if visible and visible[-1].status != "resolved" and visible[-1].next_update_at and \
-            visible[-1].next_update_at < at:
+    promised = visible[-1].next_update_at if visible and visible[-1].status != "resolved" else None
+    if promised is not None and promised < at:
         latest = visible[-1]
-        yield finding("CK504", latest.origin, f"expected an update by {latest.next_update_at.isoformat()} "
+        yield finding("CK504", _promise(incident.revisions, latest), f"expected an update by {promised.isoformat()} "
                       f"(promised in revision {latest.number}); got none by {at.isoformat()}", settings=settings)
+
+
+def _promise(revisions: list[Revision], revision: Revision) -> Origin:
+    """Where ``revision``'s ``next_update_at`` value is written: the promise a cadence finding is about.
+
+    Searched between this revision's first line and the next revision's, so a
+    later revision's promise is never taken for this one's; falls back to the
+    revision when the key is not in the file.
+    """
+    origin = revision.origin
+    later = [r.origin.line for r in revisions if r.origin.file == origin.file and r.origin.line > origin.line]
+    end = min(later, default=len(origin.lines) + 1)
+    for number in range(origin.line, min(end, len(origin.lines) + 1)):
+        text = origin.lines[number - 1]
+        column = text.find("next_update_at:")
+        if column >= 0 and "#" not in text[:column]:  # not in a comment
+            value = column + len("next_update_at:")
+            value += len(text[value:]) - len(text[value:].lstrip())
+            return Origin(origin.file, number, value + 1, f"{origin.path}.next_update_at")
+    return origin
 
 
 def approval_findings(item: ComposedIncident, at: datetime, settings: dict[str, str]) -> Iterator[Finding | None]:

@@ -86,7 +86,7 @@ def _strings(incident: Incident) -> Iterator[tuple[Origin, str | None, str]]:
             continue
         seen.add(id(text))
         for language in text.languages() or [None]:
-            yield text.origin, language, text.get(language) if language else text.raw
+            yield text.origin, language, text.get(language) if language else str(text.raw)
     for revision in incident.revisions:
         for fact in revision.facts.values():
             if id(fact) in seen or fact.origin is None:

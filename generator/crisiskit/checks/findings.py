@@ -12,14 +12,14 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from crisiskit.datafiles import load_data
+from crisiskit.model.tables import rule_table
 from crisiskit.model.origin import Origin
 
 
 @lru_cache(maxsize=1)
 def rule_catalogue() -> dict[str, dict[str, str]]:
-    """data/rules.yml: id -> severity, title, hint."""
-    return load_data("rules.yml")
+    """data/rules.yml: id -> severity, title, hint, example (the typed table of model/tables.py, read once)."""
+    return {rule: spec.model_dump() for rule, spec in rule_table().items()}
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import post_origin
-from crisiskit.counting.measure import load_channels, measure
 from crisiskit.compose.composed import ComposedIncident
+from crisiskit.counting.measure import load_channels, measure
 
 
 def limit_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator[Finding | None]:
@@ -29,8 +29,9 @@ def limit_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator
                 if post.channel == "email" and post.subject:
                     m = measure("email_subject", post.subject)
                     override = revision.channels.get("email")
+                    headline = revision.statement.headline  # always there after resolve; typed optional
                     subject_where = override.subject.origin if override and override.subject else \
-                        revision.statement.headline.origin
+                        headline.origin if headline else where
                     if not m.fits:
                         yield finding("CK103", subject_where, f"expected a subject of at most {m.limit} characters; "
                                       f"got {m.count}", channel="email", language=language, settings=settings)

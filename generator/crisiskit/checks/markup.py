@@ -32,10 +32,10 @@ def markup_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fi
     for path, text in walk_texts(incident):
         if text.origin is None or _PLAIN_TEXT_KEYS.intersection(str(part) for part in path):
             continue
-        for language in sorted(text.languages() or [None]):  # type: ignore[type-var]
+        for language in sorted(text.languages() or [""]):  # "": one string for every language
             source = text.raw if isinstance(text.raw, str) else text.raw[language]
             for problem in problems(source, link_ok):
-                yield _finding(text.origin, language, source, problem, settings)
+                yield _finding(text.origin, language or None, source, problem, settings)
     for revision in incident.revisions:
         for index, approval in enumerate(revision.approvals):
             where = dataclasses.replace(revision.origin, path=f"{revision.origin.path}.approvals[{index}].name")

@@ -7,14 +7,13 @@ through the statement sections they come from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
+from crisiskit.model.channels import channel as registered
 from crisiskit.model.incident import Incident, Revision
-from crisiskit.model.schema.types import Text
 from crisiskit.model.origin import Origin
-
-INTERNAL_CHANNELS = {"employee_memo"}
+from crisiskit.model.schema.types import Text
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,10 @@ def kit_texts(incident: Incident) -> Iterator[KitText]:
                 yield KitText(text, f"statement {name}", True, revision)
         if revision.correction is not None:
             yield KitText(revision.correction, "correction", True, revision)
-        for channel, override in revision.channels.items():
-            for text in (override.text, override.subject, override.preheader):
-                if text is not None:
-                    yield KitText(text, f"{channel} post", channel not in INTERNAL_CHANNELS, revision, channel)
+        for name, override in revision.channels.items():
+            for part in (override.text, override.subject, override.preheader):
+                if part is not None:  # who reads a post is its channel's audience in data/channels.yml
+                    yield KitText(part, f"{name} post", registered(name).audience == "public", revision, name)
 
 
 def post_origin(revision: Revision, channel: str) -> Origin:

@@ -17,9 +17,13 @@ from crisiskit.model.schema.kit import ScenarioKit
 from crisiskit.model.schema.types import MAX_ID_LENGTH, PLACEHOLDER, file_name_problem
 
 _EXAMPLES = {
-    "number": "a number, e.g. 1200", "datetime": "date and time with timezone, e.g. 2026-11-20T09:14:00+08:00",
-    "url": "web address, e.g. https://example.com/notice", "phone": "phone number, e.g. +886 2 2700 1234",
-    "email": "e-mail address", "list": "a list", "text": "text in each language",
+    "number": "a number, e.g. 1200",
+    "datetime": "date and time with timezone, e.g. 2026-11-20T09:14:00+08:00",
+    "url": "web address, e.g. https://example.com/notice",
+    "phone": "phone number, e.g. +886 2 2700 1234",
+    "email": "e-mail address",
+    "list": "a list",
+    "text": "text in each language",
 }
 
 
@@ -32,7 +36,7 @@ def new_kit_text(incident_id: str, scenario: ScenarioKit) -> str:
     languages = scenario.languages or ["en"]
     lines = [
         "# yaml-language-server: $schema=kit.schema.json",
-        f"# Opened from the scenario \"{scenario.scenario}\". Replace every [[fill in ...]] placeholder;",
+        f'# Opened from the scenario "{scenario.scenario}". Replace every [[fill in ...]] placeholder;',
         "# `crisiskit check` refuses the kit until none is left.",
         f"id: {incident_id}",
         f"extends: {scenario.scenario}",
@@ -40,8 +44,13 @@ def new_kit_text(incident_id: str, scenario: ScenarioKit) -> str:
         *[f"  {lang}: {_placeholder('the incident title in ' + lang)}" for lang in languages],
         f"began_at: {_placeholder(_EXAMPLES['datetime'])}",
     ]
-    for name, what in (("organization", "organization"), ("spokesperson", "spokesperson"),
-                       ("signatory", "signatory"), ("contacts", "contacts"), ("severity", "severity")):
+    for name, what in (
+        ("organization", "organization"),
+        ("spokesperson", "spokesperson"),
+        ("signatory", "signatory"),
+        ("contacts", "contacts"),
+        ("severity", "severity"),
+    ):
         if getattr(scenario, name) is None:
             lines.append(f"# {what}: not in the scenario; add it here (see kit.schema.json)")
     needed = {n: f for n, f in scenario.facts.items() if f.value is None}
@@ -70,15 +79,19 @@ def create_kit(kits_dir: Path, incident_id: str, scenario: ScenarioKit) -> Path:
     """
     bad_name = file_name_problem(incident_id)
     if bad_name:
-        raise UserError(f"{incident_id[:MAX_ID_LENGTH]}{'...' if len(incident_id) > MAX_ID_LENGTH else ''}: expected "
-                        f"an incident id of at most {MAX_ID_LENGTH} characters that names a file on every system; "
-                        f"got {bad_name}")
+        raise UserError(
+            f"{incident_id[:MAX_ID_LENGTH]}{'...' if len(incident_id) > MAX_ID_LENGTH else ''}: expected "
+            f"an incident id of at most {MAX_ID_LENGTH} characters that names a file on every system; "
+            f"got {bad_name}"
+        )
     target = kits_dir / f"{incident_id}.yml"
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        raise UserError(f"{target}: expected a new incident id; got one whose kit already exists "
-                        "(choose another id, or edit that file)") from None
+        raise UserError(
+            f"{target}: expected a new incident id; got one whose kit already exists "
+            "(choose another id, or edit that file)"
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(new_kit_text(incident_id, scenario))

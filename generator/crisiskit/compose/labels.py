@@ -1,4 +1,9 @@
-"""The words generated pages put around the kit's text, per language (data/labels.yml)."""
+"""The words generated pages put around the kit's text, per language (data/labels.yml).
+
+A channel's name in each language lives here under channel_names, keyed by
+the channel registry (data/channels.yml); a channel added to the registry
+without a name in every language fails on first use, naming what is missing.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,20 @@ from functools import lru_cache
 from typing import Any
 
 from crisiskit.datafiles import load_data
+from crisiskit.model.channels import labelled_channels
 
 
 @lru_cache(maxsize=1)
 def _all_labels() -> dict[str, dict[str, Any]]:
-    return load_data("labels.yml")
+    """labels.yml, read once; its channel names must name exactly the registry's channels in every language."""
+    table = load_data("labels.yml")
+    wanted = set(labelled_channels())
+    for language, words in table.items():
+        named = set(words.get("channel_names", {}))
+        if named != wanted:
+            raise ValueError(f"data/labels.yml {language}.channel_names: expected the channels of data/channels.yml "
+                             f"({', '.join(sorted(wanted))}); got {', '.join(sorted(named)) or 'none'}")
+    return table
 
 
 def labels(language: str) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """Channel posts derived from a composed revision, unless the kit overrides them.
 
-Short channels (X, Threads, SMS ...) get the headline and the link, then as
-much of the acknowledgement and the next-update time as fits the channel's
-limit; long forms (e-mail, press release, letters, memo, script, regulator
-notice) are rendered from one template each. Every post links to the
+Each channel's kind comes from the registry (data/channels.yml). Short
+channels (X, Threads, SMS ...) get the headline and the link, then as much
+of the acknowledgement and the next-update time as fits the channel's limit;
+long social posts add the statement's main sections as they fit; templated
+ones (e-mail, press release, letters, memo, script, regulator notice) are
+rendered from templates/channels/<name>.txt.j2. Every post links to the
 canonical statement page.
 """
 
@@ -13,17 +15,14 @@ import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from crisiskit.compose.revision import BODY_SECTIONS, Post, RevisionText, status_label
-from crisiskit.compose.formatting import format_date
-from crisiskit.model.incident import Incident, Revision
-from crisiskit.compose.labels import labels
-from crisiskit.counting.measure import measure
 from crisiskit.compose.fill import TextContext
+from crisiskit.compose.formatting import format_date
+from crisiskit.compose.labels import labels
+from crisiskit.compose.revision import BODY_SECTIONS, Post, RevisionText, status_label
+from crisiskit.counting.measure import measure
+from crisiskit.model.channels import channel as registered
+from crisiskit.model.incident import Incident, Revision
 
-SHORT = ("x", "threads", "mastodon", "bluesky", "weibo", "line", "sms")
-LONG_SOCIAL = ("linkedin", "facebook", "instagram")
-TEMPLATED = ("email", "press_release", "media_statement", "partner_letter", "employee_memo", "customer_service",
-             "regulator_notice")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 _ENV = Environment(loader=PackageLoader("crisiskit", "templates/channels"), undefined=StrictUndefined,
                    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
@@ -45,9 +44,10 @@ def compose_posts(incident: Incident, revision: Revision, r: RevisionText, conte
     for channel in incident.channels:
         override = revision.channels.get(channel)
         text = context.render(override.text, language) if override and override.text else None
-        if channel in SHORT:
+        kind = registered(channel).kind  # data/channels.yml says how each channel's post is made
+        if kind == "short":
             posts.append(Post(channel, text or _short(channel, r, t, org)))
-        elif channel in LONG_SOCIAL:
+        elif kind == "long_social":
             posts.append(Post(channel, text or _long_social(channel, r, t)))
         else:
             subject = context.render(override.subject, language) if override and override.subject else None

@@ -1,33 +1,19 @@
 """How long a post is on its channel, counted the way the channel counts it.
 
-Limits and counting units live in data/channels.yml with their source and
-the date checked; this module only counts.
+Limits and counting units live in the channel registry (data/channels.yml,
+read by model/channels.py) with their source and the date checked; this
+module only counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 
 import regex
 
-from crisiskit.datafiles import load_data
 from crisiskit.counting.sms import sms_length
 from crisiskit.counting.xcount import find_urls, weighted_length
-
-
-@dataclass(frozen=True)
-class ChannelSpec:
-    """One channel's limit and how it counts."""
-
-    name: str
-    label: str
-    limit: int
-    unit: str
-    source: str
-    checked: str
-    url_cost: int | None = None
-    max_parts: int | None = None
+from crisiskit.model.channels import Channel, registry
 
 
 @dataclass(frozen=True)
@@ -48,12 +34,9 @@ class Measurement:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-@lru_cache(maxsize=1)
-def load_channels() -> dict[str, ChannelSpec]:
-    """The channel table from data/channels.yml."""
-    data = load_data("channels.yml")
-    return {name: ChannelSpec(name=name, **{k: (str(v) if k == "checked" else v) for k, v in spec.items()})
-            for name, spec in data.items()}
+def load_channels() -> dict[str, Channel]:
+    """The measured channels of the registry (data/channels.yml): those with a limit, in registry order."""
+    return {name: spec for name, spec in registry().items() if spec.measured}
 
 
 def _with_url_cost(text: str, cost: int) -> int:
@@ -68,6 +51,7 @@ def measure(channel: str, text: str) -> Measurement:
     if channel not in channels:
         raise ValueError(f"expected one of the channels {', '.join(channels)}; got {channel!r}")
     spec = channels[channel]
+    assert spec.limit is not None and spec.unit is not None  # measured: both set (model/channels.py checks)
     if spec.unit == "sms":
         sms = sms_length(text)
         fits = sms.parts <= (spec.max_parts or 1)

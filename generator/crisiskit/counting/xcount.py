@@ -1,60 +1,185 @@
-"""X (Twitter) weighted length, following the twitter-text v3 configuration.
+"""X (Twitter) weighted length and validity, following twitter-text v3.
 
-After NFC normalisation, each code point weighs 100 when it falls in the
-light ranges (most Latin, punctuation, general symbols) and 200 otherwise
-(CJK among them); an emoji sequence of any length weighs 200; every URL,
-whatever its length, weighs 23 x 100. The limit is 280 x 100.
+X shows a post's length against 280 the way its open-source twitter-text
+library counts it, so a draft that fits here fits there: after NFC
+normalisation (and CRLF folded to LF) every URL weighs 23, an emoji sequence
+of any length weighs 2, and any other code point 1 in the light ranges (most
+Latin, general punctuation) or 2 otherwise (CJK among them). A post holding
+U+FFFE, U+FEFF or U+FFFF is invalid whatever its length.
+
+Which text is a URL follows twitter-text's grammar (its extractor regular
+expressions, re-expressed here): an optional http(s) scheme, a host whose
+last label is a top-level domain from the list twitter-text ships
+(data/tlds.yml: every generic and country TLD, internationalised ones in
+Unicode and punycode form) and an optional port, path and query. A host that
+cannot be converted to punycode (a label over 63 characters, also after
+encoding) is not a URL and counts as the text it is. Without a scheme only
+the ASCII part of a host links. tests/test_xcount.py runs every weighted case
+of twitter-text's conformance suite (tests/testdata/twitter_conformance/).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
-LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+from crisiskit.datafiles import load_data
+
+MAX_WEIGHTED_LENGTH = 280
+SCALE = 100
+DEFAULT_WEIGHT = 200
 URL_WEIGHT = 23
-_TLDS = ("com|net|org|edu|gov|mil|int|info|biz|io|co|app|dev|ai|me|tv|ly|xyz|online|site|shop|store|news|"
-         "blog|cloud|tech|page|link|live|media|global|asia|club|example")
-_URL = regex.compile(
-    r"(?:https?://[^\s<>\"]+)"
-    r"|(?<![\p{L}\p{N}@._/-])(?:[\p{L}\p{N}][\p{L}\p{N}-]*\.)+(?:(?:" + _TLDS + r")(?![\p{L}\p{N}-])(?:/[^\s<>\"]*)?"
-    r"|[a-z]{2}(?![\p{L}\p{N}-])/[^\s<>\"]*)",
-    regex.IGNORECASE | regex.V1,
-)
-_TRAILING = ".,;:!?)]}'\"»」』。，！？"
-_EMOJI = regex.compile(r"\p{Extended_Pictographic}|\u20E3|\p{Regional_Indicator}", regex.V1)
-_LABEL_TOO_LONG = regex.compile(r"[^./:@\s]{64,}\.")
+LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+"""twitter-text v3 configuration: code points in these ranges weigh 100, every other one DEFAULT_WEIGHT."""
+MAX_URL_LENGTH = 4096
+
+_INVALID = "\uFFFE\uFEFF\uFFFF"
+_DIRECTIONAL = "\u202A-\u202E\u061C\u200E\u200F\u2066\u2067\u2068\u2069"
+_SPACES = "\x09-\x0D\x20\x85\xA0\u1680\u180E\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+_PUNCT = r"\!'#%&'\(\)*\+,\\\-\.\/:;<=>\?@\[\]\^_{|}~\$"
+_LATIN_ACCENTS = (r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268"
+                  r"\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF")
+_CYRILLIC = r"\u0400-\u04FF"
+_DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
+_PATH_CHAR = rf"[a-z{_CYRILLIC}0-9!\*';:=\+,\.\$\/%#\[\]\-\u2013_~@\|&{_LATIN_ACCENTS}]"
+_PARENS = rf"\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\({_PATH_CHAR}+\){_PATH_CHAR}*))\)"
+_PATH_END = rf"[\+\-a-z{_CYRILLIC}0-9=_#\/{_LATIN_ACCENTS}]|(?:{_PARENS})"
+_PATH = rf"(?:(?:{_PATH_CHAR}*(?:{_PARENS}{_PATH_CHAR}*)*{_PATH_END})|(?:@{_PATH_CHAR}+/))"
+_QUERY_CHAR = r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]"
+_QUERY_END = r"[a-z0-9\-_&=#/]"
+_TLD_END = r"(?=[^0-9a-z@+-]|$)"
+_PUNYCODE = r"(?:xn--[\-0-9a-z]+)"
+
+
+@lru_cache(maxsize=1)
+def top_level_domains() -> tuple[str, ...]:
+    """Every TLD twitter-text recognises (data/tlds.yml), Unicode and punycode forms, longest first."""
+    data = load_data("tlds.yml")
+    names = {*data["generic"], *data["country"], *data["idn"].values()}
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    tlds = "|".join(regex.escape(name) for name in top_level_domains())
+    tld = f"(?:(?:{tlds}){_TLD_END}|{_PUNYCODE})"
+    subdomain = f"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
+    name = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
+    before = f"(?:[^A-Za-z0-9@＠$#＃{_INVALID}]|[{_DIRECTIONAL}]|^)"
+    url = (f"({before})((https?://)?({subdomain}*{name}{tld})(?::[0-9]+)?(/{_PATH}*)?"
+           f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?)")
+    ascii_domain = f"(?:[\\-a-z0-9{_LATIN_ACCENTS}]+\\.)+{tld}"
+    return regex.compile(url, regex.IGNORECASE), regex.compile(ascii_domain, regex.IGNORECASE)
+
+
+_TCO = regex.compile(rf"^https?://t\.co/([a-z0-9]+)(?:\?{_QUERY_CHAR}*{_QUERY_END})?", regex.IGNORECASE)
+
+
+def _punycode(host: str) -> str | None:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # an empty label, or one over 63 characters once encoded
+        return None
 
 
 def find_urls(text: str) -> list[tuple[int, int]]:
-    """Spans of the URLs X counts as links: with a scheme, or a bare domain with a known TLD."""
+    """Spans (code point offsets) of the URLs X links in ``text``, as twitter-text extracts them."""
+    if "." not in text:
+        return []
+    url_pattern, ascii_domain = _patterns()
     spans = []
-    for match in _URL.finditer(text):
-        start, end = match.span()
-        if _LABEL_TOO_LONG.search(match.group(0).split("/", 3)[2] if "://" in match.group(0) else
-                                  match.group(0).split("/")[0] + "/"):
-            continue  # a domain label over 63 characters is not a valid host: plain text
-        while end > start and text[end - 1] in _TRAILING:
-            end -= 1
-        spans.append((start, end))
+    for match in url_pattern.finditer(text):
+        before, url, scheme, host, path = match.group(1, 2, 3, 4, 5)
+        end = match.end()
+        start = end - len(url)
+        encoded = _punycode(host)
+        if not encoded or len(scheme or "https://") + len(url) + len(encoded) - len(host) > MAX_URL_LENGTH:
+            continue
+        if scheme is None:
+            if before and before in "-_./":
+                continue
+            last = None
+            for part in ascii_domain.finditer(host):
+                last = [start + part.start(), start + part.end()]
+                spans.append(last)
+            if last is not None and path:
+                last[1] = end
+            continue
+        tco = _TCO.search(url)
+        if tco:
+            if len(tco.group(1)) > 40:
+                continue
+            end = start + len(tco.group(0))
+        spans.append([start, end])
+    return [(start, end) for start, end in spans]
+
+
+def _emoji_spans(text: str) -> dict[int, int]:
+    """Start -> end of every emoji sequence: a grapheme cluster holding a pictograph, a keycap or a flag.
+
+    © and ® count as emoji only with the emoji variation selector (U+FE0F), as in twitter-text; as plain
+    text they are Latin-1 characters of weight 1.
+    """
+    spans = {}
+    for match in regex.finditer(r"\X", text):
+        cluster = match.group(0)
+        if _EMOJI.search(cluster) and not (cluster[0] in "©®" and "\uFE0F" not in cluster):
+            spans[match.start()] = match.end()
     return spans
+
+
+_EMOJI = regex.compile(r"\p{Extended_Pictographic}|\u20E3|\p{Regional_Indicator}")
 
 
 def _weight(ch: str) -> int:
     code = ord(ch)
-    return 100 if any(low <= code <= high for low, high in LIGHT_RANGES) else 200
+    return SCALE if any(low <= code <= high for low, high in LIGHT_RANGES) else DEFAULT_WEIGHT
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass(frozen=True)
+class XParse:
+    """twitter-text's parse result: weighted length, validity and the ranges (UTF-16 offsets) X highlights."""
+
+    weighted_length: int
+    valid: bool
+    permillage: int
+    display_range: tuple[int, int]
+    valid_range: tuple[int, int]
+
+
+def parse_post(text: str) -> XParse:
+    """Parse ``text`` as X does: its weighted length, whether X accepts it, and up to where it is valid."""
+    normalized = regex.sub(r"\r\n|\r", "\n", unicodedata.normalize("NFC", text))
+    urls = dict(find_urls(normalized))
+    emoji = _emoji_spans(normalized)
+    total, valid, valid_end, index = 0, True, 0, 0
+    while index < len(normalized):
+        if index in urls:
+            total += URL_WEIGHT * SCALE
+            index = urls[index] - 1
+        elif index in emoji:
+            total += DEFAULT_WEIGHT
+            index = emoji[index] - 1
+        else:
+            total += _weight(normalized[index])
+        valid = valid and normalized[index] not in _INVALID
+        if valid and total <= MAX_WEIGHTED_LENGTH * SCALE:
+            valid_end = index
+        index += 1
+    weighted = total // SCALE
+    offset = _utf16(text) - _utf16(normalized)
+    return XParse(weighted, valid and 0 < weighted <= MAX_WEIGHTED_LENGTH,
+                  weighted * 1000 // MAX_WEIGHTED_LENGTH, (0, max(_utf16(text) - 1, 0)),
+                  (0, _utf16(normalized[:valid_end + 1]) - 1 + offset))
 
 
 def weighted_length(text: str) -> int:
     """The length X shows against its 280 limit (already divided by the scale of 100)."""
-    text = unicodedata.normalize("NFC", text)
-    total = 0
-    position = 0
-    for start, end in [*find_urls(text), (len(text), len(text))]:
-        for cluster in regex.findall(r"\X", text[position:start]):
-            total += 200 if _EMOJI.search(cluster) else sum(_weight(ch) for ch in cluster)
-        if end > start:
-            total += URL_WEIGHT * 100
-        position = end
-    return (total + 99) // 100
+    return parse_post(text).weighted_length

@@ -1,118 +1,139 @@
 """The project's own settings (crisiskit.yml at the repository root), over the packaged defaults.
 
 Only what an organisation legitimately decides lives here: who must approve
-which text, rule severities, and the largest kit file it accepts. A
-malformed file is a user error with file, line and column.
+which text, rule severities, the largest kit file it accepts, and its
+severity policy's deadlines, cadence and signer. The file is read with the
+kit loader and validated against a pydantic model by the validate stage's
+own error mapping, so every mistake in it is reported at once, each with
+file, line and column, exactly like a kit's. Loaded once per project and
+command (``load_config`` caches by path and file state).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from crisiskit.model.bounds import DEFAULT_KIT_BYTES
-from crisiskit.datafiles import load_data
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
 from crisiskit.errors import KitError, Problem
+from crisiskit.model.bounds import DEFAULT_KIT_BYTES
 from crisiskit.model.load import load_file
-from crisiskit.model.schema.types import describe
+from crisiskit.model.schema.kit import ChannelName, Severity
+from crisiskit.model.schema.types import Slug, describe
+from crisiskit.model.tables import SeverityPolicy, approval_table, rule_table, severity_table
+from crisiskit.model.validate import schema_problems  # the kit validator's error mapping, reused as is
 
 CONFIG_FILE = "crisiskit.yml"
+KIT_BYTES_RANGE = (10_000, 10_000_000)
 
 
-def _defaults() -> dict[str, Any]:
-    return load_data("approvals.yml")
+def _kit_bytes(value: Any) -> int:
+    low, high = KIT_BYTES_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise PydanticCustomError("crisiskit", "expected a whole number of bytes from {low} to {high}; got {got}",
+                                  {"low": f"{low:,}", "high": f"{high:,}", "got": describe(value)})
+    return value
+
+
+def _rule_id(value: Any) -> str:
+    if not isinstance(value, str) or value not in rule_table():
+        raise PydanticCustomError("crisiskit", "expected a rule id from data/rules.yml such as CK201; got {got}",
+                                  {"got": describe(value)})
+    return value
+
+
+class Settings(BaseModel):
+    """Base of crisiskit.yml's models: unknown keys are errors (with a "did you mean"), values immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class ApprovalSettings(Settings):
+    by_severity: dict[Severity, list[Slug]] = {}
+    """Roles every revision of an incident of this severity needs, replacing data/approvals.yml's for it."""
+    by_channel: dict[ChannelName, list[Slug]] = {}
+    """Roles a revision needs when its incident uses this channel, replacing data/approvals.yml's for it."""
+
+
+class LimitSettings(Settings):
+    kit_bytes: Annotated[int, BeforeValidator(_kit_bytes)] = DEFAULT_KIT_BYTES
+    """The largest kit file read, in bytes."""
+
+
+class SeverityOverride(Settings):
+    """The parts of data/severity.yml an organisation may set; the channels come from each kit."""
+
+    first_statement_within_hours: float | None = Field(default=None, gt=0)
+    update_every_hours: float | None = Field(default=None, gt=0)
+    signed_by: str | None = None
+    signer_titles: list[str] | None = None
+
+
+class ProjectSettings(Settings):
+    """crisiskit.yml as written."""
+
+    approvals: ApprovalSettings = ApprovalSettings()
+    rules: dict[Annotated[str, BeforeValidator(_rule_id)], Literal["error", "warning", "off"]] = {}
+    """Rule id -> error | warning | off, over data/rules.yml."""
+    limits: LimitSettings = LimitSettings()
+    severity: dict[Severity, SeverityOverride] = {}
+    """Deadlines, cadence and signer per severity, over data/severity.yml."""
+
+
+def _default_by_severity() -> dict[str, list[str]]:
+    return {name: list(roles) for name, roles in approval_table().by_severity.items()}
+
+
+def _default_by_channel() -> dict[str, list[str]]:
+    return {name: list(roles) for name, roles in approval_table().by_channel.items()}
 
 
 @dataclass(frozen=True)
 class Config:
-    """Settings every stage after resolve may read."""
+    """Settings every stage after resolve may read: crisiskit.yml merged over the packaged tables."""
 
-    approvals_by_severity: dict[str, list[str]] = field(default_factory=lambda: _defaults()["by_severity"])
-    approvals_by_channel: dict[str, list[str]] = field(default_factory=lambda: _defaults()["by_channel"])
+    approvals_by_severity: dict[str, list[str]] = field(default_factory=_default_by_severity)
+    approvals_by_channel: dict[str, list[str]] = field(default_factory=_default_by_channel)
     rules: dict[str, str] = field(default_factory=dict)
     """Rule id -> error | warning | off, over data/rules.yml."""
     kit_bytes: int = DEFAULT_KIT_BYTES
     """The largest kit file read, in bytes (limits: {kit_bytes: N}); bounds.Limits holds the other bounds."""
+    severity: dict[str, SeverityPolicy] = field(default_factory=lambda: dict(severity_table()))
+    """The policy per severity: data/severity.yml with crisiskit.yml's ``severity:`` over it."""
 
 
 def load_config(project: Path) -> Config:
-    """crisiskit.yml if present, checked strictly; otherwise the defaults."""
+    """crisiskit.yml if present, checked strictly; otherwise the defaults. Every problem is raised at once."""
     path = project / CONFIG_FILE
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return Config()
+    return _load(path, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, _mtime: int, _size: int, _inode: int) -> Config:
+    """One parse per file state: every stage of a command that asks gets the same Config (KitError is not cached)."""
     loaded = load_file(path, "incident")
     if isinstance(loaded, Problem):
         raise KitError([loaded])
-    problems: list[Problem] = []
-    defaults = _defaults()
-    settings = {"by_severity": dict(defaults["by_severity"]), "by_channel": dict(defaults["by_channel"])}
-    rules: dict[str, str] = {}
-    limits = {"kit_bytes": DEFAULT_KIT_BYTES}
-    for key, value in loaded.data.items():
-        where = loaded.positions.locate((key,), key=True)
-        if key == "rules":
-            problems.extend(_rule_problems(loaded, value, rules))
-            continue
-        if key == "limits":
-            problems.extend(_limit_problems(loaded, value, limits))
-            continue
-        if key != "approvals":
-            problems.append(Problem(loaded.display, *where, key,
-                                    f"expected one of the keys approvals, limits, rules; got {describe(key)}"))
-            continue
-        if not isinstance(value, dict):
-            problems.append(Problem(loaded.display, *where, key, "expected a mapping with by_severity and by_channel"))
-            continue
-        for part, table in value.items():
-            at = loaded.positions.locate((key, part))
-            if part not in settings or not isinstance(table, dict) or not all(
-                    isinstance(roles, list) and all(isinstance(r, str) for r in roles) for roles in table.values()):
-                problems.append(Problem(loaded.display, *at, f"approvals.{part}",
-                                        "expected by_severity or by_channel, each a mapping of name to a list of roles"))
-                continue
-            settings[part].update(table)
-    if problems:
-        raise KitError(problems)
-    return Config(settings["by_severity"], settings["by_channel"], rules, limits["kit_bytes"])
+    try:
+        settings = ProjectSettings.model_validate(loaded.data)
+    except ValidationError as error:
+        raise KitError(schema_problems(loaded, ProjectSettings, error.errors())) from None
+    policy = dict(severity_table())
+    for name, override in settings.severity.items():
+        given = override.model_dump(exclude_none=True)
+        policy[name] = SeverityPolicy.model_validate({**policy[name].model_dump(), **given})
+    by_severity = settings.approvals.by_severity
+    return Config(
+        approvals_by_severity={**_default_by_severity(), **{str(k): v for k, v in by_severity.items()}},
+        approvals_by_channel={**_default_by_channel(), **settings.approvals.by_channel},
+        rules=dict(settings.rules), kit_bytes=settings.limits.kit_bytes, severity=policy,
+    )
 
-
-_KIT_BYTES_RANGE = (10_000, 10_000_000)
-
-
-def _limit_problems(loaded: Any, value: Any, limits: dict[str, int]) -> list[Problem]:
-    """limits: {kit_bytes: N}, a whole number of bytes within a range that still bounds the work."""
-    if not isinstance(value, dict):
-        return [Problem(loaded.display, *loaded.positions.locate(("limits",)), "limits",
-                        f"expected a mapping such as {{kit_bytes: {DEFAULT_KIT_BYTES}}}; got {describe(value)}")]
-    problems = []
-    low, high = _KIT_BYTES_RANGE
-    for name, number in value.items():
-        if name != "kit_bytes":
-            problems.append(Problem(loaded.display, *loaded.positions.locate(("limits", name), key=True),
-                                    f"limits.{name}", f"expected the key kit_bytes; got {describe(name)}"))
-        elif isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-            problems.append(Problem(loaded.display, *loaded.positions.locate(("limits", name)), f"limits.{name}",
-                                    f"expected a whole number of bytes from {low:,} to {high:,}; got {describe(number)}"))
-        else:
-            limits[name] = number
-    return problems
-
-
-def _rule_problems(loaded: Any, value: Any, rules: dict[str, str]) -> list[Problem]:
-    if not isinstance(value, dict):
-        return [Problem(loaded.display, *loaded.positions.locate(("rules",)), "rules",
-                        "expected a mapping of rule id to error, warning or off")]
-    problems = []
-    known = load_data("rules.yml")  # the rule catalogue the check stage reads too (data/rules.yml)
-    for rule, level in value.items():
-        at = loaded.positions.locate(("rules", rule), key=True)
-        if rule not in known:
-            problems.append(Problem(loaded.display, *at, f"rules.{rule}",
-                                    f'expected a rule id from data/rules.yml such as CK201; got "{rule}"'))
-        elif level not in ("error", "warning", "off"):
-            problems.append(Problem(loaded.display, *loaded.positions.locate(("rules", rule)), f"rules.{rule}",
-                                    f"expected error, warning or off; got {level!r}"))
-        else:
-            rules[rule] = level
-    return problems

@@ -16,6 +16,7 @@ at the line and column where it was reached.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from crisiskit.model.schema.types import MAX_ID_LENGTH, describe, file_name_prob
 from crisiskit.model.origin import format_path
 from crisiskit.model.yamlparse import Converter, KeyPath, LimitReached, Positions, Refused, yaml_parser
 
+log = logging.getLogger(__name__)
 __all__ = ["FileKind", "KeyPath", "Positions", "SourceFile", "SourceKit", "discover", "load_file", "load_kits"]
 FileKind = Literal["incident", "scenario"]
 SCENARIO_DIR = "scenarios"
@@ -118,6 +120,7 @@ def load_kits(paths: list[Path], limits: Limits | None = None) -> SourceKit:
             files.append(loaded)
         else:
             problems.append(loaded)
+    log.debug("%d kit file(s) read, %d unreadable", len(files), len(problems))
     return SourceKit(files, problems)
 
 
@@ -250,8 +253,9 @@ def _mapping_path(text: str, opened: Any, limits: Limits) -> KeyPath | None:
         return None
     if not isinstance(document, dict):
         return None
+    mapping: Any = document  # ruamel's CommentedMap (.lc)
     at = (opened.line + 1, opened.column + 1)
-    if (document.lc.line + 1, document.lc.col + 1) == at:
+    if (mapping.lc.line + 1, mapping.lc.col + 1) == at:
         return ()
     positions = Positions()
     try:

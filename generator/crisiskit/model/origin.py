@@ -8,6 +8,7 @@ there, even when the text came from a scenario file.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -49,14 +50,26 @@ class Origin:
         return self.line, self.column, path
 
     def find(self, token: str, language: str | None) -> tuple[int, int]:
-        """Line and column of the first ``token`` at or after where this text (in ``language``) starts."""
-        start = self.starts.get(language or "", self.line)
-        for number in range(start, min(start + _SEARCH_LINES, len(self.lines) + 1)):
-            column = self.lines[number - 1].find(token)
-            if column >= 0:
-                return number, column + 1
-        return self.line, self.column
+        """Line and column of the first ``token`` at or after where this text (in ``language``) starts.
 
+        YAML folds a block scalar (``en: >-``) or a long quoted string into one
+        line of text, so a phrase a rule found in the text may be broken over two
+        lines of the file, with the next line's indentation in between: any run of
+        whitespace in ``token`` matches any run of whitespace, line breaks included.
+        Leading and trailing whitespace of ``token`` is not searched for.
+        """
+        start = self.starts.get(language or "", self.line)
+        words = token.split()
+        if not words or start > len(self.lines):
+            return self.line, self.column
+        end = min(start + _SEARCH_LINES, len(self.lines) + 1)
+        window = "\n".join(self.lines[start - 1:end - 1])
+        match = re.compile(r"\s+".join(re.escape(word) for word in words)).search(window)
+        if match is None:
+            return self.line, self.column
+        offset = match.start()
+        before = window.rfind("\n", 0, offset)
+        return start + window.count("\n", 0, offset), offset - before
 
 
 def format_path(path: tuple[Any, ...]) -> str:

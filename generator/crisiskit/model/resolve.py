@@ -12,24 +12,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from collections.abc import Set as AbstractSet
 from typing import Any
 
-from crisiskit.datafiles import load_data
 from crisiskit.errors import Problem
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.references import reference_problems
 from crisiskit.model.schema.facts import Fact
-from crisiskit.model.schema.kit import IncidentKit, KitFields, ScenarioKit, Statement
+from crisiskit.model.schema.kit import IncidentKit, KitFields, ScenarioKit, Statement, Status
 from crisiskit.model.origin import Origin, walk_texts
+from crisiskit.model.tables import SeverityPolicy, severity_table
 from crisiskit.model.validate import ValidKit, Validated, language_problems
 
 REQUIRED = ("title", "organization", "spokesperson", "signatory", "contacts", "severity", "crisis_type", "languages")
 LISTS = ("key_messages", "audiences", "remedies", "faq", "internal_qa", "review_replies")
 
 
-def severity_policy() -> dict[str, dict[str, Any]]:
-    """Defaults per severity: deadlines, cadence, signer, approvals, channels."""
-    return load_data("severity.yml")
+def severity_policy() -> dict[str, SeverityPolicy]:
+    """Defaults per severity (data/severity.yml, typed and read once): deadlines, cadence, signer, channels.
+
+    The channels an incident uses start from its severity's list here; crisiskit.yml may change the
+    deadlines, cadence and signer (model/config.py), which the checks read from the project's Config.
+    """
+    return severity_table()
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ def resolve_incidents(validated: Validated) -> Resolved:
 
 
 def _scenario_chain(kit: ValidKit, scenarios: dict[str, ValidKit],
-                    broken: set[str] = frozenset()) -> tuple[list[ScenarioKit], list[Problem]]:
+                    broken: AbstractSet[str] = frozenset()) -> tuple[list[ScenarioKit], list[Problem]]:
     """The scenarios ``kit`` extends, nearest first; an unknown name or a cycle is a problem."""
     chain: list[ScenarioKit] = []
     seen: list[str] = []
@@ -124,7 +129,7 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
     channel_overrides = {}
     for model_with_channels in (*reversed(chain), model):
         channel_overrides.update(model_with_channels.channels)
-    channels = [c for c in policy["channels"] if channel_overrides.get(c) is None or channel_overrides[c].enabled]
+    channels = [c for c in policy.channels if channel_overrides.get(c) is None or channel_overrides[c].enabled]
     channels += [c for c, o in channel_overrides.items() if o.enabled and c not in channels]
     revisions: list[Revision] = []
     current_facts = dict(facts)
@@ -162,7 +167,7 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
     return (None if problems else incident), problems
 
 
-def _fill_statement(statement: Statement, status: str, chain: list[ScenarioKit]) -> Statement:
+def _fill_statement(statement: Statement, status: Status, chain: list[ScenarioKit]) -> Statement:
     """Sections the revision leaves out, taken from the nearest scenario that has them for ``status``."""
     filled = {name: getattr(statement, name) for name in Statement.model_fields}
     for scenario in chain:

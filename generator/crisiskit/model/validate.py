@@ -13,6 +13,7 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
@@ -23,7 +24,7 @@ from crisiskit.model.schema.kit import IncidentKit, ScenarioKit
 from crisiskit.model.schema.types import describe
 from crisiskit.model.origin import Origin, format_path, walk_texts
 
-MODELS: dict[str, type[BaseModel]] = {"incident": IncidentKit, "scenario": ScenarioKit}
+MODELS: dict[str, type[IncidentKit] | type[ScenarioKit]] = {"incident": IncidentKit, "scenario": ScenarioKit}
 
 _TYPE_WORDS = {
     "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
@@ -59,7 +60,7 @@ def validate_kits(source: SourceKit) -> Validated:
         try:
             model = model_class.model_validate(file.data)
         except ValidationError as error:
-            problems.extend(_first_problems(file, model_class, error.errors()))
+            problems.extend(schema_problems(file, model_class, error.errors()))
             continue
         _stamp_origins(file, model)
         problems.extend(_file_problems(file, model))
@@ -71,7 +72,7 @@ def validate_kits(source: SourceKit) -> Validated:
 MAX_PROBLEMS_PER_FILE = 100
 
 
-def _first_problems(file: SourceFile, model_class: type[BaseModel], errors: list[dict[str, Any]]) -> list[Problem]:
+def schema_problems(file: SourceFile, model_class: type[BaseModel], errors: Sequence[Mapping[str, Any]]) -> list[Problem]:
     """The problems of the first ``MAX_PROBLEMS_PER_FILE`` errors in the file, then one line saying how many more.
 
     A file that is not a kit at all (a data dump, a generated list) would
@@ -86,7 +87,7 @@ def _first_problems(file: SourceFile, model_class: type[BaseModel], errors: list
                     f"got {len(errors) - MAX_PROBLEMS_PER_FILE:,} more from here (is this a kit?)")]
 
 
-def _stamp_origins(file: SourceFile, model: BaseModel) -> None:
+def _stamp_origins(file: SourceFile, model: IncidentKit | ScenarioKit) -> None:
     for path, text in walk_texts(model):
         line, column = file.positions.locate(path)
         starts = {lang: file.positions.locate(path + (lang,))[0] for lang in text.languages() or ()}
@@ -101,7 +102,7 @@ def _stamp_origins(file: SourceFile, model: BaseModel) -> None:
                                                       {}, file.lines))
 
 
-def _problem(file: SourceFile, model_class: type[BaseModel], error: dict[str, Any]) -> Problem:
+def _problem(file: SourceFile, model_class: type[BaseModel], error: Mapping[str, Any]) -> Problem:
     loc: KeyPath = tuple(error["loc"])
     kind = error["type"]
     if kind == "missing":
@@ -122,7 +123,7 @@ def _problem(file: SourceFile, model_class: type[BaseModel], error: dict[str, An
     return Problem(file.display, *where, format_path(loc), _message(error))
 
 
-def _problems(file: SourceFile, model_class: type[BaseModel], error: dict[str, Any]) -> list[Problem]:
+def _problems(file: SourceFile, model_class: type[BaseModel], error: Mapping[str, Any]) -> list[Problem]:
     """One Problem per pydantic error, or per language when a text's error names several."""
     per_key = (error.get("ctx") or {}).get("per_key")
     if not per_key:
@@ -132,7 +133,7 @@ def _problems(file: SourceFile, model_class: type[BaseModel], error: dict[str, A
             for key, message in per_key]
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "crisiskit":
         return error["msg"]

@@ -155,25 +155,27 @@ class Converter:
         self._counted(path)
         positions = self.positions
         if isinstance(node, dict):
+            mapping: Any = node  # ruamel's CommentedMap: a dict that also knows where each key stood (.lc)
             out: dict[Any, Any] = {}
             for key in node:
                 name = _key_text(key)
                 here = path + (name,)
                 try:
-                    line, column = node.lc.key(key)
+                    line, column = mapping.lc.key(key)
                     positions.keys[here] = (line + 1, column + 1)
-                    line, column = node.lc.value(key)
+                    line, column = mapping.lc.value(key)
                     positions.values[here] = (line + 1, column + 1)
                 except (AttributeError, KeyError, TypeError):
                     pass
                 out[name] = self.plain(node[key], here)
             return out
         if isinstance(node, list):
+            sequence: Any = node  # ruamel's CommentedSeq (.lc)
             items = []
             for index, item in enumerate(node):
                 here = path + (index,)
                 try:
-                    line, column = node.lc.item(index)
+                    line, column = sequence.lc.item(index)
                     positions.values[here] = (line + 1, column + 1)
                 except (AttributeError, KeyError, TypeError):
                     pass
@@ -189,7 +191,8 @@ class Converter:
             return str(node)
         if isinstance(node, TaggedScalar):  # !!str 1, !custom text: the text as written
             return str(node.value)
-        kind = {bytes: "binary data (!!binary)", CommentedSet: "a set (!!set)"}.get(type(node), type(node).__name__)
+        kinds: dict[type, str] = {bytes: "binary data (!!binary)", CommentedSet: "a set (!!set)"}
+        kind = kinds.get(type(node), type(node).__name__)
         raise Refused(path, f"expected text, a number, true or false, a list or a mapping; got {kind} "
                             "(remove the YAML tag)")
 

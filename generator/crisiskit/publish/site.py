@@ -4,9 +4,10 @@ The public tree is rendered anew with only the revisions visible at the
 build time, plus the hand-written public pages; nothing internal is ever
 copied into it, so nothing can leak through pages, the search index, the
 sitemap, feeds or copied files. The internal tree is the whole review tree.
-Each tree gets a complete MkDocs config derived from the root mkdocs.yml
-and is built by the real engine in a subprocess (``mkdocs build
---strict``), which keeps the engine swappable. What goes in is decided the
+Each tree gets a small MkDocs config file that inherits the root mkdocs.yml
+(``INHERIT:``) and is built by MkDocs as a library in a worker process
+(engine.py); the engine gets only Markdown, front matter and configuration,
+which keeps it swappable. What goes in is decided the
 way the engine decides it (its own front-matter reader) and from declared
 files only (the theme gets a filtered copy of overrides/); every audience
 is built into a staging tree, verified, and switched live whole (switch.py).
@@ -14,31 +15,31 @@ is built into a staging tree, verified, and switched live whole (switch.py).
 
 from __future__ import annotations
 
+import logging
 import os
-import re
 import shutil
-import subprocess
-import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import yaml
 from mkdocs.utils.meta import YAML_RE, SafeLoader, get_data
-from ruamel.yaml import YAML
 from yaml import YAMLError
 from yaml import load as load_front_matter
 
-from crisiskit.errors import BuildError
-from crisiskit.render.feeds import render_feeds
-from crisiskit.compose.labels import labels
-from crisiskit.render.escaping import html_text
-from crisiskit.render.rendered import RenderedPage
 from crisiskit.compose.composed import ComposedIncident, SiteOptions
-from crisiskit.render.pages import render_pages
+from crisiskit.compose.labels import labels
+from crisiskit.errors import BuildError
+from crisiskit.publish.engine import EngineJob, engine_pool, finish, read_root_config, submit
 from crisiskit.publish.switch import active_svg, remove_tree, shown, transaction, tree_files, verify_tree
+from crisiskit.render.escaping import html_text
+from crisiskit.render.feeds import render_feeds
+from crisiskit.render.pages import render_pages
+from crisiskit.render.rendered import RenderedPage
 from crisiskit.write import read_marker
 
+log = logging.getLogger("crisiskit.publish.engine")  # the engine's messages, whichever module hands them on
 LANGUAGE_NAMES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 MAX_NAV_INCIDENTS = 20
 
@@ -51,12 +52,7 @@ class BuiltSite:
     language: str
     docs_dir: Path
     site_dir: Path
-
-
-def base_config(project: Path) -> dict[str, Any]:
-    """The root mkdocs.yml, the shared base of every build."""
-    yaml = YAML(typ="safe")
-    return yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    worker: int = 0  # the pid of the engine worker that built it
 
 
 def hand_written_pages(content: Path, language: str, audience: str, public_assets: list[str]) -> list[Path]:
@@ -141,40 +137,47 @@ def _nav(composed: list[ComposedIncident], audience: str, language: str, at: dat
 
 
 def site_config(base: dict[str, Any], project: Path, audience: str, language: str, languages: list[str],
-                docs_dir: Path, site_dir: Path, nav: list[Any]) -> dict[str, Any]:
-    """The complete MkDocs config of one tree, derived from the root mkdocs.yml."""
-    config = dict(base)
+                docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path | None) -> dict[str, Any]:
+    """What one tree's config file says besides ``INHERIT``: only the keys that differ per site.
+
+    MkDocs merges it over the root mkdocs.yml: ``theme`` and ``extra`` deeply, while ``plugins``
+    and ``nav`` (lists) replace the root's, so each site gets exactly the plugins named here.
+    """
     t = labels(language)
-    config["docs_dir"] = str(docs_dir)
-    config["site_dir"] = str(site_dir)
-    config["site_url"] = f"{SiteOptions(str(base['site_url'])).for_audience(audience).url.rstrip('/')}/{language}/"
-    theme = dict(base.get("theme", {}))
+    theme_name = base.get("theme")
+    theme: dict[str, Any] = {"name": theme_name} if isinstance(theme_name, str) else {}
     theme["language"] = language
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str((project / theme["custom_dir"]).resolve())
-    config["theme"] = theme
-    extra = dict(base.get("extra") or {})
-    extra["alternate"] = [{"name": LANGUAGE_NAMES.get(lang, lang), "link": f"/{lang}/", "lang": lang}
-                          for lang in languages]
-    extra["crisiskit"] = {"audience": audience, "labels": {k: t[k] for k in (
-        "internal", "draft", "status_label", "severity_label", "last_updated", "next_update")}}
-    config["extra"] = extra
+    if theme_dir is not None:
+        theme["custom_dir"] = str(theme_dir)
     # Chinese needs lunr's zh language (its trimmer keeps Han characters); jieba segments the index.
     search_lang = "zh" if language.startswith("zh") else language.split("-")[0]
     plugins: list[Any] = [{"search": {"lang": search_lang, "separator": r"[\s\u200b\-]"}}]
     if audience == "internal":
         plugins.append("offline")
-    config["plugins"] = plugins
-    config["nav"] = nav
+    config: dict[str, Any] = {
+        "INHERIT": os.path.relpath(project / "mkdocs.yml", docs_dir.parent),
+        "strict": True,  # MkDocs' own strict mode: any warning aborts the build
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "site_url": f"{SiteOptions(str(base['site_url'])).for_audience(audience).url.rstrip('/')}/{language}/",
+        "theme": theme,
+        "extra": {
+            "alternate": [{"name": LANGUAGE_NAMES.get(lang, lang), "link": f"/{lang}/", "lang": lang}
+                          for lang in languages],
+            "crisiskit": {"audience": audience, "labels": {k: t[k] for k in (
+                "internal", "draft", "status_label", "severity_label", "last_updated", "next_update")}}},
+        "plugins": plugins,
+        "nav": nav,
+    }
     if audience == "internal":
         config["site_name"] = f"{base.get('site_name', 'crisiskit')} (internal)"
     return config
 
 
-def build_tree(project: Path, composed: list[ComposedIncident], site: SiteOptions, audience: str, language: str,
-               languages: list[str], at: datetime, site_dir: Path, theme_files: list[Path]) -> BuiltSite:
-    """Assemble one docs tree (and the declared theme files) under build/ and build it with MkDocs into ``site_dir``."""
-    base = base_config(project)
+def prepare_tree(project: Path, base: dict[str, Any], composed: list[ComposedIncident], site: SiteOptions,
+                 audience: str, language: str, languages: list[str], at: datetime, site_dir: Path,
+                 theme_files: list[Path]) -> EngineJob:
+    """Assemble one docs tree, the declared theme files and the site's config file under build/; the engine's job."""
     docs_dir = project / "build" / audience / language / "docs"
     remove_tree(docs_dir.parent, project)
     docs_dir.mkdir(parents=True)
@@ -188,40 +191,24 @@ def build_tree(project: Path, composed: list[ComposedIncident], site: SiteOption
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, encoding="utf-8")
-    home = (docs_dir / "index.md").exists()
-    config = site_config(base, project, audience, language, languages, docs_dir, site_dir,
-                         _nav(composed, audience, language, at, home))
-    if (base.get("theme") or {}).get("custom_dir"):  # MkDocs copies what custom_dir holds: only declared files
-        theme_dir = docs_dir.parent / "overrides"
+    theme_dir = None
+    if isinstance(base.get("theme"), dict) and base["theme"].get("custom_dir"):
+        theme_dir = docs_dir.parent / "overrides"  # MkDocs copies what custom_dir holds: only declared files
         theme_dir.mkdir()
         source = project / base["theme"]["custom_dir"]
         for path in theme_files:
             (theme_dir / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / path, theme_dir / path)
-        config["theme"]["custom_dir"] = str(theme_dir)
-    config_path = docs_dir.parent / "mkdocs.yml"
-    dumper = YAML()
-    dumper.default_flow_style = False
-    with config_path.open("w", encoding="utf-8") as handle:
-        dumper.dump(config, handle)
-    # No --quiet: it drops warnings before --strict counts them, so a strict build would pass them all.
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_path)],
-                            capture_output=True, text=True, cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    if result.returncode != 0:
-        failed = _OS_ERROR.search(result.stderr)
-        if failed:
-            path = failed["target"] or failed["path"]  # a copy names its source first, then where it wrote
-            where = shown(project, Path(path)) if path else shown(project, site_dir)
-            raise BuildError(f"{where}: {failed['reason'].lower()} while MkDocs built the {audience} {language} site; "
-                             "nothing was published, the live site is unchanged")
-        said = [line for line in result.stderr.splitlines() if not line.startswith("INFO")]
-        raise BuildError(f"mkdocs build of the {audience} {language} site failed:\n" + "\n".join(said).strip())
-    return BuiltSite(audience, language, docs_dir, site_dir)
+    nav = _nav(composed, audience, language, at, (docs_dir / "index.md").exists())
+    config = site_config(base, project, audience, language, languages, docs_dir, site_dir, nav, theme_dir)
+    config_file = docs_dir.parent / "mkdocs.yml"
+    config_file.write_text(f"# The {audience} {language} site, written by crisiskit build; the rest is the root "
+                           "mkdocs.yml.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                           encoding="utf-8")
+    return EngineJob(audience, language, config_file, project,
+                     logging.INFO if log.isEnabledFor(logging.DEBUG) else logging.WARNING)
 
 
-# The last line of an engine traceback caused by the disk: "OSError: [Errno 28] No space left on device: '/x'".
-_OS_ERROR = re.compile(r"^\w*Error: \[Errno \d+\] (?P<reason>[^:\n]+)(?:: '(?P<path>[^'\n]*)'"
-                       r"(?: -> '(?P<target>[^'\n]*)')?)?", re.MULTILINE)
 # Theme files a site may carry: templates anywhere but assets/, and under assets/ only these types.
 ASSET_TYPES = frozenset({".css", ".js", ".woff", ".woff2", ".ttf", ".otf",
                          ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico"})
@@ -235,7 +222,8 @@ def theme_overrides(project: Path, base: dict[str, Any]) -> list[Path]:
     Dot files are neither copied by MkDocs nor by us, except the icons Material inlines from
     ``.icons/``. A link is refused: it could bring in a file from anywhere.
     """
-    name = (base.get("theme") or {}).get("custom_dir")
+    theme = base.get("theme")
+    name = theme.get("custom_dir") if isinstance(theme, dict) else None
     if not name:
         return []
     root = project / name
@@ -250,9 +238,7 @@ def theme_overrides(project: Path, base: dict[str, Any]) -> list[Path]:
         elif any(part.startswith(".") for part in relative.parts):
             if relative.parts[0] == ".icons" and path.suffix == ".svg":
                 files.append(relative)
-        elif relative.parts[0] != "assets" and path.suffix == ".html":
-            files.append(relative)
-        elif relative.parts[0] == "assets" and path.suffix.lower() in ASSET_TYPES:
+        elif (path.suffix == ".html" if relative.parts[0] != "assets" else path.suffix.lower() in ASSET_TYPES):
             files.append(relative)
         else:
             refused.append(f"{shown(project, path)}: expected a theme template (*.html) or a file under "
@@ -286,12 +272,20 @@ def publish(project: Path, composed: list[ComposedIncident], site: SiteOptions, 
 
     built: list[BuiltSite] = []
     try:
-        with transaction(project) as run:
-            theme_files = theme_overrides(project, base_config(project))
+        with transaction(project) as run, engine_pool() as pool:
+            base = read_root_config(project)
+            theme_files = theme_overrides(project, base)
+            started = {}  # every tree is handed to the engine as soon as it is assembled; both workers stay busy
             for audience in audiences:
                 staged = run.stage(audience)
-                trees = [build_tree(project, composed, site, audience, lang, languages, at, staged / lang, theme_files)
-                         for lang in languages]
+                for lang in languages:
+                    job = prepare_tree(project, base, composed, site, audience, lang, languages, at, staged / lang,
+                                       theme_files)
+                    started[audience, lang] = (job, submit(pool, job))
+            for audience in audiences:
+                staged = run.staged[audience]
+                workers = {lang: finish(future, job, f"site/{audience}/{lang}")
+                           for lang in languages for job, future in [started[audience, lang]]}
                 write_language_chooser(staged, languages)
                 problems = verify_tree(staged, audience, languages, site.for_audience(audience).url, f"site/{audience}")
                 if problems:
@@ -302,7 +296,8 @@ def publish(project: Path, composed: list[ComposedIncident], site: SiteOptions, 
                     if leaks:
                         raise BuildError("the public site contains internal text; nothing was published:\n" + "\n".join(
                             f"  site/public/{leak.file}: {leak.fragment}" for leak in leaks))
-                built += [replace(t, site_dir=project / "site" / audience / t.language) for t in trees]
+                built += [BuiltSite(audience, lang, started[audience, lang][0].config_file.parent / "docs",
+                                    project / "site" / audience / lang, workers[lang]) for lang in languages]
             run.switch()
     except OSError as error:
         path = error.filename2 or error.filename  # a copy or rename names where it wrote second

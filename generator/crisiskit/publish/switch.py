@@ -37,10 +37,10 @@ import re
 import secrets
 import shutil
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from filelock import FileLock, Timeout

@@ -276,8 +276,8 @@ class _Scanner:
                         self.report(start + i, link.group(), problem)
                 elif s.startswith("[^", i):
                     self.report(start + i, s[i:s.find("]", i) + 1 or len(s)], "a footnote")
-                elif _REFERENCE.match(s, i):
-                    self.report(start + i, _REFERENCE.match(s, i).group(), "a reference link")
+                elif reference := _REFERENCE.match(s, i):
+                    self.report(start + i, reference.group(), "a reference link")
                 out.append(_ALWAYS[c])
             elif c == "{":
                 braces = _BRACES.match(s, i)

@@ -21,17 +21,18 @@ from crisiskit.compose.composed import ComposedIncident, SiteOptions
 from crisiskit.compose.revision import RevisionText
 from crisiskit.compose.visibility import canary
 from crisiskit.counting.measure import measure
+from crisiskit.model.channels import channel as registered
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.render.diff import diff_html
 from crisiskit.render.escaping import html_text, labels, page_environment  # labels: marked Trusted
 from crisiskit.render.rendered import RenderedPage
 
-Audience = Literal["review", "public", "internal"]
+Tree = Literal["review", "public", "internal"]
+"""Which tree pages are rendered for (a kit's ``audiences`` are the people it addresses: another thing)."""
 _ENV = page_environment(PackageLoader("crisiskit", "templates/pages"))  # every value escaped unless Trusted
-_MEASURED = {"x", "threads", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "weibo", "line", "sms"}
 
 
-def render_pages(composed: list[ComposedIncident], audience: Audience, at: datetime | None = None) -> list[RenderedPage]:
+def render_pages(composed: list[ComposedIncident], audience: Tree, at: datetime | None = None) -> list[RenderedPage]:
     """Every page for ``audience``; ``at`` (required for public) decides which revisions are visible."""
     pages: list[RenderedPage] = []
     languages = sorted({lang for c in composed for lang in c.incident.languages})
@@ -58,7 +59,7 @@ def _front_matter(values: dict[str, object]) -> str:
 
 
 def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str,
-                    audience: Audience) -> list[RenderedPage]:
+                    audience: Tree) -> list[RenderedPage]:
     incident, t = item.incident, labels(lang)
     base = PurePosixPath(lang, "incidents", incident.id)
     current = revisions[-1]
@@ -72,7 +73,7 @@ def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str
         from crisiskit.compose.fill import text_context
 
         context = text_context(incident, current, lang, r.statement_url)
-        entries += [{"question": context.render(e.question, lang), "answer": context.render(e.answer, lang)}
+        entries += [{"question": context.render(e.question, lang) or "", "answer": context.render(e.answer, lang) or ""}
                     for e in incident.faq if e.audience != "public"]
     if entries:
         body = _ENV.get_template("faq.md.j2").render(t=t, title=title, entries=entries)
@@ -148,7 +149,7 @@ def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rende
         posts = []
         for post in r.posts:
             length, fits = "", True
-            if post.channel in _MEASURED:
+            if registered(post.channel).measured:
                 m = measure(post.channel, post.text)
                 fits = m.fits
                 length = f'{t["length"]}{t["colon"]}{m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'

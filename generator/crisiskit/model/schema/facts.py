@@ -24,7 +24,7 @@ FactKind = Literal["text", "number", "datetime", "url", "phone", "email", "list"
 KINDS: tuple[str, ...] = FactKind.__args__  # type: ignore[attr-defined]
 _LOOKS_LIKE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$")
 _LOOKS_LIKE_PHONE = re.compile(r"^\+[0-9][0-9 ()\-.]{5,}[0-9]$")
-_CHECKERS = {
+_CHECKERS: dict[str, TypeAdapter[Any]] = {
     "datetime": TypeAdapter(Timestamp),
     "url": TypeAdapter(Url),
     "phone": TypeAdapter(Phone),

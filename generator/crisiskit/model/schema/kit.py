@@ -9,10 +9,11 @@ error, never silently ignored.
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from crisiskit.model.channels import post_channels
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.types import Email, FactName, Identifier, LanguageTag, Name, Phone, Slug, Text, Timestamp, Url
 
@@ -26,11 +27,10 @@ RemedyKind = Literal[
     "refund", "voucher", "discount", "upgrade", "gift", "repair", "replacement", "cash",
     "credit_monitoring", "hotline", "public_apology",
 ]
-ChannelName = Literal[
-    "x", "threads", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "weibo", "line", "sms",
-    "email", "press_release", "media_statement", "partner_letter", "employee_memo", "customer_service",
-    "regulator_notice",
-]
+if TYPE_CHECKING:
+    ChannelName = str
+else:  # a channel a kit may list: every post channel of the registry (data/channels.yml), read on import
+    ChannelName = Literal[post_channels()]
 ReviewType = Literal[
     "product_quality", "service_attitude", "policy_misunderstanding", "price_dispute", "logistics",
     "malicious_attack", "security_privacy", "support_speed",
@@ -144,7 +144,9 @@ class Approval(Model):
     """sha256 of the exact text approved; any later change makes the approval stale."""
 
 
-class Revision(Model):
+class Update(Model):
+    """One entry of ``updates:`` as written (the resolved form is ``model.incident.Revision``)."""
+
     revision: int = Field(ge=1)
     """The revision number: 1, 2, 3 ... in order."""
     status: Status
@@ -252,7 +254,7 @@ class IncidentKit(KitFields):
     """When the incident began (or was first noticed by those affected)."""
     aware_at: Optional[Timestamp] = None
     """When the organisation became aware; regulator deadlines run from here."""
-    updates: list[Revision] = Field(min_length=1, max_length=MAX_REVISIONS)
+    updates: list[Update] = Field(min_length=1, max_length=MAX_REVISIONS)
     """The versioned statement: revisions in order, oldest first (at most 100; every page shows the timeline)."""
 
 

@@ -112,7 +112,7 @@ class Text:
         return None if isinstance(self.raw, str) else set(self.raw)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.raw == self.raw  # type: ignore[attr-defined]
+        return isinstance(other, Text) and type(other) is type(self) and other.raw == self.raw
 
     def __hash__(self) -> int:
         return hash(str(self.raw))
