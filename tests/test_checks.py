@@ -41,6 +41,8 @@ TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
      "我們正在處理這個問題。"),
     ("CK102", "sms-too-many-parts", _override("sms", "Payments down. " + LINK, "付款服務中斷，我們正在處理。" * 16 + LINK),
      "付款服務中斷，我們正在處理。"),
+    ("CK104", "curly-apostrophe-in-sms", _override("sms", "We\u2019re sorry: payments are down. " + LINK,
+                                                   "付款服務中斷，我們正在處理。" + LINK), "We\u2019re sorry"),
     ("CK103", "email-subject-too-long", _override("email", "Payments: a very long subject line that goes on and on "
                                                  "past sixty characters", "付款服務中斷", key="subject"),
      "a very long subject line"),
@@ -103,10 +105,13 @@ TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
      "payments-db.internal"),
     ("CK408", "review-incentive", [("details are on our statement page.",
                                     "please update your review and we will add a voucher.")], "update your review"),
+    ("CK409", "conditional-apology", [("We are sorry to every shop and customer who could not pay.",
+                                       "We are sorry if anyone was inconvenienced by the outage.")], "sorry if"),
     ("CK501", "signed-by-the-wrong-role", [("signatory: {name: Lee Chen, title: {en: Head of Communications, "
                                             "zh-Hant: 公關主管}}", "signatory: {name: Lee Chen, title: {en: Support "
                                             "Lead, zh-Hant: 客服組長}}")], "signatory:"),
-    ("CK502", "required-channel-off", [("key_messages:\n", "channels:\n  sms: {enabled: false}\nkey_messages:\n")],
+    ("CK502", "declared-audience-without-channel", [("key_messages:\n", "audiences: [affected_customers]\nchannels:\n"
+                                                  "  sms: {enabled: false}\n  email: {enabled: false}\nkey_messages:\n")],
      "- revision: 1"),
     ("CK503", "first-statement-late", [("    issued_at: 2026-11-20T10:00:00+08:00",
                                         "    issued_at: 2026-11-20T14:00:00+08:00")], "- revision: 1"),

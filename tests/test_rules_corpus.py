@@ -36,20 +36,21 @@ def _run(case: dict, tmp_path: Path) -> tuple[str, list[Finding]]:
     kit, quoted = build_kit(case)
     folder = tmp_path / case["id"]
     folder.mkdir(parents=True)
-    (folder / "kit.yml").write_text(kit, encoding="utf-8")
+    (folder / f"corpus-{case['id']}.yml").write_text(kit, encoding="utf-8")
     at = datetime.fromisoformat("2026-11-20T10:10:00+08:00" if case["status"] == "investigating"
                                 else "2026-11-20T14:10:00+08:00")
     return kit, run_checks(compose(read_incidents([folder]), SITE), at, approvals=False)
 
 
 def _expected(kit: str, case: dict) -> tuple[int, int]:
-    """Line and column of the case's token: in the line holding the case's text, or (structure) anywhere."""
+    """Line and column of the case's token in the line holding the case's text; for a structure rule
+    ("revision: N"), of the revision number, where findings about a whole revision point."""
     lines = kit.splitlines()
-    text_line = next((n for n, line in enumerate(lines, 1) if "@" not in case["token"] and case["text"][:12] in line
-                      and case["token"] in line), None)
-    if text_line is None:
-        text_line = next(n for n, line in enumerate(lines, 1) if case["token"] in line)
-    return text_line, lines[text_line - 1].index(case["token"]) + 1
+    if case["token"].startswith("revision: "):
+        line = next(n for n, text in enumerate(lines, 1) if text.strip() == f"- {case['token']}")
+        return line, lines[line - 1].index(case["token"]) + len("revision: ") + 1
+    line = next(n for n, text in enumerate(lines, 1) if case["text"][:12] in text and case["token"] in text)
+    return line, lines[line - 1].index(case["token"]) + 1
 
 
 def _score(tmp_path: Path) -> tuple[list[str], list[str]]:

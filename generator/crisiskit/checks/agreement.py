@@ -38,8 +38,9 @@ def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iter
                     if not composed.next_update_at:
                         yield finding("CK205", where, f"expected no next-update promise (revision {revision.number} "
                                       f'gives none); got "{when}" in the {post.channel} post', channel=post.channel,
-                                      language=language, settings=settings)
+                                      language=language, token=said.group(0).strip(), settings=settings)
                     elif when and composed.next_update_at not in when:
                         yield finding("CK205", where, f"expected the next update of revision {revision.number} "
                                       f'("{composed.next_update_at}"); got "{when}" in the {post.channel} post',
-                                      channel=post.channel, language=language, settings=settings)
+                                      channel=post.channel, language=language, token=said.group(0).strip(),
+                                      settings=settings)

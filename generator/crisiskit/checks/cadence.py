@@ -26,10 +26,7 @@ def cadence_findings(item: ComposedIncident, at: datetime, settings: dict[str, s
         yield finding("CK501", incident.signatory.title.origin, f"expected a {incident.severity} incident signed by "
                       f"the {policy.signed_by}; got {incident.signatory.title.get(incident.languages[0])}",
                       settings=settings)
-    for channel in policy.channels:
-        if channel not in incident.channels:
-            yield finding("CK502", incident.revisions[0].origin, f"expected the {channel} channel for a "
-                          f"{incident.severity} incident; got it switched off", channel=channel, settings=settings)
+    yield from _missing_channel_findings(incident, policy.channels, settings)
     start = incident.aware_at or incident.began_at
     first = incident.revisions[0]
     allowed = timedelta(hours=policy.first_statement_within_hours)
@@ -70,6 +67,29 @@ def _promise(revisions: list[Revision], revision: Revision) -> Origin:
             value += len(text[value:]) - len(text[value:].lstrip())
             return Origin(origin.file, number, value + 1, f"{origin.path}.next_update_at")
     return origin
+
+
+# CK502: a channel switched off in the kit is a decision, not an omission; what must not happen is that an
+# audience the kit declares loses every channel that reaches it. Regional platforms are in scope only for
+# the languages read there.
+_AUDIENCE_CHANNELS = {"affected_customers": ("email", "sms"), "media": ("press_release", "media_statement"),
+                      "partners": ("partner_letter",), "employees": ("employee_memo",)}
+_REGIONAL = {"weibo": ("zh-Hans", "zh-CN", "zh-SG", "zh"), "line": ("ja", "th", "zh-Hant", "zh-TW")}
+
+
+def _in_scope(channel: str, languages: list[str]) -> bool:
+    regions = _REGIONAL.get(channel)
+    return regions is None or any(lang == r or lang.startswith(r + "-") for lang in languages for r in regions)
+
+
+def _missing_channel_findings(incident, required: tuple[str, ...], settings: dict[str, str]) -> Iterator[Finding | None]:
+    """A declared audience left with no channel, where the severity requires one for it."""
+    for audience in incident.audiences:
+        wanted = [c for c in _AUDIENCE_CHANNELS.get(audience, ()) if c in required and _in_scope(c, incident.languages)]
+        if wanted and not any(c in incident.channels for c in wanted):
+            yield finding("CK502", incident.revisions[0].origin, f"expected a channel that reaches {audience} "
+                          f"({' or '.join(wanted)}) for a {incident.severity} incident; got every one switched off",
+                          channel=wanted[0], settings=settings)
 
 
 def approval_findings(item: ComposedIncident, at: datetime, settings: dict[str, str]) -> Iterator[Finding | None]:

@@ -1,5 +1,16 @@
 """Facts and consistency: literal values instead of facts (CK201), avoided phrases in public
-text (CK203), and language versions that refer to different facts (CK204)."""
+text (CK203), and language versions that refer to different facts (CK204).
+
+CK201 exists so that a value that can change is edited once and every
+channel says the same. Two texts quote values on purpose: a correction note
+must quote the old value it corrects (so it is not held against the fact it
+contradicts, nor for dates and times), and a headline or title names its
+event by its calendar date ("Statement on the recall of 20 November"): that
+date is history and does not change, while a rendered datetime fact would put
+a full timestamp into a title and an e-mail subject. A time of day in a
+headline is still reported (it is a promise or a status that moves), and so
+is a number equal to a fact.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +29,13 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _WHEN = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|(?<![\d:])\d{{1,2}}:\d{{2}}(?![\d:])|\d{{1,2}}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
                    rf"|\b\d{{1,2}} (?:{_MONTHS})\b|\b(?:{_MONTHS}) \d{{1,2}}\b|\d{{1,2}}月\d{{1,2}}日|\d{{4}}年",
                    re.IGNORECASE)
+_TIME = re.compile(r":|am|pm|a\.m\.|p\.m\.", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d{3,}(?![\d,.]\d)")
+
+
+def _names_event(what: str) -> bool:
+    """Headlines and titles: a calendar date there names the event."""
+    return what in ("title", "statement headline")
 
 
 def _number_facts(facts: dict[str, Fact]) -> dict[str, float]:
@@ -45,6 +62,8 @@ def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
                     yield finding("CK201", item.text.origin, f'expected a fact for "{literal}"; got an address or '
                                   "number that no fact declares", language=language, token=literal, settings=settings)
             for literal in _WHEN.findall(plain):
+                if item.what == "correction" or (_names_event(item.what) and not _TIME.search(literal)):
+                    continue
                 yield finding("CK201", item.text.origin, f'expected a datetime fact for "{literal}"; got a date or '
                               "time written out", language=language, token=literal, settings=settings)
             for literal in _NUMBER.findall(_WHEN.sub(" ", plain)):
@@ -53,7 +72,7 @@ def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
                     if value == fact_value:
                         yield finding("CK201", item.text.origin, f'expected {{{{ facts.{name} }}}}; got "{literal}" '
                                       "written out", language=language, token=literal, settings=settings)
-                    elif 0.75 <= value / fact_value <= 1.25 and item.public:
+                    elif 0.75 <= value / fact_value <= 1.25 and item.public and item.what != "correction":
                         yield finding("CK201", item.text.origin, f'expected the fact {name} ({fact_value:g}); got '
                                       f'"{literal}", which contradicts it', language=language, token=literal,
                                       settings=settings)

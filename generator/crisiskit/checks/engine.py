@@ -8,6 +8,7 @@ from crisiskit.checks.agreement import agreement_findings
 from crisiskit.checks.cadence import approval_findings, cadence_findings
 from crisiskit.checks.characters import character_findings
 from crisiskit.checks.consistency import avoid_findings, language_findings, literal_findings
+from crisiskit.checks.encoding import encoding_findings
 from crisiskit.checks.findings import Finding
 from crisiskit.checks.limits import limit_findings
 from crisiskit.checks.markup import markup_findings
@@ -30,7 +31,8 @@ def run_checks(composed: list[ComposedIncident], at: datetime, *, approvals: boo
     for item in composed:
         settings = item.config.rules
         incident = item.incident
-        for results in (limit_findings(item, settings), agreement_findings(item, settings),
+        for results in (limit_findings(item, settings), encoding_findings(item, settings),
+                        agreement_findings(item, settings),
                         literal_findings(incident, settings), avoid_findings(incident, settings),
                         language_findings(incident, settings), untranslated_findings(incident, settings),
                         stale_findings(incident, (before or {}).get(incident.id), base, settings),

@@ -104,7 +104,11 @@ def rules_markdown() -> str:
             family = rule[:3]
             out += [f"## {_FAMILIES[family]}", ""]
         out += [f"### {rule}: {spec['title']}", "", f"- Default severity: **{spec['severity']}**",
-                f"- Example: {spec['example']}", f"- Fix: {spec['hint']}", ""]
+                f"- Example: {spec['example']}", f"- Fix: {spec['hint']}"]
+        out += [f"- Why: {spec['reason']}"] if spec.get("reason") else []
+        out += [f"- {verdict} ({language}): {text}" for verdict, key in (("Passes", "passes"), ("Fails", "fails"))
+                for language, text in (spec.get(key) or {}).items()]
+        out.append("")
     from crisiskit.counting.measure import load_channels
 
     out += ["## Channel limits used by CK101-CK103", "",

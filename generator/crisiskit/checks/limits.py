@@ -1,4 +1,4 @@
-"""Channel limits (CK101-CK103) and the statement link every post carries (CK202)."""
+"""Channel limits (CK101, CK103; SMS parts: encoding.py) and the statement link every post carries (CK202)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,7 @@ def limit_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator
             for post in composed.posts:
                 where = post_origin(revision, post.channel)
                 m = measure(post.channel, post.text) if post.channel in measured else None
-                if m is not None and not m.fits and post.channel == "sms":
-                    yield finding("CK102", where, f"expected at most {m.max_parts} SMS part(s); got {m.parts} "
-                                  f"({m.count} {m.encoding} units) in revision {revision.number}",
-                                  channel="sms", language=language, settings=settings)
-                elif m is not None and not m.fits:
+                if m is not None and not m.fits and m.parts is None:  # SMS parts: checks/encoding.py (CK102)
                     yield finding("CK101", where, f"expected at most {m.limit} ({m.unit}) on {post.channel}; "
                                   f"got {m.count} in revision {revision.number}", channel=post.channel,
                                   language=language, settings=settings)
@@ -32,9 +28,12 @@ def limit_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator
                     headline = revision.statement.headline  # always there after resolve; typed optional
                     subject_where = override.subject.origin if override and override.subject else \
                         headline.origin if headline else where
+                    derived = not (override and override.subject)  # the subject is the headline, as written
                     if not m.fits:
                         yield finding("CK103", subject_where, f"expected a subject of at most {m.limit} characters; "
-                                      f"got {m.count}", channel="email", language=language, settings=settings)
+                                      f"got {m.count}" + (" in the subject derived from this headline: shorten "
+                                      "the headline or write channels: {email: {subject: ...}}" if derived else ""),
+                                      channel="email", language=language, settings=settings)
                 if composed.statement_url not in post.text:
                     yield finding("CK202", where, f"expected a link to {composed.statement_url} in the "
                                   f"{post.channel} post of revision {revision.number}; got none",

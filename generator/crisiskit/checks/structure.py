@@ -1,5 +1,19 @@
-"""Statement structure: the apology's parts (CK301), the holding statement's CERC elements
-(CK302), and the response fitting the crisis type (CK303; denial, CK304, is a wording rule) - shared/domain.md 4, 5."""
+"""Statement structure as the seeds and SCCT ask for it, by crisis type and status (shared/domain.md 4, 5).
+
+- A holding statement (the first revision, still investigating) carries
+  CERC's first-message elements (CK302), whatever the crisis type.
+- A preventable crisis owes the apology anatomy once its cause is known
+  (status identified or later); an accidental one owes explanation and
+  corrective action while open and the full anatomy when resolved (SCCT:
+  "inform plus some rebuilding"). CK301 names the missing parts.
+- The response fits the crisis type (CK303): a preventable crisis, once
+  its cause is known, needs an apology and a remedy; a victim crisis
+  (tampering, phishing, rumour) needs instructing information, what readers
+  should do and where to get help, and no apology or compensation is asked
+  of it, since SCCT advises against accepting blame that is not yours.
+Remedies declared at kit level (``remedies:``) count as the remedy part.
+Denial (CK304) is a wording rule.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +27,29 @@ def _holding(incident: Incident, revision: Revision) -> bool:
     return revision is incident.revisions[0] and revision.status == "investigating"
 
 
+def _cause_known(revision: Revision) -> bool:
+    return revision.status != "investigating"
+
+
+def _apology_gaps(incident: Incident, revision: Revision) -> Iterator[list[str]]:
+    """The missing parts, if any: the full anatomy for a preventable crisis once its cause is known and for an
+    accidental one once resolved; explanation and corrective action for an accidental one still open."""
+    s = revision.statement
+    if incident.crisis_type == "victim" or not _cause_known(revision):
+        return
+    parts = [("acknowledgement", s.acknowledgement), ("what_happened or cause", s.what_happened or s.cause),
+             ("apology", s.apology), ("remedy", s.remedy or incident.remedies), ("commitment", s.commitment)]
+    if incident.crisis_type == "accidental" and revision.status != "resolved":
+        parts = [("what_happened or cause", s.what_happened or s.cause),
+                 ("corrective action (actions, remedy or commitment)", s.actions or s.remedy or s.commitment)]
+    missing = [label for label, present in parts if not present]
+    if missing:
+        yield missing
+
+
 def structure_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
-    """Holding statements need CERC's elements; apologies need all seven parts in order."""
-    for index, revision in enumerate(incident.revisions):
+    """Holding statements need CERC's elements; once the cause is known, the parts the crisis type calls for."""
+    for revision in incident.revisions:
         s = revision.statement
         if _holding(incident, revision):
             missing = [label for label, present in (
@@ -31,15 +65,18 @@ def structure_findings(incident: Incident, settings: dict[str, str]) -> Iterator
                 yield finding("CK302", revision.origin, f"expected every CERC element in holding revision "
                               f"{revision.number}; got none for {', '.join(missing)}", settings=settings)
             continue
-        if incident.crisis_type == "preventable" or index > 0:
-            missing = [label for label, present in (
-                ("acknowledgement", s.acknowledgement), ("what_happened or cause", s.what_happened or s.cause),
-                ("apology", s.apology), ("remedy", s.remedy or incident.remedies), ("commitment", s.commitment),
-            ) if not present]
-            if missing:
-                yield finding("CK301", revision.origin, f"expected all seven parts of an apology in revision "
-                              f"{revision.number}; got none for {', '.join(missing)}", settings=settings)
-    current = incident.current.statement
-    if incident.crisis_type == "preventable" and not (current.apology and (current.remedy or incident.remedies)):
-        yield finding("CK303", incident.current.origin, "expected an apology and a remedy for a preventable crisis; "
-                      f"got revision {incident.current.number} without both", settings=settings)
+        for missing in _apology_gaps(incident, revision):
+            yield finding("CK301", revision.origin, f"expected the parts a {incident.crisis_type} crisis owes in "
+                          f"revision {revision.number} ({revision.status}); got none for {', '.join(missing)}",
+                          settings=settings)
+    current = incident.current
+    s = current.statement
+    if _holding(incident, current) or not _cause_known(current):
+        return
+    if incident.crisis_type == "preventable" and not (s.apology and (s.remedy or incident.remedies)):
+        yield finding("CK303", current.origin, "expected an apology and a remedy for a preventable crisis whose cause "
+                      f"is known; got revision {current.number} ({current.status}) without both", settings=settings)
+    elif incident.crisis_type == "victim" and not (s.actions or s.help):
+        yield finding("CK303", current.origin, "expected instructing information (actions or help: what readers "
+                      f"should do) for a victim crisis; got revision {current.number} without either",
+                      settings=settings)

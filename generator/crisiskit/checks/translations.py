@@ -1,5 +1,9 @@
 """Translations that are missing in all but name (CK206) or stale (CK207).
 
+Text made only of tokens that are the same in every language (batch
+codes, product names, URLs, e-mail addresses) is not a missing translation:
+a kit must give it per language only because it sits where sentences sit.
+
 The schema already refuses a text without every language. What it cannot
 see is a "translation" that is the source text pasted again, or a Chinese
 version with no Chinese in it, or, compared with a git revision, a source
@@ -21,11 +25,21 @@ from crisiskit.model.origin import walk_texts
 
 _LETTERS = regex.compile(r"\p{L}")
 _HAN = regex.compile(r"\p{Han}")
+# words that are the same in every language: addresses, codes with a digit, all-capital codes, and names
+# (capitalised words); a text made only of these (and punctuation) needs no translation
+_SAME_EVERYWHERE = regex.compile(r"(?:https?://\S+|\S+@\S+|\S*\d\S*|\p{Lu}[\p{L}\p{M}'.&-]*|[^\p{L}\p{N}\s]+)")
 
 
 def _wording(source: str) -> str:
     """The words of a text without its fact references and spaces."""
     return regex.sub(r"\s+", "", strip_references(source))
+
+
+def _same_everywhere(source: str) -> bool:
+    """A text made only of codes, names and addresses (a batch number, a product name, a URL), not a sentence."""
+    words = strip_references(source).split()
+    sentence = len(words) >= 4 and source.rstrip().endswith((".", "!", "?"))
+    return not sentence and all(_SAME_EVERYWHERE.fullmatch(w) for w in words)
 
 
 def _texts(incident: Incident) -> dict[tuple, Text]:
@@ -40,6 +54,8 @@ def untranslated_findings(incident: Incident, settings: dict[str, str]) -> Itera
         source = _wording(text.get(source_language))
         for language in incident.languages[1:]:
             version = _wording(text.get(language))
+            if _same_everywhere(text.get(language)):
+                continue
             if len(_LETTERS.findall(source)) >= 4 and version == source:
                 yield finding("CK206", text.origin, f"expected a {language} translation; got the {source_language} "
                               "text again", language=language, settings=settings)

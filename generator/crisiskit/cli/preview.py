@@ -20,6 +20,10 @@ build exists. What it does not do, this subclass adds:
 
 Only files under the watched folders that :func:`accept` lets through start a rebuild, so the
 pages the build itself writes into content/ do not start another.
+
+The subclass leans on the server's internals (its conditions, epochs and watch table, the
+script template), which MkDocs does not promise to keep: pyproject pins MkDocs below 2, and
+tests/test_serve.py (a page that reloads by itself in chromium) fails if an upgrade moves them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import os
 import posixpath
 import re
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -111,7 +116,7 @@ class PreviewServer(LiveReloadServer):
         found = self._read(relative)
         if found is None:
             if not path.endswith("/") and self._read(posixpath.join(relative, "index.html")) is not None:
-                start_response("302 Found", [("Location", path + "/")])
+                start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
                 return []
             page = (
                 f"<!doctype html><html><head><title>not in the preview</title></head><body><p>"
@@ -163,6 +168,6 @@ def _banner(problems: list[str]) -> str:
     items = "".join(f"<li>{html.escape(line)}</li>" for line in problems)
     return (
         f'<div id="{BANNER_ID}" role="alert" style="{_BANNER_STYLE}"><p><strong>The last rebuild failed'
-        f"</strong>: this page is the previous complete build. Fix these problems and save; the page "
-        f'reloads.</p><ul style="margin:0;padding-left:1.5em">{items}</ul></div>'
+        f"</strong>: the preview still serves the last complete build. Fix these problems and save; the "
+        f'page reloads.</p><ul style="margin:0;padding-left:1.5em">{items}</ul></div>'
     )

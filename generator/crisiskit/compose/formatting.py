@@ -1,8 +1,15 @@
 """Locale formatting of facts and times, done in Python so templates hold no logic.
 
-Babel formats dates, numbers and lists per language. Times are shown in the
-timezone the kit wrote them in (the organisation's local time, which readers
-of the statement share), with the UTC offset so nobody has to guess.
+Babel formats dates, numbers and lists per locale. A kit's organisation may
+give each language a locale with a region (``organization.locale: {en:
+en-US}``): its dates, times and numbers then follow CLDR's conventions for
+that region everywhere, body and press-release dateline alike ("April 14,
+2026, 2:05 PM" in en-US, "14 April 2026, 14:05" in en-GB, "2026年4月14日
+下午2:05" in zh-Hant-TW). A language without a region keeps crisiskit's
+house style, international and 24-hour ("14 April 2026, 14:05",
+"2026年4月14日 14:05"). Times are shown in the timezone the kit wrote them
+in (the organisation's local time, which readers of the statement share),
+with the UTC offset so nobody has to guess.
 """
 
 from __future__ import annotations
@@ -11,49 +18,67 @@ from datetime import datetime
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date as babel_date, format_datetime, format_time as babel_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from crisiskit.model.incident import Incident
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.types import Text
 
-_DATETIME_PATTERNS = {"en": "d MMMM y, HH:mm", "zh": "y年M月d日 HH:mm"}
+# a language without a region: (date, time) patterns of the house style
+_HOUSE = {"en": ("d MMMM y", "HH:mm"), "zh": ("y年M月d日", "HH:mm")}
 
 
-def babel_locale(language: str) -> Locale:
-    """BCP 47 tag (``zh-Hant``) to a Babel locale (``zh_Hant``)."""
-    return Locale.parse(language.replace("-", "_"))
+def babel_locale(locale: str) -> Locale:
+    """BCP 47 tag (``zh-Hant-TW``) to a Babel locale (``zh_Hant_TW``)."""
+    return Locale.parse(locale.replace("-", "_"))
 
 
-def format_time(value: datetime, language: str) -> str:
+def locale_of(incident: Incident, language: str) -> str:
+    """The locale ``language``'s dates and numbers follow in ``incident``: the organisation's, else the language."""
+    return incident.organization.locale.get(language, language)
+
+
+def _house(locale: Locale) -> tuple[str, str] | None:
+    return _HOUSE.get(locale.language) if locale.territory is None else None
+
+
+def format_time(value: datetime, locale: str) -> str:
     """A date and time for readers, with its UTC offset: '20 November 2026, 09:14 (UTC+08:00)'."""
-    locale = babel_locale(language)
-    pattern = _DATETIME_PATTERNS.get(locale.language, "medium")
-    shown = format_datetime(value, pattern, tzinfo=value.tzinfo, locale=locale)
+    parsed = babel_locale(locale)
+    house = _house(parsed)
+    if house:
+        shown = format_datetime(value, f"{house[0]} {house[1]}" if parsed.language == "zh" else ", ".join(house),
+                                tzinfo=value.tzinfo, locale=parsed)
+    else:
+        shown = parsed.datetime_formats["medium"].format(babel_time(value, "short", tzinfo=value.tzinfo, locale=parsed),
+                                                         format_date(value, locale))
     offset = value.strftime("%z")
     return f"{shown} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def format_date(value: datetime, language: str) -> str:
-    """A date alone, long form, for datelines."""
-    locale = babel_locale(language)
-    pattern = "y年M月d日" if locale.language == "zh" else "MMMM d, y"
-    return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=locale)
+def format_date(value: datetime, locale: str) -> str:
+    """A date alone, long form, for datelines: the same form as the date in ``format_time``."""
+    parsed = babel_locale(locale)
+    house = _house(parsed)
+    if house:
+        return format_datetime(value, house[0], tzinfo=value.tzinfo, locale=parsed)
+    return babel_date(value, "long", locale=parsed)
 
 
-def format_fact(fact: Fact, language: str) -> str:
-    """A fact's value as a text reads it in ``language``."""
-    return _format_value(fact.value, fact.kind, language)
+def format_fact(fact: Fact, language: str, locale: str | None = None) -> str:
+    """A fact's value as a text in ``language`` reads it, dates and numbers in ``locale`` (else the language's)."""
+    return _format_value(fact.value, fact.kind, language, locale or language)
 
 
-def _format_value(value: Any, kind: str, language: str) -> str:
+def _format_value(value: Any, kind: str, language: str, locale: str) -> str:
     if isinstance(value, Text):
         return value.get(language)
     if kind == "datetime":
-        return format_time(value, language)
+        return format_time(value, locale)
     if kind == "list":
-        return format_list([_format_value(v, "text", language) for v in value], locale=babel_locale(language))
+        return format_list([_format_value(v, "text", language, locale) for v in value], locale=babel_locale(locale))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_decimal(value, locale=babel_locale(language))
+        return format_decimal(value, locale=babel_locale(locale))
     return str(value)

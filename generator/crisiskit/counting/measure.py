@@ -45,8 +45,11 @@ def _with_url_cost(text: str, cost: int) -> int:
     return plain + cost * len(spans)
 
 
-def measure(channel: str, text: str) -> Measurement:
-    """Count ``text`` as ``channel`` counts it and compare with the channel's limit."""
+def measure(channel: str, text: str, max_parts: int | None = None) -> Measurement:
+    """Count ``text`` as ``channel`` counts it and compare with the channel's limit.
+
+    ``max_parts`` replaces an SMS channel's registry maximum (a project's crisiskit.yml may set its own).
+    """
     channels = load_channels()
     if channel not in channels:
         raise ValueError(f"expected one of the channels {', '.join(channels)}; got {channel!r}")
@@ -54,10 +57,10 @@ def measure(channel: str, text: str) -> Measurement:
     assert spec.limit is not None and spec.unit is not None  # measured: both set (model/channels.py checks)
     if spec.unit == "sms":
         sms = sms_length(text)
-        fits = sms.parts <= (spec.max_parts or 1)
+        most = max_parts or spec.max_parts or 1
         limit = 160 if sms.encoding == "gsm7" else 70
-        return Measurement(channel, sms.units, limit, sms.encoding + "_units", fits, sms.encoding, sms.parts,
-                           spec.max_parts)
+        return Measurement(channel, sms.units, limit, sms.encoding + "_units", sms.parts <= most, sms.encoding,
+                           sms.parts, most)
     if spec.unit == "weighted":
         count = weighted_length(text)
     elif spec.unit == "graphemes":

@@ -9,6 +9,7 @@ pair); neither may be split across two parts, so parts are packed greedily.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 GSM7_BASIC = set(
@@ -31,7 +32,7 @@ class SmsLength:
 
 def encoding_of(text: str) -> str:
     """gsm7 when every character is in the GSM-7 tables, else ucs2 for the whole message."""
-    return "gsm7" if all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text) else "ucs2"
+    return "gsm7" if all(is_gsm7(ch) for ch in text) else "ucs2"
 
 
 def _cost(ch: str, encoding: str) -> int:
@@ -55,3 +56,36 @@ def sms_length(text: str) -> SmsLength:
             parts, used = parts + 1, 0
         used += cost
     return SmsLength(encoding, units, parts)
+
+
+_REPLACEMENTS = {
+    **dict.fromkeys("\u2018\u2019\u201A\u201B\u2032\u2035\u02BC\u00B4\u0060", "'"),
+    **dict.fromkeys("\u201C\u201D\u201E\u201F\u2033\u2036\u00AB\u00BB", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    **dict.fromkeys("\u00A0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\t", " "),
+    **dict.fromkeys("\u200B\u200C\u200D\u2060\uFEFF\u00AD", ""),
+    "\u2026": "...", "\u2022": "-", "\u00B7": ".", "\u2039": "<", "\u203A": ">", "\u00D7": "x", "\u00F7": "/",
+    "\u2122": "TM", "\u00A9": "(c)", "\u00AE": "(R)", "\u00E7": "c", "\u2192": "->", "\u2190": "<-",
+}
+
+
+def is_gsm7(ch: str) -> bool:
+    """Whether ``ch`` is in the GSM-7 default alphabet or its extension table."""
+    return ch in GSM7_BASIC or ch in GSM7_EXTENSION
+
+
+def gsm7_replacement(ch: str) -> str | None:
+    """What to write instead of ``ch`` so a text stays GSM-7, or None where there is none (CJK, emoji, Cyrillic).
+
+    Typography first (curly quotes, dashes, ellipsis, special spaces; "" for an invisible character, to
+    delete), then the compatibility form (full-width Latin, ligatures), then the letter without its accent
+    (á -> a), each only when the result is GSM-7. A character with no replacement makes a text UCS-2 by
+    design, which is a choice of script, not a typo.
+    """
+    if ch in _REPLACEMENTS:
+        return _REPLACEMENTS[ch]
+    for form in (unicodedata.normalize("NFKC", ch),
+                 "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))):
+        if form and form != ch and all(is_gsm7(c) for c in form):
+            return form
+    return None

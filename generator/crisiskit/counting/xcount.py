@@ -11,7 +11,9 @@ Which text is a URL follows twitter-text's grammar (its extractor regular
 expressions, re-expressed here): an optional http(s) scheme, a host whose
 last label is a top-level domain from the list twitter-text ships
 (data/tlds.yml: every generic and country TLD, internationalised ones in
-Unicode and punycode form) and an optional port, path and query. A host that
+Unicode and punycode form; plus the reserved example, invalid, test and
+localhost, so a placeholder site address counts as the real one will) and
+an optional port, path and query. A host that
 cannot be converted to punycode (a label over 63 characters, also after
 encoding) is not a URL and counts as the text it is. Without a scheme only
 the ASCII part of a host links. tests/test_xcount.py runs every weighted case
@@ -58,7 +60,7 @@ _PUNYCODE = r"(?:xn--[\-0-9a-z]+)"
 def top_level_domains() -> tuple[str, ...]:
     """Every TLD twitter-text recognises (data/tlds.yml), Unicode and punycode forms, longest first."""
     data = load_data("tlds.yml")
-    names = {*data["generic"], *data["country"], *data["idn"].values()}
+    names = {*data["generic"], *data["country"], *data["idn"].values(), *data["reserved"]}
     return tuple(sorted(names, key=lambda name: (-len(name), name)))
 
 

@@ -59,9 +59,21 @@ class ApprovalSettings(Settings):
     """Roles a revision needs when its incident uses this channel, replacing data/approvals.yml's for it."""
 
 
+def _sms_channel(value: Any) -> str:
+    from crisiskit.model.channels import registry  # the registry of data/channels.yml: which channels are SMS
+
+    sms = [name for name, spec in registry().items() if spec.unit == "sms"]
+    if value not in sms:
+        raise PydanticCustomError("crisiskit", "expected an SMS channel ({names}); got {got}",
+                                  {"names": ", ".join(sms), "got": describe(value)})
+    return value
+
+
 class LimitSettings(Settings):
     kit_bytes: Annotated[int, BeforeValidator(_kit_bytes)] = DEFAULT_KIT_BYTES
     """The largest kit file read, in bytes."""
+    sms_parts: dict[Annotated[str, BeforeValidator(_sms_channel)], Annotated[int, Field(ge=1, le=255)]] = {}
+    """The most parts an SMS may take, per SMS channel (sms_parts: {sms: 2}), over data/channels.yml's max_parts."""
 
 
 class SeverityOverride(Settings):
@@ -102,6 +114,8 @@ class Config:
     """Rule id -> error | warning | off, over data/rules.yml."""
     kit_bytes: int = DEFAULT_KIT_BYTES
     """The largest kit file read, in bytes (limits: {kit_bytes: N}); bounds.Limits holds the other bounds."""
+    sms_parts: dict[str, int] = field(default_factory=dict)
+    """SMS channel -> the most parts a message may take (limits: {sms_parts: {sms: N}}); else the registry's."""
     severity: dict[str, SeverityPolicy] = field(default_factory=lambda: dict(severity_table()))
     """The policy per severity: data/severity.yml with crisiskit.yml's ``severity:`` over it."""
 
@@ -135,5 +149,6 @@ def _load(path: Path, _mtime: int, _size: int, _inode: int) -> Config:
         approvals_by_severity={**_default_by_severity(), **{str(k): v for k, v in by_severity.items()}},
         approvals_by_channel={**_default_by_channel(), **settings.approvals.by_channel},
         rules=dict(settings.rules), kit_bytes=settings.limits.kit_bytes, severity=policy,
+        sms_parts=dict(settings.limits.sms_parts),
     )
 

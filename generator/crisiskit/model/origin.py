@@ -20,6 +20,7 @@ from crisiskit.model.schema.types import Text
 
 
 _SEARCH_LINES = 400
+_BLOCK = re.compile(r"[>|][-+0-9]*")  # a block scalar's indicator: >, >-, |+, |2, ...
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,25 @@ class Origin:
         path = f"{self.path}.{language}" if language and language in self.starts else self.path
         if token:
             return (*self.find(token, language), path)
-        if language in self.starts and self.lines:
-            line = self.starts[language]
-            if self.lines[line - 1].rstrip().endswith((">", ">-", ">+", "|", "|-", "|+")) and line < len(self.lines):
-                line += 1  # a block scalar: its text starts on the next line
-            return line, len(self.lines[line - 1]) - len(self.lines[line - 1].lstrip()) + 1, path
+        if language in self.starts and 0 < self.starts[language] <= len(self.lines):
+            return (*self._value_start(language), path)
         return self.line, self.column, path
+
+    def _value_start(self, language: str) -> tuple[int, int]:
+        """Where the ``language`` version's text begins: after ``en:`` (also in a flow mapping), or on the
+        line after a block scalar's indicator (``en: >-``)."""
+        line = self.starts[language]
+        text = self.lines[line - 1]
+        since = self.column - 1 if line == self.line else 0
+        key = re.compile(rf"(?<![^\s{{,])({re.escape(language)}|\"{re.escape(language)}\"|'{re.escape(language)}')"
+                         r"\s*:(?:\s+|$)").search(text, since)
+        if key is None:
+            return line, len(text) - len(text.lstrip()) + 1
+        rest = text[key.end():].split(" #")[0].strip()
+        if _BLOCK.fullmatch(rest) and line < len(self.lines):
+            following = self.lines[line]  # a block scalar: its text starts on the next line
+            return line + 1, len(following) - len(following.lstrip()) + 1
+        return line, key.end() + 1
 
     def find(self, token: str, language: str | None) -> tuple[int, int]:
         """Line and column of the first ``token`` at or after where this text (in ``language``) starts.
@@ -56,7 +70,7 @@ class Origin:
         line of text, so a phrase a rule found in the text may be broken over two
         lines of the file, with the next line's indentation in between: any run of
         whitespace in ``token`` matches any run of whitespace, line breaks included.
-        Leading and trailing whitespace of ``token`` is not searched for.
+        Whitespace before and after the words is matched as written.
         """
         start = self.starts.get(language or "", self.line)
         words = token.split()
@@ -64,7 +78,9 @@ class Origin:
             return self.line, self.column
         end = min(start + _SEARCH_LINES, len(self.lines) + 1)
         window = "\n".join(self.lines[start - 1:end - 1])
-        match = re.compile(r"\s+".join(re.escape(word) for word in words)).search(window)
+        leading, trailing = token[:len(token) - len(token.lstrip())], token[len(token.rstrip()):]
+        pattern = re.escape(leading) + r"\s+".join(re.escape(word) for word in words) + re.escape(trailing)
+        match = re.compile(pattern).search(window)
         if match is None:
             return self.line, self.column
         offset = match.start()

@@ -54,6 +54,12 @@ class Rule(Table):
     title: str
     hint: str
     example: str
+    reason: str = ""
+    """Why the rule exists, in crisis-communication terms (shown in RULES.md)."""
+    passes: dict[str, str] = {}
+    """Per language, a text the rule passes."""
+    fails: dict[str, str] = {}
+    """Per language, a text the rule reports."""
 
 
 class ApprovalTables(Table):

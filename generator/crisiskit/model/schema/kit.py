@@ -9,9 +9,10 @@ error, never silently ignored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from crisiskit.model.channels import post_channels
 from crisiskit.model.schema.facts import Fact
@@ -46,6 +47,21 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
+def _locales(value: dict[str, str]) -> dict[str, str]:
+    """Each locale is its language with a region (en -> en-US), and one the formatter knows."""
+    from babel import Locale, UnknownLocaleError
+
+    for language, locale in value.items():
+        try:
+            known = Locale.parse(locale.replace("-", "_")) is not None
+        except (UnknownLocaleError, ValueError):
+            known = False
+        if not locale.startswith(f"{language}-") or not known:
+            raise PydanticCustomError("crisiskit", "expected for {language} a known locale of that language, such "
+                                      "as {language}-GB; got {got}", {"language": language, "got": locale})
+    return value
+
+
 class Organization(Model):
     name: Name
     """The organisation's name as the public knows it."""
@@ -55,6 +71,9 @@ class Organization(Model):
     """The 'About' paragraph closing every press release."""
     city: Optional[Text] = None
     """Where statements are issued from, for press-release datelines ('TAIPEI')."""
+    locale: Annotated[dict[LanguageTag, LanguageTag], AfterValidator(_locales)] = {}
+    """Per language, the locale its dates, times and numbers follow ({en: en-US, zh-Hant: zh-Hant-TW}); a
+    language without one reads '14 April 2026, 14:00' (en) or '2026年4月14日 14:00' (zh)."""
 
 
 class Person(Model):
