@@ -11,7 +11,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "security"))
 
 TESTDATA = Path(__file__).parent / "testdata"
-PROJECT = Path(__file__).parent.parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -23,10 +23,10 @@ from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from crisiskit.pipeline import compose, read_incidents, read_site_options
 from crisiskit.compose.composed import ComposedIncident
-from crisiskit.compose.visibility import canary
 from crisiskit.compose.fill import text_context
+from crisiskit.compose.visibility import canary
+from crisiskit.pipeline import compose, read_incidents, read_site_options
 
 REPO = Path(__file__).parent.parent
 PROJECT = Path(__file__).parent / "testdata" / "site"  # the fixture site: four incidents, en and zh-Hant, an embargo
@@ -49,7 +49,7 @@ def _generated_site() -> Path:
 
         site = Path(tempfile.mkdtemp(prefix="crisiskit-fixture-")) / "project"
         atexit.register(shutil.rmtree, site.parent, True)
-        shutil.copytree(PROJECT, site)
+        shutil.copytree(PROJECT, site, ignore=shutil.ignore_patterns("README.md"))  # the fixture's own notes
         shutil.copytree(REPO / "overrides", site / "overrides")
         with contextlib.chdir(site):  # sources are named relative to the working directory, as the command does
             generate(site)
@@ -59,7 +59,7 @@ def _generated_site() -> Path:
 
 def copy_project(target: Path) -> Path:
     """A fresh copy of the fixture site with its review tree, so a test never touches a shared tree."""
-    shutil.copytree(_generated_site(), target, dirs_exist_ok=True)
+    shutil.copytree(_generated_site(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".crisiskit.lock"))
     return target
 
 

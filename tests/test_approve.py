@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TESTDATA
 from crisiskit.pipeline import compose, read_incidents, read_site_options
 from crisiskit.render.pages import render_pages
-
-from conftest import TESTDATA
 from sites import invoke, run_crisiskit
 
 MINIMAL = TESTDATA / "test_render" / "minimal"
@@ -136,7 +135,7 @@ CORRECTION = """  - revision: 2
       next_update:
         en: We will post the next update by {{ next_update }}.
         zh-Hant: 我們將於 {{ next_update }} 前發布下一次更新。
-"""
+"""  # noqa: E501 (a kit's long lines, kept as a user writes them)
 
 
 def test_roles_follow_severity_and_channel(repo: Path) -> None:
@@ -169,7 +168,8 @@ def test_malformed_project_config_is_reported_with_its_position(repo: Path) -> N
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert ('crisiskit.yml:2:3 approvals.by_role: expected one of the keys by_severity, by_channel; '
             'got unknown key "by_role"') in result.stderr
-    assert 'crisiskit.yml:3:1 rulez: expected a known key (did you mean "rules"?); got unknown key "rulez"' in result.stderr
+    assert ('crisiskit.yml:3:1 rulez: expected a known key (did you mean "rules"?); '
+            'got unknown key "rulez"') in result.stderr
 
 
 def test_check_warns_about_a_due_revision_without_approval(repo: Path) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from crisiskit import __version__
-
 from sites import AFTER_EMBARGO, BEFORE_EMBARGO, copy_project, invoke, run_crisiskit
 
 

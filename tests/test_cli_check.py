@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from crisiskit import __version__
-
 from conftest import TESTDATA
+from crisiskit import __version__
 from sites import invoke, run_crisiskit
 
 BASE = TESTDATA / "test_validate" / "base.yml"

@@ -31,7 +31,7 @@ COLUMN_AT: dict[str, str] = {
     "number-contradicts-fact": "13,000", "time-written-out": "14:00.", "post-without-link": '"Payments are down',
     "avoided-phrase-in-public": "human error", "translation-is-the-source-again": "The update did not work",
     "chinese-without-chinese": "The update broke", "right-to-left-override": "\u202e",
-    "zero-width-space": "\u200b", "cyrillic-letter-in-host": "https://status.",
+    "zero-width-space": "\u200b", "cyrillic-letter-in-host": "https://status.", "curly-apostrophe-in-sms": "\u2019",
     "signed-by-the-wrong-role": "{en: Support Lead",
     "next-update-overdue": "2026-11-20T14:00", "next-update-beyond-cadence": "2026-11-22T10:00",
 }
@@ -93,10 +93,12 @@ SHAPES: list[tuple[str, list[tuple[str, str]], str, str, str]] = [
      [(NOT_KNOWN, "        en: We do not know the cause yet.\n        zh-Hant: |-\n          原因無可奉告。\n")],
      "CK401", "原因無可奉告", "無可奉告"),
     ("flow-mapping",
-     [(WHAT_HAPPENED, '      what_happened: {en: "Card payments probably fail at checkout.", zh-Hant: 結帳時刷卡付款失敗。}\n')],
+     [(WHAT_HAPPENED, '      what_happened: {en: "Card payments probably fail at checkout.", '
+                      'zh-Hant: 結帳時刷卡付款失敗。}\n')],
      "CK404", "Card payments probably", "probably"),
     ("single-quoted-with-an-escape",
-     [(NOT_KNOWN, "        en: 'We''re not sure; it is probably a network fault.'\n        zh-Hant: 我們尚未確認原因。\n")],
+     [(NOT_KNOWN, "        en: 'We''re not sure; it is probably a network fault.'\n"
+                  "        zh-Hant: 我們尚未確認原因。\n")],
      "CK404", "it is probably", "probably"),
     ("double-quoted-over-two-lines",
      [(CAUSE_EN, '        en: "Our update did not work with older readers, and the outage was\n'
@@ -108,7 +110,8 @@ SHAPES: list[tuple[str, list[tuple[str, str]], str, str, str]] = [
                  "          zh-Hant: 我們正在處理。{{ statement_url }}\n")],
      "CK101", "We are working on it", "We are working"),
     ("cadence-at-next-update-at-not-at-a-comment",
-     [(REV1_END, "    # next_update_at: was 2026-11-20T14:00:00+08:00\n    next_update_at:   2026-11-22T10:00:00+08:00\n")],
+     [(REV1_END, "    # next_update_at: was 2026-11-20T14:00:00+08:00\n"
+                 "    next_update_at:   2026-11-22T10:00:00+08:00\n")],
      "CK505", "next_update_at:   2026-11-22", "2026-11-22"),
 ]
 

@@ -14,8 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from sites import AFTER_EMBARGO, BEFORE_EMBARGO, PROJECT, build, composed_samples, copy_project, html_text, secrets, \
-    squash
+from sites import (
+    AFTER_EMBARGO,
+    BEFORE_EMBARGO,
+    PROJECT,
+    build,
+    composed_samples,
+    copy_project,
+    html_text,
+    secrets,
+    squash,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -147,7 +156,8 @@ def test_pages_advertise_feeds_that_exist(before: Path) -> None:
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             a = dict(attrs)
-            if tag == "link" and a.get("rel") == "alternate" and "feed" in (a.get("type") or "") + (a.get("href") or ""):
+            kind = (a.get("type") or "") + (a.get("href") or "")
+            if tag == "link" and a.get("rel") == "alternate" and "feed" in kind:
                 self.found.append((a.get("type") or "", a.get("href") or ""))
 
     for lang in ("en", "zh-Hant"):

@@ -2,6 +2,8 @@
 
 The stray file and the draft do not touch each other's pages, so both go into one
 site built once for the module; the planted leak must fail its build, so it has its own.
+The draft is complete (it trips no rule, so the build does not hold it back): what keeps
+it off the public site is only that nobody approved it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,18 @@ DRAFT = """  - revision: 3
       acknowledgement:
         en: This unapproved sentence about refunds must never reach the public site.
         zh-Hant: 這段尚未核准的退款說明絕不能出現在公開網站上。
+      what_happened:
+        en: The new warehouse system packs orders at its planned speed again.
+        zh-Hant: 新倉儲系統的包裝速度已恢復原定水準。
+      apology:
+        en: We are sorry to everyone whose order came late.
+        zh-Hant: 我們向每一位訂單延遲送達的顧客致歉。
+      remedy:
+        en: The delivery fee on every delayed order has been refunded.
+        zh-Hant: 所有延遲訂單的運費都已退還。
+      commitment:
+        en: We will test every future system change at full order volume first.
+        zh-Hant: 未來每一次系統更換，我們都會先以完整訂單量測試。
 """
 
 

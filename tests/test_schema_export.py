@@ -14,7 +14,6 @@ import pytest
 
 from crisiskit.model.load import load_file
 from crisiskit.model.schema_export import kit_json_schema
-
 from sites import PROJECT, run_crisiskit
 
 KITS = sorted((PROJECT / "kits").glob("*.yml")) + sorted((PROJECT / "kits/scenarios").glob("*.yml"))

@@ -37,7 +37,7 @@ def test_anything_else_in_braces_is_unreadable(block: str) -> None:
 
 
 def test_a_reference_is_filled_in_by_substitution_and_nothing_is_evaluated() -> None:
-    context = TextContext({"a": "{{ 7*7 }}", "b": "40"}, "20 November, 14:00", "https://s.example/x")
+    context = TextContext({"a": "{{ 7*7 }}", "b": "40"}, "20 November, 14:00", "https://s.example/x", "en")
     text = Text("{{ facts.a }} and {{ facts['b'] }}% by {{ next_update }}: {{ statement_url }}\r\n")
     assert context.render(text, "en") == "{{ 7*7 }} and 40% by 20 November, 14:00: https://s.example/x"
     with pytest.raises(UncheckedText):  # resolve refuses this first; rendering never falls back to an engine

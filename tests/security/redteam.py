@@ -42,6 +42,19 @@ def approve_all(project: Path, approved: dict[str, tuple[int, ...]] | None = Non
             assert result.returncode == 0, result.stdout + result.stderr
 
 
+def rules_off(project: Path) -> None:
+    """Switch every message rule off in the project's crisiskit.yml, as a careless team could.
+
+    `build` holds back a revision with an error finding (markup in kit text is one), so a test of the
+    renderer's own defence (escaping, sanitising, the CSP) builds with the rules off: what must hold
+    then is that hostile text is still shown as text and runs nothing.
+    """
+    from crisiskit.checks.findings import rule_catalogue
+
+    rules = ", ".join(f"{rule}: off" for rule in sorted(rule_catalogue()))
+    (project / "crisiskit.yml").write_text(f"rules: {{{rules}}}\n", encoding="utf-8")
+
+
 def crisiskit(project: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """The real command line, as a user runs it, in ``project``."""
     return subprocess.run([sys.executable, "-m", "crisiskit", *args], cwd=project, capture_output=True, text=True,

@@ -21,7 +21,7 @@ from playwright.sync_api import ConsoleMessage, Dialog, Page, Route, expect
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from redteam import BEFORE_EMBARGO, approve_all, built, crisiskit, make_project
+from redteam import rules_off, BEFORE_EMBARGO, approve_all, built, crisiskit, make_project
 
 KIT = "kits/acme-outage.yml"
 PAGES = ["en/", "en/incidents/", "en/incidents/acme-outage/", "en/incidents/acme-outage/revisions/1/",
@@ -69,6 +69,7 @@ def local_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The hostile public site, built and served over HTTP on 127.0.0.1 (an ephemeral port)."""
     project = make_project(tmp_path_factory.mktemp("inert") / "project", approve=False)
     _hostile(project)
+    rules_off(project)  # the renderer's own defence, with nothing held back by the rules
     public = built(project, BEFORE_EMBARGO) / "public"
     handler = partial(_QuietHandler, directory=str(public))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

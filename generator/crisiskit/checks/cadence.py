@@ -8,7 +8,7 @@ from typing import Iterator
 from crisiskit.compose.approval_state import approval_warnings, publication_problems
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.compose.composed import ComposedIncident
-from crisiskit.model.incident import Revision
+from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.origin import Origin
 
 
@@ -39,8 +39,9 @@ def cadence_findings(item: ComposedIncident, at: datetime, settings: dict[str, s
         if every and revision.status in ("investigating", "identified") and revision.next_update_at and \
                 revision.next_update_at - revision.issued_at > timedelta(hours=every):
             hours = (revision.next_update_at - revision.issued_at).total_seconds() / 3600
-            yield finding("CK505", _promise(incident.revisions, revision), f"expected the next update within {every:g} h of revision "
-                          f"{revision.number} for a {incident.severity} incident; got {hours:.1f} h", settings=settings)
+            yield finding("CK505", _promise(incident.revisions, revision), f"expected the next update within "
+                          f"{every:g} h of revision {revision.number} for a {incident.severity} incident; got "
+                          f"{hours:.1f} h", settings=settings)
     visible = item.visible(at) if approvals else [r for r in incident.revisions if r.visible_from <= at]
     promised = visible[-1].next_update_at if visible and visible[-1].status != "resolved" else None
     if promised is not None and promised < at:
@@ -82,7 +83,8 @@ def _in_scope(channel: str, languages: list[str]) -> bool:
     return regions is None or any(lang == r or lang.startswith(r + "-") for lang in languages for r in regions)
 
 
-def _missing_channel_findings(incident, required: tuple[str, ...], settings: dict[str, str]) -> Iterator[Finding | None]:
+def _missing_channel_findings(incident: Incident, required: tuple[str, ...],
+                              settings: dict[str, str]) -> Iterator[Finding | None]:
     """A declared audience left with no channel, where the severity requires one for it."""
     for audience in incident.audiences:
         wanted = [c for c in _AUDIENCE_CHANNELS.get(audience, ()) if c in required and _in_scope(c, incident.languages)]

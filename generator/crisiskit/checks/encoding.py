@@ -123,5 +123,4 @@ def _nth(origin: Origin, language: str, ch: str, n: int) -> Origin:
                 return Origin(origin.file, number, column + 1, path)
             seen += 1
             column = line.find(ch, column + 1)
-    line, column, where = origin.locate(None, language)
-    return Origin(origin.file, line, column, where)
+    return Origin(origin.file, *origin.locate(None, language))

@@ -5,7 +5,9 @@
 - A preventable crisis owes the apology anatomy once its cause is known
   (status identified or later); an accidental one owes explanation and
   corrective action while open and the full anatomy when resolved (SCCT:
-  "inform plus some rebuilding"). CK301 names the missing parts.
+  "inform plus some rebuilding"). CK301 names the missing parts, except a
+  preventable crisis's apology and remedy, which CK303 reports (one gap,
+  one finding).
 - The response fits the crisis type (CK303): a preventable crisis, once
   its cause is known, needs an apology and a remedy; a victim crisis
   (tampering, phishing, rumour) needs instructing information, what readers
@@ -39,7 +41,9 @@ def _apology_gaps(incident: Incident, revision: Revision) -> Iterator[list[str]]
         return
     parts = [("acknowledgement", s.acknowledgement), ("what_happened or cause", s.what_happened or s.cause),
              ("apology", s.apology), ("remedy", s.remedy or incident.remedies), ("commitment", s.commitment)]
-    if incident.crisis_type == "accidental" and revision.status != "resolved":
+    if incident.crisis_type == "preventable":  # its apology and remedy are CK303's: one finding per gap
+        parts = [part for part in parts if part[0] not in ("apology", "remedy")]
+    elif revision.status != "resolved":
         parts = [("what_happened or cause", s.what_happened or s.cause),
                  ("corrective action (actions, remedy or commitment)", s.actions or s.remedy or s.commitment)]
     missing = [label for label, present in parts if not present]

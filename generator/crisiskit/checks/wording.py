@@ -39,14 +39,21 @@ class WordingRule:
     after: tuple[regex.Pattern, ...] = ()
 
     def matches(self, source: str) -> Iterator[regex.Match]:
-        """Per phrase pattern, its first use in ``source`` that the context does not excuse."""
+        """Per phrase pattern, its first use in ``source`` that the context does not excuse; of overlapping
+        uses ("sorry if anyone was") only the first, so one mistake is one finding."""
+        found = []
         for pattern in self.patterns:
             for match in pattern.finditer(source):
                 clause = _CLAUSE.split(source[:match.start()])[-1]
                 rest = source[match.end():]
                 if not (any(p.search(clause) for p in self.before) or any(p.match(rest) for p in self.after)):
-                    yield match
+                    found.append(match)
                     break
+        end = -1
+        for match in sorted(found, key=lambda m: (m.start(), -m.end())):
+            if match.start() >= end:
+                yield match
+            end = max(end, match.end())
 
 
 @lru_cache(maxsize=None)

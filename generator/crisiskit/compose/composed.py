@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from crisiskit.compose.approval_state import approval_state
-from crisiskit.compose.formatting import format_fact
+from crisiskit.compose.formatting import format_fact, locale_of
 from crisiskit.compose.revision import RevisionText, compose_revision, revision_hash
 from crisiskit.compose.visibility import is_public
 from crisiskit.model.config import Config
@@ -48,7 +48,8 @@ class ComposedIncident:
     def snapshot(self, revision: Revision) -> dict[str, dict]:
         """What the revision says now, in the record's shape."""
         return {"languages": {lang: asdict(text) for lang, text in self.texts[revision.number].items()},
-                "facts": {lang: {name: format_fact(fact, lang) for name, fact in sorted(revision.facts.items())
+                "facts": {lang: {name: format_fact(fact, lang, locale_of(self.incident, lang))
+                                 for name, fact in sorted(revision.facts.items())
                                  if fact.value is not None} for lang in self.incident.languages}}
 
     def approved_texts(self, revision: Revision) -> dict[str, dict[str, dict]]:

@@ -7,7 +7,8 @@ that region everywhere, body and press-release dateline alike ("April 14,
 2026, 2:05 PM" in en-US, "14 April 2026, 14:05" in en-GB, "2026年4月14日
 下午2:05" in zh-Hant-TW). A language without a region keeps crisiskit's
 house style, international and 24-hour ("14 April 2026, 14:05",
-"2026年4月14日 14:05"). Times are shown in the timezone the kit wrote them
+"2026年4月14日 14:05"; its datelines keep the form they always had, "April 14,
+2026", so no approved text changes). Times are shown in the timezone the kit wrote them
 in (the organisation's local time, which readers of the statement share),
 with the UTC offset so nobody has to guess.
 """
@@ -18,7 +19,9 @@ from datetime import datetime
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date as babel_date, format_datetime, format_time as babel_time
+from babel.dates import format_date as babel_date
+from babel.dates import format_datetime
+from babel.dates import format_time as babel_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -28,6 +31,9 @@ from crisiskit.model.schema.types import Text
 
 # a language without a region: (date, time) patterns of the house style
 _HOUSE = {"en": ("d MMMM y", "HH:mm"), "zh": ("y年M月d日", "HH:mm")}
+# ... and of its press-release datelines, as crisiskit has always written them: the dateline is part of the
+# approved text of every published revision, so changing it would turn each one's approval stale (CK602)
+_HOUSE_DATELINE = {"en": "MMMM d, y", "zh": "y年M月d日"}
 
 
 def babel_locale(locale: str) -> Locale:
@@ -55,16 +61,21 @@ def format_time(value: datetime, locale: str) -> str:
         shown = parsed.datetime_formats["medium"].format(babel_time(value, "short", tzinfo=value.tzinfo, locale=parsed),
                                                          format_date(value, locale))
     offset = value.strftime("%z")
-    return f"{shown} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{_plain(shown)} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _plain(text: str) -> str:
+    """CLDR's no-break spaces ("2:05\u202fPM", "12\u202f500" in fr) as plain spaces: one such character turns
+    an SMS from GSM-7 into UCS-2, at less than half the characters a part."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def format_date(value: datetime, locale: str) -> str:
-    """A date alone, long form, for datelines: the same form as the date in ``format_time``."""
+    """A date alone, long form, for datelines: with a region, the same form as the date in ``format_time``."""
     parsed = babel_locale(locale)
-    house = _house(parsed)
-    if house:
-        return format_datetime(value, house[0], tzinfo=value.tzinfo, locale=parsed)
-    return babel_date(value, "long", locale=parsed)
+    if _house(parsed):
+        return format_datetime(value, _HOUSE_DATELINE[parsed.language], tzinfo=value.tzinfo, locale=parsed)
+    return _plain(babel_date(value, "long", locale=parsed))
 
 
 def format_fact(fact: Fact, language: str, locale: str | None = None) -> str:
@@ -80,5 +91,5 @@ def _format_value(value: Any, kind: str, language: str, locale: str) -> str:
     if kind == "list":
         return format_list([_format_value(v, "text", language, locale) for v in value], locale=babel_locale(locale))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_decimal(value, locale=babel_locale(locale))
+        return _plain(format_decimal(value, locale=babel_locale(locale)))
     return str(value)

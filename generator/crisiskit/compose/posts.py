@@ -16,7 +16,7 @@ import re
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from crisiskit.compose.fill import TextContext
-from crisiskit.compose.formatting import format_date
+from crisiskit.compose.formatting import format_date, format_time
 from crisiskit.compose.labels import labels
 from crisiskit.compose.revision import BODY_SECTIONS, Post, RevisionText, status_label
 from crisiskit.counting.measure import measure
@@ -52,7 +52,7 @@ def compose_posts(incident: Incident, revision: Revision, r: RevisionText, conte
         else:
             subject = context.render(override.subject, language) if override and override.subject else None
             preheader = context.render(override.preheader, language) if override and override.preheader else None
-            body = text or _templated(channel, incident, revision, r, t)
+            body = text or _templated(channel, incident, revision, r, t, context.locale)
             if channel == "email":
                 subject = subject or r.headline
                 preheader = preheader or first_sentence(r.acknowledgement)
@@ -93,7 +93,8 @@ def _long_social(channel: str, r: RevisionText, t: dict) -> str:
     return _fit(channel, [r.headline], body, [f'{t["read_more"]}{r.statement_url}'])
 
 
-def _templated(channel: str, incident: Incident, revision: Revision, r: RevisionText, t: dict) -> str:
+def _templated(channel: str, incident: Incident, revision: Revision, r: RevisionText, t: dict, locale: str) -> str:
+    """A templated channel's post; its dateline and times in ``locale``, as in the statement body."""
     language = r.language
     press = incident.contacts.press
     avoid = sorted({a.get(language) for qa in incident.internal_qa for a in qa.avoid})
@@ -108,14 +109,8 @@ def _templated(channel: str, incident: Incident, revision: Revision, r: Revision
         hotline=incident.contacts.hotline, support_email=incident.contacts.email, privacy=incident.contacts.privacy,
         press_name=press.name.get(language) if press else None, press_email=press.email if press else None,
         press_phone=press.phone if press else None,
-        dateline=format_date(revision.issued_at, language),
+        dateline=format_date(revision.issued_at, locale),
         city=incident.organization.city.get(language) if incident.organization.city else None,
-        aware_at=_aware(incident, language),
+        aware_at=format_time(incident.aware_at, locale) if incident.aware_at else None,
         avoid=avoid,
     ).strip()
-
-
-def _aware(incident: Incident, language: str) -> str | None:
-    from crisiskit.compose.formatting import format_time
-
-    return format_time(incident.aware_at, language) if incident.aware_at else None

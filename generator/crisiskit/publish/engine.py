@@ -155,7 +155,12 @@ def _is_mkdocs(error: BaseException) -> bool:
 
 @contextlib.contextmanager
 def engine_pool() -> Iterator[ProcessPoolExecutor]:
-    """Two spawned workers, one build each; on any failure, nothing queued starts and nothing is left running."""
+    """Two spawned workers, one build each; on any failure, nothing queued starts and nothing is left running.
+
+    One task per child also keeps clear of CPython's gh-115634 (a pool deadlock on 3.11 to 3.13 that
+    needs a limit above one): with a limit of one, every finished task retires its worker and the
+    pool always spawns the replacement.
+    """
     pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
                                max_tasks_per_child=1)
     try:

@@ -19,7 +19,7 @@ renameat2(RENAME_EXCHANGE) where the kernel offers it (two renames otherwise, on
 
 What a staged tree must be before the switch is ``verify_tree``: every home page there, no link in
 it, and for the public site only allowed file types, no SVG that runs script, and no dead link
-into itself (the engine's --strict and the leak scan run in publish.py).
+into itself (MkDocs' strict mode runs in engine.py, the leak scan in site.py).
 
 A run killed at any point leaves the previous site live: staging trees and releases no link names
 are leftovers that the next run removes, under the lock. Nothing is ever removed through a link:
