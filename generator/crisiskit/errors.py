@@ -11,6 +11,7 @@ the CLI decides how to print.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from dataclasses import dataclass
@@ -94,10 +95,8 @@ def shown_path(path: str | bytes | os.PathLike[str]) -> str:
     if not isinstance(path, (str, bytes, os.PathLike)):
         return str(path)  # an OSError may carry a file descriptor instead of a name
     value = Path(os.fsdecode(path))
-    try:
+    with contextlib.suppress(ValueError, OSError):  # outside the working folder, or the working folder is gone
         value = value.relative_to(Path.cwd())
-    except (ValueError, OSError):  # outside the working folder, or the working folder is gone
-        pass
     parts = [p if len(p) <= _LONGEST_SHOWN else f"{p[:24]}...({len(p)} characters)" for p in value.parts]
     return str(Path(*parts)) if parts else str(value)
 

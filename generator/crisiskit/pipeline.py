@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from crisiskit.errors import BuildError, KitError, UserError
@@ -22,8 +21,8 @@ from crisiskit.model.validate import validate_kits
 
 if TYPE_CHECKING:  # the later stages load only when a command needs them, so `check` starts fast
     from crisiskit.checks.findings import Finding
-    from crisiskit.publish.site import BuiltSite
     from crisiskit.compose.composed import ComposedIncident, SiteOptions
+    from crisiskit.publish.site import BuiltSite
     from crisiskit.write import WritePlan
 
 log = logging.getLogger(__name__)
@@ -34,8 +33,11 @@ def read_incidents(paths: list[Path]) -> list[Incident]:
     resolved = resolve_incidents(validate_kits(load_kits(paths)))
     if resolved.problems:
         raise KitError(resolved.problems)
-    log.debug("%d incident(s) loaded, validated and resolved from %s", len(resolved.incidents),
-              ", ".join(str(p) for p in paths))
+    log.debug(
+        "%d incident(s) loaded, validated and resolved from %s",
+        len(resolved.incidents),
+        ", ".join(str(p) for p in paths),
+    )
     return resolved.incidents
 
 
@@ -53,12 +55,14 @@ def read_site_options(project: Path) -> SiteOptions:
 
 def compose(incidents: list[Incident], site: SiteOptions, project: Path | None = None) -> list[ComposedIncident]:
     """Every revision of every incident composed in every language (with the project's crisiskit.yml, if any)."""
-    from crisiskit.model.config import Config, load_config
     from crisiskit.compose.composed import compose_incident
+    from crisiskit.model.config import Config, load_config
 
     config = load_config(project) if project is not None else Config()
-    return [compose_incident(incident, site, config, approved_record(project, incident.id) if project else None)
-            for incident in incidents]
+    return [
+        compose_incident(incident, site, config, approved_record(project, incident.id) if project else None)
+        for incident in incidents
+    ]
 
 
 def approved_record(project: Path, incident_id: str) -> dict[str, dict[str, dict]]:
@@ -91,8 +95,9 @@ def read_project(project: Path) -> tuple[list[ComposedIncident], SiteOptions]:
     return compose(read_incidents([project / "kits"]), site, project), site
 
 
-def generate(project: Path, *, check_only: bool = False, force: bool = False,
-             composed: list[ComposedIncident] | None = None) -> WritePlan:
+def generate(
+    project: Path, *, check_only: bool = False, force: bool = False, composed: list[ComposedIncident] | None = None
+) -> WritePlan:
     """load -> validate -> resolve -> render -> write: the review tree under content/ (``composed``: already read)."""
     from crisiskit.render.pages import render_pages
     from crisiskit.write import plan_writes, write_pages
@@ -120,9 +125,14 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
     guard_project(project)  # before generate writes content/: nothing is written through a link out of the project
     composed, site = read_project(project)  # once: generate and every site build read the same composition
     generate(project, force=force, composed=composed)
-    languages = sorted({lang for c in composed for lang in c.incident.languages} |
-                       {p.name for p in (project / "content").iterdir() if p.is_dir() and p.name[:1].isalpha()
-                        and p.name != "incidents"})
+    languages = sorted(
+        {lang for c in composed for lang in c.incident.languages}
+        | {
+            p.name
+            for p in (project / "content").iterdir()
+            if p.is_dir() and p.name[:1].isalpha() and p.name != "incidents"
+        }
+    )
     changed = publication_problems(composed, at)
     if changed and "public" in audiences:
         raise KitError(changed)
@@ -131,9 +141,11 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
     for one in built:
         log.info("site/%s/%s/: built, verified and live", one.audience, one.language)
     if held:
-        raise BuildError(f"the sites are live, but {len(held)} revision(s) with errors were held back from the "
-                         "public site (the previous revision stays live): fix them, then build again\n" +
-                         "\n".join(line for one in held for line in one.lines()))
+        raise BuildError(
+            f"the sites are live, but {len(held)} revision(s) with errors were held back from the "
+            "public site (the previous revision stays live): fix them, then build again\n"
+            + "\n".join(line for one in held for line in one.lines())
+        )
     return built
 
 

@@ -23,10 +23,10 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from filelock import FileLock, Timeout
 
@@ -98,8 +98,8 @@ def read_marker(path: Path) -> Marker | None:
     for index, line in enumerate(head):
         found = _MARKER.fullmatch(line)
         if found:
-            source, digest = next(g for g in zip(found.groups()[::2], found.groups()[1::2]) if g[0])
-            body = "".join(head[:index] + head[index + 1:]) + rest
+            source, digest = next(g for g in zip(found.groups()[::2], found.groups()[1::2], strict=True) if g[0])
+            body = "".join(head[:index] + head[index + 1 :]) + rest
             return Marker(source, digest, _digest(body) == digest)
     return None
 
@@ -131,8 +131,10 @@ def plan_writes(pages: list[RenderedPage], content: Path, *, force: bool = False
             continue
         marker = read_marker(target)
         if marker is None:
-            plan.conflicts.append(f"{shown} is not a generated file (it has no crisiskit marker), but a kit now "
-                                  "generates a page there: rename or remove it; crisiskit never overwrites it")
+            plan.conflicts.append(
+                f"{shown} is not a generated file (it has no crisiskit marker), but a kit now "
+                "generates a page there: rename or remove it; crisiskit never overwrites it"
+            )
         elif not marker.intact and not force:
             plan.conflicts.append(_edited(shown, marker))
         elif target.read_text(encoding="utf-8") == text:
@@ -147,8 +149,10 @@ def plan_writes(pages: list[RenderedPage], content: Path, *, force: bool = False
             if marker.intact:
                 plan.delete.append(_shown(content, path))
             elif force:
-                plan.kept.append(f"{_shown(content, path)} was kept: it carries a crisiskit marker but its text was "
-                                 "edited and no kit generates it; delete its marker line to make it your own page")
+                plan.kept.append(
+                    f"{_shown(content, path)} was kept: it carries a crisiskit marker but its text was "
+                    "edited and no kit generates it; delete its marker line to make it your own page"
+                )
             else:
                 plan.conflicts.append(_edited(_shown(content, path), marker, orphan=True))
     return plan
@@ -156,10 +160,14 @@ def plan_writes(pages: list[RenderedPage], content: Path, *, force: bool = False
 
 def _edited(shown: str, marker: Marker, orphan: bool = False) -> str:
     if orphan:
-        return (f"{shown} was edited by hand (its text no longer matches its crisiskit marker) and no kit "
-                f"generates it any more: delete its marker line to keep it as your own page, or delete the file")
-    return (f"{shown} was edited by hand (its text no longer matches its crisiskit marker): move your edit into "
-            f"{marker.source}, or run again with --force to discard it")
+        return (
+            f"{shown} was edited by hand (its text no longer matches its crisiskit marker) and no kit "
+            f"generates it any more: delete its marker line to keep it as your own page, or delete the file"
+        )
+    return (
+        f"{shown} was edited by hand (its text no longer matches its crisiskit marker): move your edit into "
+        f"{marker.source}, or run again with --force to discard it"
+    )
 
 
 @contextmanager
@@ -177,8 +185,9 @@ def project_lock(project: Path, timeout: float = 60) -> Iterator[None]:
         lock.release()
 
 
-def write_pages(pages: list[RenderedPage], content: Path, *, force: bool = False,
-                lock_timeout: float = 60) -> WritePlan:
+def write_pages(
+    pages: list[RenderedPage], content: Path, *, force: bool = False, lock_timeout: float = 60
+) -> WritePlan:
     """Bring content/ in line with ``pages``: all conflicts first, then every temp file, then renames, then removals."""
     with project_lock(content.parent, lock_timeout):
         remove_leftover_temps(content)
@@ -250,7 +259,7 @@ def _stage(target: Path, text: str | bytes, mode: int | None = None) -> Path:
         owner = (status.st_uid, status.st_gid) if os.geteuid() == 0 else None
     name = target.name
     if len(name) > _TEMP_STEM:
-        name = f"{name[:_TEMP_STEM - 9]}~{_digest(name)[:8]}"
+        name = f"{name[: _TEMP_STEM - 9]}~{_digest(name)[:8]}"
     temp = target.parent / f".{name}.crisiskit-tmp-{os.getpid()}"
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
@@ -297,7 +306,6 @@ def remove_leftover_temps(folder: Path) -> None:
         for path in folder.rglob(".*.crisiskit-tmp-*"):
             if path.is_file() and _TEMP.match(path.name):
                 path.unlink()
-
 
 
 def _remove_empty_parents(folder: Path, content: Path) -> None:

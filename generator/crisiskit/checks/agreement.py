@@ -8,14 +8,14 @@ update at another time). Those are the contradictions readers screenshot.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import regex
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import post_origin
-from crisiskit.compose.labels import labels
 from crisiskit.compose.composed import ComposedIncident
+from crisiskit.compose.labels import labels
 
 
 def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator[Finding | None]:
@@ -27,20 +27,40 @@ def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iter
             promise = regex.compile(regex.escape(t["next_update"]) + r"\s*[:：]?\s*(?P<when>[^\n。.]*)")
             for post in composed.posts:
                 where = post_origin(revision, post.channel)
-                for key, label in sorted(others.items()):
+                for _key, label in sorted(others.items()):
                     hit = regex.search(rf"(?<!\w){regex.escape(label)}(?!\w)", post.text)
                     if hit:
-                        yield finding("CK205", where, f"expected the status of revision {revision.number} "
-                                      f'("{t["status"][revision.status]}"); got "{label}" in the {post.channel} post',
-                                      channel=post.channel, language=language, token=label, settings=settings)
+                        yield finding(
+                            "CK205",
+                            where,
+                            f"expected the status of revision {revision.number} "
+                            f'("{t["status"][revision.status]}"); got "{label}" in the {post.channel} post',
+                            channel=post.channel,
+                            language=language,
+                            token=label,
+                            settings=settings,
+                        )
                 for said in promise.finditer(post.text):
                     when = said.group("when").strip()
                     if not composed.next_update_at:
-                        yield finding("CK205", where, f"expected no next-update promise (revision {revision.number} "
-                                      f'gives none); got "{when}" in the {post.channel} post', channel=post.channel,
-                                      language=language, token=said.group(0).strip(), settings=settings)
+                        yield finding(
+                            "CK205",
+                            where,
+                            f"expected no next-update promise (revision {revision.number} "
+                            f'gives none); got "{when}" in the {post.channel} post',
+                            channel=post.channel,
+                            language=language,
+                            token=said.group(0).strip(),
+                            settings=settings,
+                        )
                     elif when and composed.next_update_at not in when:
-                        yield finding("CK205", where, f"expected the next update of revision {revision.number} "
-                                      f'("{composed.next_update_at}"); got "{when}" in the {post.channel} post',
-                                      channel=post.channel, language=language, token=said.group(0).strip(),
-                                      settings=settings)
+                        yield finding(
+                            "CK205",
+                            where,
+                            f"expected the next update of revision {revision.number} "
+                            f'("{composed.next_update_at}"); got "{when}" in the {post.channel} post',
+                            channel=post.channel,
+                            language=language,
+                            token=said.group(0).strip(),
+                            settings=settings,
+                        )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Iterator
 
-from crisiskit.compose.approval_state import approval_warnings, publication_problems
 from crisiskit.checks.findings import Finding, finding
+from crisiskit.compose.approval_state import approval_warnings, publication_problems
 from crisiskit.compose.composed import ComposedIncident
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.origin import Origin
 
 
-def cadence_findings(item: ComposedIncident, at: datetime, settings: dict[str, str],
-                     approvals: bool = True) -> Iterator[Finding | None]:
+def cadence_findings(
+    item: ComposedIncident, at: datetime, settings: dict[str, str], approvals: bool = True
+) -> Iterator[Finding | None]:
     """Who signs, which channels exist, how fast the first statement came, and whether an update is overdue.
 
     Without approvals (kits checked outside their project) a revision counts
@@ -23,31 +24,54 @@ def cadence_findings(item: ComposedIncident, at: datetime, settings: dict[str, s
     policy = item.config.severity[incident.severity]  # data/severity.yml under crisiskit.yml's severity:
     titles = [incident.signatory.title.get(lang).lower() for lang in incident.languages]
     if policy.signer_titles and not any(w.lower() in t for w in policy.signer_titles for t in titles):
-        yield finding("CK501", incident.signatory.title.origin, f"expected a {incident.severity} incident signed by "
-                      f"the {policy.signed_by}; got {incident.signatory.title.get(incident.languages[0])}",
-                      settings=settings)
+        yield finding(
+            "CK501",
+            incident.signatory.title.origin,
+            f"expected a {incident.severity} incident signed by "
+            f"the {policy.signed_by}; got {incident.signatory.title.get(incident.languages[0])}",
+            settings=settings,
+        )
     yield from _missing_channel_findings(incident, policy.channels, settings)
     start = incident.aware_at or incident.began_at
     first = incident.revisions[0]
     allowed = timedelta(hours=policy.first_statement_within_hours)
     if first.issued_at - start > allowed:
         hours = (first.issued_at - start).total_seconds() / 3600
-        yield finding("CK503", first.origin, f"expected the first statement within {allowed.total_seconds() / 3600:g} "
-                      f"h of {start.isoformat()}; got {hours:.1f} h", settings=settings)
+        yield finding(
+            "CK503",
+            first.origin,
+            f"expected the first statement within {allowed.total_seconds() / 3600:g} "
+            f"h of {start.isoformat()}; got {hours:.1f} h",
+            settings=settings,
+        )
     every = policy.update_every_hours
     for revision in incident.revisions:
-        if every and revision.status in ("investigating", "identified") and revision.next_update_at and \
-                revision.next_update_at - revision.issued_at > timedelta(hours=every):
+        if (
+            every
+            and revision.status in ("investigating", "identified")
+            and revision.next_update_at
+            and revision.next_update_at - revision.issued_at > timedelta(hours=every)
+        ):
             hours = (revision.next_update_at - revision.issued_at).total_seconds() / 3600
-            yield finding("CK505", _promise(incident.revisions, revision), f"expected the next update within "
-                          f"{every:g} h of revision {revision.number} for a {incident.severity} incident; got "
-                          f"{hours:.1f} h", settings=settings)
+            yield finding(
+                "CK505",
+                _promise(incident.revisions, revision),
+                f"expected the next update within "
+                f"{every:g} h of revision {revision.number} for a {incident.severity} incident; got "
+                f"{hours:.1f} h",
+                settings=settings,
+            )
     visible = item.visible(at) if approvals else [r for r in incident.revisions if r.visible_from <= at]
     promised = visible[-1].next_update_at if visible and visible[-1].status != "resolved" else None
     if promised is not None and promised < at:
         latest = visible[-1]
-        yield finding("CK504", _promise(incident.revisions, latest), f"expected an update by {promised.isoformat()} "
-                      f"(promised in revision {latest.number}); got none by {at.isoformat()}", settings=settings)
+        yield finding(
+            "CK504",
+            _promise(incident.revisions, latest),
+            f"expected an update by {promised.isoformat()} "
+            f"(promised in revision {latest.number}); got none by {at.isoformat()}",
+            settings=settings,
+        )
 
 
 def _promise(revisions: list[Revision], revision: Revision) -> Origin:
@@ -73,8 +97,12 @@ def _promise(revisions: list[Revision], revision: Revision) -> Origin:
 # CK502: a channel switched off in the kit is a decision, not an omission; what must not happen is that an
 # audience the kit declares loses every channel that reaches it. Regional platforms are in scope only for
 # the languages read there.
-_AUDIENCE_CHANNELS = {"affected_customers": ("email", "sms"), "media": ("press_release", "media_statement"),
-                      "partners": ("partner_letter",), "employees": ("employee_memo",)}
+_AUDIENCE_CHANNELS = {
+    "affected_customers": ("email", "sms"),
+    "media": ("press_release", "media_statement"),
+    "partners": ("partner_letter",),
+    "employees": ("employee_memo",),
+}
 _REGIONAL = {"weibo": ("zh-Hans", "zh-CN", "zh-SG", "zh"), "line": ("ja", "th", "zh-Hant", "zh-TW")}
 
 
@@ -83,20 +111,30 @@ def _in_scope(channel: str, languages: list[str]) -> bool:
     return regions is None or any(lang == r or lang.startswith(r + "-") for lang in languages for r in regions)
 
 
-def _missing_channel_findings(incident: Incident, required: tuple[str, ...],
-                              settings: dict[str, str]) -> Iterator[Finding | None]:
+def _missing_channel_findings(
+    incident: Incident, required: tuple[str, ...], settings: dict[str, str]
+) -> Iterator[Finding | None]:
     """A declared audience left with no channel, where the severity requires one for it."""
     for audience in incident.audiences:
         wanted = [c for c in _AUDIENCE_CHANNELS.get(audience, ()) if c in required and _in_scope(c, incident.languages)]
         if wanted and not any(c in incident.channels for c in wanted):
-            yield finding("CK502", incident.revisions[0].origin, f"expected a channel that reaches {audience} "
-                          f"({' or '.join(wanted)}) for a {incident.severity} incident; got every one switched off",
-                          channel=wanted[0], settings=settings)
+            yield finding(
+                "CK502",
+                incident.revisions[0].origin,
+                f"expected a channel that reaches {audience} "
+                f"({' or '.join(wanted)}) for a {incident.severity} incident; got every one switched off",
+                channel=wanted[0],
+                settings=settings,
+            )
 
 
 def approval_findings(item: ComposedIncident, at: datetime, settings: dict[str, str]) -> Iterator[Finding | None]:
     """Due revisions not approved (CK601) and published revisions whose text changed (CK602)."""
     for rule, problems in (("CK602", publication_problems(item, at)), ("CK601", approval_warnings(item, at))):
         for problem in problems:
-            yield finding(rule, Origin(problem.file, problem.line, problem.column, problem.path), problem.message,
-                          settings=settings)
+            yield finding(
+                rule,
+                Origin(problem.file, problem.line, problem.column, problem.path),
+                problem.message,
+                settings=settings,
+            )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import idna
@@ -37,18 +37,34 @@ _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3
 _EMOJI_PARTS = regex.compile(r"[\u200D\uFE0E\uFE0F\U000E0020-\U000E007F]")
 _JOINING_SCRIPTS = regex.compile(
     r"[\p{Arabic}\p{Syriac}\p{Nko}\p{Mongolian}\p{Devanagari}\p{Bengali}\p{Gurmukhi}\p{Gujarati}\p{Oriya}"
-    r"\p{Tamil}\p{Telugu}\p{Kannada}\p{Malayalam}\p{Sinhala}\p{Khmer}\p{Myanmar}\p{Tibetan}][\p{M}]*\Z")
+    r"\p{Tamil}\p{Telugu}\p{Kannada}\p{Malayalam}\p{Sinhala}\p{Khmer}\p{Myanmar}\p{Tibetan}][\p{M}]*\Z"
+)
 _IDEOGRAPH_VARIANT = regex.compile(r"\p{Han}\Z")
 _URL = regex.compile(r"https?://[^\s<>()\"'\[\]{}|\\^`，。、]+", regex.IGNORECASE)
 _EMAIL = regex.compile(r"[^\s@<>()\"',;:]+@[^\s@<>()\"',;:/]+\.[^\s@<>()\"',;:/。，]+")
-_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Armenian", "Hebrew", "Arabic", "Han", "Hiragana", "Katakana", "Hangul",
-            "Bopomofo", "Thai", "Devanagari", "Georgian", "Cherokee")
+_SCRIPTS = (
+    "Latin",
+    "Cyrillic",
+    "Greek",
+    "Armenian",
+    "Hebrew",
+    "Arabic",
+    "Han",
+    "Hiragana",
+    "Katakana",
+    "Hangul",
+    "Bopomofo",
+    "Thai",
+    "Devanagari",
+    "Georgian",
+    "Cherokee",
+)
 _SCRIPT = regex.compile("|".join(rf"(?P<{name}>\p{{Script={name}}})" for name in _SCRIPTS))
 _NEUTRAL = regex.compile(r"[\p{Script=Common}\p{Script=Inherited}]")  # the long vowel mark ー, digits, marks
 # UTS #39 "highly restrictive": one script, or Latin with the scripts East Asian names mix with it.
 _MIXES = ({"Latin", "Han", "Hiragana", "Katakana"}, {"Latin", "Han", "Bopomofo"}, {"Latin", "Han", "Hangul"})
 # Cyrillic and Greek letters that look like Latin ones: a label made only of them reads as a Latin name.
-_LATIN_LOOKALIKES = set("аеорсухѕіјԁԛԝһӏүвкмнт" "οαινκρχυϲϳτ")
+_LATIN_LOOKALIKES = set("аеорсухѕіјԁԛԝһӏүвкмнтοαινκρχυϲϳτ")
 
 
 def character_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
@@ -63,9 +79,15 @@ def character_findings(incident: Incident, settings: dict[str, str]) -> Iterator
             what = "a bidirectional control" if rule == BIDI else "an invisible character"
             more = f" (and {len(found_chars) - 1} more in this text)" if len(found_chars) > 1 else ""
             token = _token(value, index)
-            found = finding(rule, origin, f"expected text without invisible or direction-changing characters; got "
-                            f"{what}, U+{ord(char):04X} ({name}), after {_before(value, index)}{more}",
-                            language=language, token=token, settings=settings)
+            found = finding(
+                rule,
+                origin,
+                f"expected text without invisible or direction-changing characters; got "
+                f"{what}, U+{ord(char):04X} ({name}), after {_before(value, index)}{more}",
+                language=language,
+                token=token,
+                settings=settings,
+            )
             if found and (found.line, found.column) != origin.locate(None, language)[:2]:
                 found = dataclasses.replace(found, column=found.column + len(token) - 1)  # on the character itself
             yield found
@@ -74,8 +96,14 @@ def character_findings(incident: Incident, settings: dict[str, str]) -> Iterator
         for written, url in addresses:
             problem = host_problem(url)
             if problem:
-                yield finding(LOOKALIKE, origin, f"expected an address whose host name is in one script; got "
-                              f"{written[:80]!r}, {problem}", language=language, token=written, settings=settings)
+                yield finding(
+                    LOOKALIKE,
+                    origin,
+                    f"expected an address whose host name is in one script; got {written[:80]!r}, {problem}",
+                    language=language,
+                    token=written,
+                    settings=settings,
+                )
 
 
 def _strings(incident: Incident) -> Iterator[tuple[Origin, str | None, str]]:
@@ -97,9 +125,12 @@ def _strings(incident: Incident) -> Iterator[tuple[Origin, str | None, str]]:
                     yield fact.origin, None, value
     anchor = incident.organization.name.origin
     if anchor is not None:
-        for path, value in (("organization.website", incident.organization.website),
-                            ("contacts.email", incident.contacts.email), ("contacts.privacy", incident.contacts.privacy),
-                            ("contacts.press.email", incident.contacts.press and incident.contacts.press.email)):
+        for path, value in (
+            ("organization.website", incident.organization.website),
+            ("contacts.email", incident.contacts.email),
+            ("contacts.privacy", incident.contacts.privacy),
+            ("contacts.press.email", incident.contacts.press and incident.contacts.press.email),
+        ):
             if value:  # found by its text in the file it came from, like any token
                 yield dataclasses.replace(anchor, line=1, column=1, path=path, starts={}), None, value
 
@@ -112,15 +143,15 @@ def _hidden(value: str) -> Iterator[tuple[int, str]]:
             continue
         if _EMOJI_PARTS.match(char) and _in_emoji(value, index):
             continue
-        if char in "\u200C\u200D" and _JOINING_SCRIPTS.search(value, 0, index):
+        if char in "\u200c\u200d" and _JOINING_SCRIPTS.search(value, 0, index):
             continue
-        if "\U000E0100" <= char <= "\U000E01EF" and _IDEOGRAPH_VARIANT.search(value, 0, index):
+        if "\U000e0100" <= char <= "\U000e01ef" and _IDEOGRAPH_VARIANT.search(value, 0, index):
             continue  # an ideographic variation selector after a Han character (a name's exact form)
         yield index, char
 
 
 def _in_emoji(value: str, index: int) -> bool:
-    for cluster in regex.finditer(r"\X", value[max(0, index - 32): index + 32]):
+    for cluster in regex.finditer(r"\X", value[max(0, index - 32) : index + 32]):
         start = max(0, index - 32) + cluster.start()
         if start <= index < start + len(cluster.group(0)):
             return bool(_EMOJI.search(cluster.group(0)))
@@ -128,14 +159,14 @@ def _in_emoji(value: str, index: int) -> bool:
 
 
 def _before(value: str, index: int) -> str:
-    shown = value[max(0, index - 20): index]
+    shown = value[max(0, index - 20) : index]
     return repr(_HIDDEN.sub("", shown)) if shown else "the start of the text"
 
 
 def _token(value: str, index: int) -> str:
     """The character with the visible text before it on its line, so the finding lands on this occurrence."""
     line_start = value.rfind("\n", 0, index) + 1
-    return value[max(line_start, index - 12): index + 1]
+    return value[max(line_start, index - 12) : index + 1]
 
 
 def host_problem(url: str) -> str | None:
@@ -153,8 +184,11 @@ def host_problem(url: str) -> str | None:
                 return f"whose label {shown!r} is not a valid international domain name"
             shown = f"{shown} ({label})"
         scripts = {match.lastgroup or "another" for match in _SCRIPT.finditer(label)}
-        scripts |= {"another"} if any(ch.isalpha() and not _SCRIPT.match(ch) and not _NEUTRAL.match(ch)
-                                      for ch in label) else set()
+        scripts |= (
+            {"another"}
+            if any(ch.isalpha() and not _SCRIPT.match(ch) and not _NEUTRAL.match(ch) for ch in label)
+            else set()
+        )
         if len(scripts) > 1 and not any(scripts <= allowed for allowed in _MIXES):
             return f"whose label {shown!r} mixes {' and '.join(sorted(scripts))} letters"
         letters = [ch for ch in label if ch.isalpha()]

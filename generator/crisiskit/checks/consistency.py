@@ -15,7 +15,7 @@ is a number equal to a fact.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import kit_texts
@@ -26,9 +26,11 @@ from crisiskit.model.schema.facts import Fact
 _URL = re.compile(r"https?://[^\s)>\]\"'，。]+")
 _PHONE = re.compile(r"\+\d[\d ()\-.]{6,}\d")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_WHEN = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|(?<![\d:])\d{{1,2}}:\d{{2}}(?![\d:])|\d{{1,2}}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
-                   rf"|\b\d{{1,2}} (?:{_MONTHS})\b|\b(?:{_MONTHS}) \d{{1,2}}\b|\d{{1,2}}月\d{{1,2}}日|\d{{4}}年",
-                   re.IGNORECASE)
+_WHEN = re.compile(
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|(?<![\d:])\d{{1,2}}:\d{{2}}(?![\d:])|\d{{1,2}}\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
+    rf"|\b\d{{1,2}} (?:{_MONTHS})\b|\b(?:{_MONTHS}) \d{{1,2}}\b|\d{{1,2}}月\d{{1,2}}日|\d{{4}}年",
+    re.IGNORECASE,
+)
 _TIME = re.compile(r":|am|pm|a\.m\.|p\.m\.", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d{3,}(?![\d,.]\d)")
 
@@ -39,8 +41,11 @@ def _names_event(what: str) -> bool:
 
 
 def _number_facts(facts: dict[str, Fact]) -> dict[str, float]:
-    return {name: float(f.value) for name, f in facts.items()
-            if f.kind == "number" and f.value is not None and abs(float(f.value)) >= 100}
+    return {
+        name: float(f.value)
+        for name, f in facts.items()
+        if f.kind == "number" and f.value is not None and abs(float(f.value)) >= 100
+    }
 
 
 def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
@@ -56,26 +61,55 @@ def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
             for literal in _URL.findall(plain) + _PHONE.findall(plain):
                 literal = literal.rstrip(".,;:")
                 if literal in addresses:
-                    yield finding("CK201", item.text.origin, f'expected {{{{ facts.{addresses[literal]} }}}}; got '
-                                  f'"{literal}" written out', language=language, token=literal, settings=settings)
+                    yield finding(
+                        "CK201",
+                        item.text.origin,
+                        f'expected {{{{ facts.{addresses[literal]} }}}}; got "{literal}" written out',
+                        language=language,
+                        token=literal,
+                        settings=settings,
+                    )
                 elif literal not in contacts and not incident.organization.website.startswith(literal.rstrip("/")):
-                    yield finding("CK201", item.text.origin, f'expected a fact for "{literal}"; got an address or '
-                                  "number that no fact declares", language=language, token=literal, settings=settings)
+                    yield finding(
+                        "CK201",
+                        item.text.origin,
+                        f'expected a fact for "{literal}"; got an address or number that no fact declares',
+                        language=language,
+                        token=literal,
+                        settings=settings,
+                    )
             for literal in _WHEN.findall(plain):
                 if item.what == "correction" or (_names_event(item.what) and not _TIME.search(literal)):
                     continue
-                yield finding("CK201", item.text.origin, f'expected a datetime fact for "{literal}"; got a date or '
-                              "time written out", language=language, token=literal, settings=settings)
+                yield finding(
+                    "CK201",
+                    item.text.origin,
+                    f'expected a datetime fact for "{literal}"; got a date or time written out',
+                    language=language,
+                    token=literal,
+                    settings=settings,
+                )
             for literal in _NUMBER.findall(_WHEN.sub(" ", plain)):
                 value = float(literal.replace(",", ""))
                 for name, fact_value in numbers.items():
                     if value == fact_value:
-                        yield finding("CK201", item.text.origin, f'expected {{{{ facts.{name} }}}}; got "{literal}" '
-                                      "written out", language=language, token=literal, settings=settings)
+                        yield finding(
+                            "CK201",
+                            item.text.origin,
+                            f'expected {{{{ facts.{name} }}}}; got "{literal}" written out',
+                            language=language,
+                            token=literal,
+                            settings=settings,
+                        )
                     elif 0.75 <= value / fact_value <= 1.25 and item.public and item.what != "correction":
-                        yield finding("CK201", item.text.origin, f'expected the fact {name} ({fact_value:g}); got '
-                                      f'"{literal}", which contradicts it', language=language, token=literal,
-                                      settings=settings)
+                        yield finding(
+                            "CK201",
+                            item.text.origin,
+                            f'expected the fact {name} ({fact_value:g}); got "{literal}", which contradicts it',
+                            language=language,
+                            token=literal,
+                            settings=settings,
+                        )
 
 
 def avoid_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
@@ -87,8 +121,14 @@ def avoid_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fin
                 continue
             source = item.text.get(language).lower()
             for phrase in sorted(p for p in phrases if p and p in source):
-                yield finding("CK203", item.text.origin, f'expected public text without "{phrase}"; got it in the '
-                              f"{item.what}", language=language, token=phrase, settings=settings)
+                yield finding(
+                    "CK203",
+                    item.text.origin,
+                    f'expected public text without "{phrase}"; got it in the {item.what}',
+                    language=language,
+                    token=phrase,
+                    settings=settings,
+                )
 
 
 def language_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
@@ -97,12 +137,19 @@ def language_findings(incident: Incident, settings: dict[str, str]) -> Iterator[
         given = item.text.languages()
         if not given or len(given) < 2:
             continue
-        used = {lang: {r.attribute for r in find_references(item.text.get(lang)) if r.name == "facts" and r.attribute}
-                for lang in sorted(given)}
+        used = {
+            lang: {r.attribute for r in find_references(item.text.get(lang)) if r.name == "facts" and r.attribute}
+            for lang in sorted(given)
+        }
         first_lang, first = next(iter(used.items()))
         for lang, facts in used.items():
             if facts != first:
                 missing = ", ".join(sorted(first - facts)) or "-"
                 extra = ", ".join(sorted(facts - first)) or "-"
-                yield finding("CK204", item.text.origin, f"expected the same facts as {first_lang}; got {lang} "
-                              f"without {missing} and with {extra}", language=lang, settings=settings)
+                yield finding(
+                    "CK204",
+                    item.text.origin,
+                    f"expected the same facts as {first_lang}; got {lang} without {missing} and with {extra}",
+                    language=lang,
+                    settings=settings,
+                )

@@ -50,8 +50,10 @@ def held_back(composed: list[ComposedIncident], findings: list[Finding], at: dat
                 number = visible[-1].number
             if number is not None:
                 held.setdefault((incident.id, number), []).append(finding)
-    return [HeldBack(incident, number, tuple(sorted(found, key=Finding.sort_key)))
-            for (incident, number), found in sorted(held.items())]
+    return [
+        HeldBack(incident, number, tuple(sorted(found, key=Finding.sort_key)))
+        for (incident, number), found in sorted(held.items())
+    ]
 
 
 def without(composed: list[ComposedIncident], held: list[HeldBack]) -> list[ComposedIncident]:
@@ -59,9 +61,12 @@ def without(composed: list[ComposedIncident], held: list[HeldBack]) -> list[Comp
     numbers: dict[str, set[int]] = {}
     for one in held:
         numbers.setdefault(one.incident, set()).add(one.revision)
-    return [dataclasses.replace(item, approved={n: ok and n not in numbers.get(item.incident.id, set())
-                                                for n, ok in item.approved.items()})
-            for item in composed]
+    return [
+        dataclasses.replace(
+            item, approved={n: ok and n not in numbers.get(item.incident.id, set()) for n, ok in item.approved.items()}
+        )
+        for item in composed
+    ]
 
 
 def _revision_of(item: ComposedIncident, finding: Finding) -> int | None:

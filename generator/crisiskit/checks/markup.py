@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident
-from crisiskit.render.markup import Problem, problems, safe_url
-from crisiskit.model.schema.types import Text, describe
 from crisiskit.model.origin import Origin, walk_texts
+from crisiskit.model.schema.types import Text, describe
+from crisiskit.render.markup import Problem, problems, safe_url
 
 _PLAIN_TEXT_KEYS = {"channels", "public_reply", "private_followup"}
 _FACT_REFERENCE = re.compile(r"\{\{\s*facts\.(\w+)\s*\}\}")
@@ -43,10 +43,12 @@ def markup_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fi
                 yield _finding(where, None, approval.name, problem, settings)
 
 
-def _finding(origin: Origin, language: str | None, source: str, problem: Problem,
-             settings: dict[str, str]) -> Finding | None:
-    found = finding("CK701", origin, f"{_EXPECTED} {problem.what} {describe(problem.snippet)}",
-                    language=language, settings=settings)
+def _finding(
+    origin: Origin, language: str | None, source: str, problem: Problem, settings: dict[str, str]
+) -> Finding | None:
+    found = finding(
+        "CK701", origin, f"{_EXPECTED} {problem.what} {describe(problem.snippet)}", language=language, settings=settings
+    )
     position = _position(origin, language, source, problem)
     return dataclasses.replace(found, line=position[0], column=position[1]) if found and position else found
 
@@ -79,6 +81,7 @@ def _position(origin: Origin, language: str | None, source: str, problem: Proble
 
 def _link_judge(incident: Incident):
     """Whether a link whose address is a reference will link to a safe address once filled in."""
+
     def link_ok(reference: str) -> bool:
         if reference.replace(" ", "") == "{{statement_url}}":
             return True

@@ -19,7 +19,7 @@ Denial (CK304) is a wording rule.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident, Revision
@@ -39,13 +39,20 @@ def _apology_gaps(incident: Incident, revision: Revision) -> Iterator[list[str]]
     s = revision.statement
     if incident.crisis_type == "victim" or not _cause_known(revision):
         return
-    parts = [("acknowledgement", s.acknowledgement), ("what_happened or cause", s.what_happened or s.cause),
-             ("apology", s.apology), ("remedy", s.remedy or incident.remedies), ("commitment", s.commitment)]
+    parts = [
+        ("acknowledgement", s.acknowledgement),
+        ("what_happened or cause", s.what_happened or s.cause),
+        ("apology", s.apology),
+        ("remedy", s.remedy or incident.remedies),
+        ("commitment", s.commitment),
+    ]
     if incident.crisis_type == "preventable":  # its apology and remedy are CK303's: one finding per gap
         parts = [part for part in parts if part[0] not in ("apology", "remedy")]
     elif revision.status != "resolved":
-        parts = [("what_happened or cause", s.what_happened or s.cause),
-                 ("corrective action (actions, remedy or commitment)", s.actions or s.remedy or s.commitment)]
+        parts = [
+            ("what_happened or cause", s.what_happened or s.cause),
+            ("corrective action (actions, remedy or commitment)", s.actions or s.remedy or s.commitment),
+        ]
     missing = [label for label, present in parts if not present]
     if missing:
         yield missing
@@ -56,31 +63,56 @@ def structure_findings(incident: Incident, settings: dict[str, str]) -> Iterator
     for revision in incident.revisions:
         s = revision.statement
         if _holding(incident, revision):
-            missing = [label for label, present in (
-                ("empathy (acknowledgement)", s.acknowledgement),
-                ("confirmed facts (what_happened)", s.what_happened),
-                ("what is not known yet (not_yet_known)", s.not_yet_known),
-                ("what is being done (actions)", s.actions),
-                ("when the next update comes (next_update_at)", revision.next_update_at),
-                ("commitment", s.commitment),
-                ("where to get help (help or contacts)", s.help or incident.contacts.hotline or incident.contacts.email),
-            ) if not present]
+            missing = [
+                label
+                for label, present in (
+                    ("empathy (acknowledgement)", s.acknowledgement),
+                    ("confirmed facts (what_happened)", s.what_happened),
+                    ("what is not known yet (not_yet_known)", s.not_yet_known),
+                    ("what is being done (actions)", s.actions),
+                    ("when the next update comes (next_update_at)", revision.next_update_at),
+                    ("commitment", s.commitment),
+                    (
+                        "where to get help (help or contacts)",
+                        s.help or incident.contacts.hotline or incident.contacts.email,
+                    ),
+                )
+                if not present
+            ]
             if missing:
-                yield finding("CK302", revision.origin, f"expected every CERC element in holding revision "
-                              f"{revision.number}; got none for {', '.join(missing)}", settings=settings)
+                yield finding(
+                    "CK302",
+                    revision.origin,
+                    f"expected every CERC element in holding revision "
+                    f"{revision.number}; got none for {', '.join(missing)}",
+                    settings=settings,
+                )
             continue
         for missing in _apology_gaps(incident, revision):
-            yield finding("CK301", revision.origin, f"expected the parts a {incident.crisis_type} crisis owes in "
-                          f"revision {revision.number} ({revision.status}); got none for {', '.join(missing)}",
-                          settings=settings)
+            yield finding(
+                "CK301",
+                revision.origin,
+                f"expected the parts a {incident.crisis_type} crisis owes in "
+                f"revision {revision.number} ({revision.status}); got none for {', '.join(missing)}",
+                settings=settings,
+            )
     current = incident.current
     s = current.statement
     if _holding(incident, current) or not _cause_known(current):
         return
     if incident.crisis_type == "preventable" and not (s.apology and (s.remedy or incident.remedies)):
-        yield finding("CK303", current.origin, "expected an apology and a remedy for a preventable crisis whose cause "
-                      f"is known; got revision {current.number} ({current.status}) without both", settings=settings)
+        yield finding(
+            "CK303",
+            current.origin,
+            "expected an apology and a remedy for a preventable crisis whose cause "
+            f"is known; got revision {current.number} ({current.status}) without both",
+            settings=settings,
+        )
     elif incident.crisis_type == "victim" and not (s.actions or s.help):
-        yield finding("CK303", current.origin, "expected instructing information (actions or help: what readers "
-                      f"should do) for a victim crisis; got revision {current.number} without either",
-                      settings=settings)
+        yield finding(
+            "CK303",
+            current.origin,
+            "expected instructing information (actions or help: what readers "
+            f"should do) for a victim crisis; got revision {current.number} without either",
+            settings=settings,
+        )

@@ -13,15 +13,15 @@ channels would then say something legal never approved in that language.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import regex
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident
+from crisiskit.model.origin import walk_texts
 from crisiskit.model.references import strip_references
 from crisiskit.model.schema.types import Text
-from crisiskit.model.origin import walk_texts
 
 _LETTERS = regex.compile(r"\p{L}")
 _HAN = regex.compile(r"\p{Han}")
@@ -57,15 +57,26 @@ def untranslated_findings(incident: Incident, settings: dict[str, str]) -> Itera
             if _same_everywhere(text.get(language)):
                 continue
             if len(_LETTERS.findall(source)) >= 4 and version == source:
-                yield finding("CK206", text.origin, f"expected a {language} translation; got the {source_language} "
-                              "text again", language=language, settings=settings)
+                yield finding(
+                    "CK206",
+                    text.origin,
+                    f"expected a {language} translation; got the {source_language} text again",
+                    language=language,
+                    settings=settings,
+                )
             elif language.startswith("zh") and len(_LETTERS.findall(version)) >= 4 and not _HAN.search(version):
-                yield finding("CK206", text.origin, f"expected {language} text in Chinese; got no Chinese "
-                              "characters", language=language, settings=settings)
+                yield finding(
+                    "CK206",
+                    text.origin,
+                    f"expected {language} text in Chinese; got no Chinese characters",
+                    language=language,
+                    settings=settings,
+                )
 
 
-def stale_findings(incident: Incident, before: Incident | None, base: str,
-                   settings: dict[str, str]) -> Iterator[Finding | None]:
+def stale_findings(
+    incident: Incident, before: Incident | None, base: str, settings: dict[str, str]
+) -> Iterator[Finding | None]:
     """Texts whose source language changed since ``base`` while a translation did not."""
     if before is None:
         return
@@ -77,7 +88,11 @@ def stale_findings(incident: Incident, before: Incident | None, base: str,
             continue
         for language in incident.languages[1:]:
             if language in (old.languages() or ()) and old.get(language) == text.get(language):
-                yield finding("CK207", text.origin, f"expected the {language} text to change with the "
-                              f"{source_language} text changed since {base}; got it unchanged",
-                              language=language, settings=settings)
-
+                yield finding(
+                    "CK207",
+                    text.origin,
+                    f"expected the {language} text to change with the "
+                    f"{source_language} text changed since {base}; got it unchanged",
+                    language=language,
+                    settings=settings,
+                )

@@ -15,9 +15,9 @@ SCCT calls them the worst response, and warnings otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterator
+from functools import cache
 
 import regex
 
@@ -44,8 +44,8 @@ class WordingRule:
         found = []
         for pattern in self.patterns:
             for match in pattern.finditer(source):
-                clause = _CLAUSE.split(source[:match.start()])[-1]
-                rest = source[match.end():]
+                clause = _CLAUSE.split(source[: match.start()])[-1]
+                rest = source[match.end() :]
                 if not (any(p.search(clause) for p in self.before) or any(p.match(rest) for p in self.after)):
                     found.append(match)
                     break
@@ -56,7 +56,7 @@ class WordingRule:
             end = max(end, match.end())
 
 
-@lru_cache(maxsize=None)
+@cache
 def wording_rules(language: str) -> dict[str, WordingRule]:
     """Compiled rules for ``language`` (a Chinese variant without its own file uses zh-Hant; others en)."""
     name = language if has_data(f"wording/{language}.yml") else ("zh-Hant" if language.startswith("zh") else "en")
@@ -67,9 +67,14 @@ def wording_rules(language: str) -> dict[str, WordingRule]:
     def compiled(patterns: list[str], bounded: bool) -> tuple[regex.Pattern, ...]:
         return tuple(regex.compile(rf"(?<!\w){p}(?!\w)" if bounded else p, regex.IGNORECASE) for p in patterns)
 
-    return {rule: WordingRule(compiled(patterns, boundary), compiled(context.get(rule, {}).get("before", []), False),
-                              compiled(context.get(rule, {}).get("after", []), False))
-            for rule, patterns in data.items()}
+    return {
+        rule: WordingRule(
+            compiled(patterns, boundary),
+            compiled(context.get(rule, {}).get("before", []), False),
+            compiled(context.get(rule, {}).get("after", []), False),
+        )
+        for rule, patterns in data.items()
+    }
 
 
 def _settings(incident: Incident, settings: dict[str, str]) -> dict[str, str]:
@@ -93,9 +98,14 @@ def wording_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
                 if rule == "CK409" and not item.public:
                     continue  # the internal Q&A may quote an excuse in order to tell spokespeople to avoid it
                 for match in spec.matches(source):
-                    yield finding(rule, item.text.origin, f'expected wording without "{match.group(0)}"; got it '
-                                  f"in the {item.what}" + _why(rule), language=language, token=match.group(0),
-                                  settings=settings)
+                    yield finding(
+                        rule,
+                        item.text.origin,
+                        f'expected wording without "{match.group(0)}"; got it in the {item.what}' + _why(rule),
+                        language=language,
+                        token=match.group(0),
+                        settings=settings,
+                    )
 
 
 def _why(rule: str) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from crisiskit.model.config import Config
 from crisiskit.errors import Problem
+from crisiskit.model.config import Config
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.origin import Origin
 
@@ -71,10 +71,13 @@ def publication_problems(item: ComposedIncident, at: datetime) -> list[Problem]:
         stale = sorted({a.role for a in revision.approvals if a.text_hash != item.hashes[revision.number]})
         if stale:
             for origin, field, languages in changed_fields(item, revision):
-                problems.append(origin.problem(
-                    f"expected published revision {revision.number} to keep the text {', '.join(stale)} approved; "
-                    f"got {_changed(field, languages)}: published revisions are immutable, so undo the change and "
-                    f"add a correction revision (corrects: {revision.number}) instead"))
+                problems.append(
+                    origin.problem(
+                        f"expected published revision {revision.number} to keep the text {', '.join(stale)} approved; "
+                        f"got {_changed(field, languages)}: published revisions are immutable, so undo the change and "
+                        f"add a correction revision (corrects: {revision.number}) instead"
+                    )
+                )
     return problems
 
 
@@ -95,14 +98,21 @@ def approval_warnings(item: ComposedIncident, at: datetime) -> list[Problem]:
         if state.stale:
             roles = ", ".join(state.stale)
             for origin, field, languages in changed_fields(item, revision):
-                problems.append(origin.problem(
-                    f"expected the {roles} approval of revision {revision.number} to match its text; got "
-                    f"{_changed(field, languages)} since it was approved, so it is not public: approve the new text "
-                    f"({_command(incident.source, revision.number, state.stale)})"))
+                problems.append(
+                    origin.problem(
+                        f"expected the {roles} approval of revision {revision.number} to match its text; got "
+                        f"{_changed(field, languages)} since it was approved, so it is not public: "
+                        "approve the new text "
+                        f"({_command(incident.source, revision.number, state.stale)})"
+                    )
+                )
         if state.missing and due:
-            problems.append(revision.origin.problem(
-                f"expected a {', '.join(state.missing)} approval of revision {revision.number}, which is due; got "
-                f"none, so it is not public: {_command(incident.source, revision.number, state.missing)}"))
+            problems.append(
+                revision.origin.problem(
+                    f"expected a {', '.join(state.missing)} approval of revision {revision.number}, which is due; got "
+                    f"none, so it is not public: {_command(incident.source, revision.number, state.missing)}"
+                )
+            )
     return problems
 
 
@@ -132,7 +142,7 @@ def changed_fields(item: ComposedIncident, revision: Revision) -> list[tuple[Ori
             before, after = old.get("facts", {}).get(language, {}), current["facts"].get(language, {})
             facts = [f"facts.{n}" for n in dict.fromkeys([*before, *after]) if before.get(n) != after.get(n)]
             # a changed fact changes every text that refers to it: name the fact, the one thing edited
-            for name in (facts if names and facts else names):
+            for name in facts if names and facts else names:
                 fields.setdefault(name, [])
                 if language not in fields[name]:
                     fields[name].append(language)
@@ -151,20 +161,32 @@ def _differing(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         if before == after or key in ("language", "number", "statement_url"):
             continue
         if key == "sections":
-            names += [f"statement.{k}" for k in dict.fromkeys([*(before or {}), *after])
-                      if (before or {}).get(k) != after.get(k)]
+            names += [
+                f"statement.{k}"
+                for k in dict.fromkeys([*(before or {}), *after])
+                if (before or {}).get(k) != after.get(k)
+            ]
         elif key == "posts" and isinstance(before, list):
             old_posts = {post.get("channel"): post for post in before if isinstance(post, dict)}
             new_posts = {post["channel"]: post for post in after}
-            names += [f"posts.{c}" for c in dict.fromkeys([*old_posts, *new_posts])
-                      if old_posts.get(c) != new_posts.get(c)]
+            names += [
+                f"posts.{c}" for c in dict.fromkeys([*old_posts, *new_posts]) if old_posts.get(c) != new_posts.get(c)
+            ]
         elif key == "contacts" and isinstance(before, list):
             old_values = {c.get("kind"): c.get("value") for c in before if isinstance(c, dict)}
             new_values = {c["kind"]: c["value"] for c in after}
-            names += [f"contacts.{k}" for k in dict.fromkeys([*old_values, *new_values])
-                      if old_values.get(k) != new_values.get(k)]
+            names += [
+                f"contacts.{k}"
+                for k in dict.fromkeys([*old_values, *new_values])
+                if old_values.get(k) != new_values.get(k)
+            ]
         elif key in ("faq", "remedies") and isinstance(before, list) and len(before) == len(after):
-            names += [f"{key}[{i}].{k}" for i, (b, a) in enumerate(zip(before, after)) for k in a if b.get(k) != a.get(k)]
+            names += [
+                f"{key}[{i}].{k}"
+                for i, (b, a) in enumerate(zip(before, after, strict=True))
+                for k in a
+                if b.get(k) != a.get(k)
+            ]
         else:
             names.append(key)
     return names
@@ -179,8 +201,11 @@ def _origin_of(item: ComposedIncident, revision: Revision, name: str, language: 
     if kind == "contacts":
         return _written(revision.origin, ["contacts", part], name)
     text: Any = {
-        "title": incident.title, "organization": incident.organization.name, "signature": incident.signatory.name,
-        "headline": revision.statement.headline, "acknowledgement": revision.statement.acknowledgement,
+        "title": incident.title,
+        "organization": incident.organization.name,
+        "signature": incident.signatory.name,
+        "headline": revision.statement.headline,
+        "acknowledgement": revision.statement.acknowledgement,
         "correction": revision.correction,
     }.get(name)
     if kind == "statement":
@@ -221,6 +246,6 @@ def _written(origin: Origin, keys: list[str], path: str) -> Origin:
     line = 1
     for key in keys:
         line, column = Origin(origin.file, line, 1, path, {}, origin.lines).find(f"{key}:", None)
-        if not origin.lines or not origin.lines[line - 1][column - 1:].startswith(f"{key}:"):
+        if not origin.lines or not origin.lines[line - 1][column - 1 :].startswith(f"{key}:"):
             return origin
     return Origin(origin.file, line, column, path)

@@ -47,10 +47,17 @@ class ComposedIncident:
 
     def snapshot(self, revision: Revision) -> dict[str, dict]:
         """What the revision says now, in the record's shape."""
-        return {"languages": {lang: asdict(text) for lang, text in self.texts[revision.number].items()},
-                "facts": {lang: {name: format_fact(fact, lang, locale_of(self.incident, lang))
-                                 for name, fact in sorted(revision.facts.items())
-                                 if fact.value is not None} for lang in self.incident.languages}}
+        return {
+            "languages": {lang: asdict(text) for lang, text in self.texts[revision.number].items()},
+            "facts": {
+                lang: {
+                    name: format_fact(fact, lang, locale_of(self.incident, lang))
+                    for name, fact in sorted(revision.facts.items())
+                    if fact.value is not None
+                }
+                for lang in self.incident.languages
+            },
+        }
 
     def approved_texts(self, revision: Revision) -> dict[str, dict[str, dict]]:
         """The text each recorded approval of ``revision`` covered, where it is known (hash -> snapshot)."""
@@ -62,8 +69,12 @@ class ComposedIncident:
         return [r for r in self.incident.revisions if is_public(self.approved[r.number], r.visible_from, at)]
 
 
-def compose_incident(incident: Incident, site: SiteOptions, config: Config | None = None,
-                     record: dict[str, dict[str, dict]] | None = None) -> ComposedIncident:
+def compose_incident(
+    incident: Incident,
+    site: SiteOptions,
+    config: Config | None = None,
+    record: dict[str, dict[str, dict]] | None = None,
+) -> ComposedIncident:
     """Compose every revision in every language once; render and check read from this.
 
     ``record`` is what the review tree's kit.json kept of approved texts (see ``ComposedIncident.record``).

@@ -28,8 +28,10 @@ from crisiskit.model.schema.types import Text
 _LINE_BREAK = re.compile(r"\r\n?")
 # written text after which the next word starts a sentence: nothing, an end mark, a blank line, or a list item's
 # or heading's marker at a line's start (a single line break in a block scalar may fall mid-sentence)
-_SENTENCE_START = re.compile(r"(?:\A\s*|[.!?]['\"’”)]?\s+|\n[ \t]*\n\s*"
-                             r"|(?:\A|\n)[ \t]*(?:[-*+]|\d+[.)]|#+)[ \t]+)\Z")
+_SENTENCE_START = re.compile(
+    r"(?:\A\s*|[.!?]['\"’”)]?\s+|\n[ \t]*\n\s*"
+    r"|(?:\A|\n)[ \t]*(?:[-*+]|\d+[.)]|#+)[ \t]+)\Z"
+)
 
 
 class UncheckedText(Exception):
@@ -80,8 +82,11 @@ def text_context(incident: Incident, revision: Revision, language: str, statemen
     """The context for ``revision``'s texts: facts as they stood at that revision."""
     # a fact is a value inside a sentence: one line, so a line break in it cannot start a heading or a list
     locale = locale_of(incident, language)
-    facts = {name: " ".join(format_fact(fact, language, locale).split()) for name, fact in revision.facts.items()
-             if fact.value is not None}
+    facts = {
+        name: " ".join(format_fact(fact, language, locale).split())
+        for name, fact in revision.facts.items()
+        if fact.value is not None
+    }
     next_update = format_time(revision.next_update_at, locale) if revision.next_update_at else ""
     words = frozenset(name for name, fact in revision.facts.items() if fact.kind in ("text", "list"))
     return TextContext(facts, next_update, statement_url, locale, words)

@@ -55,11 +55,16 @@ def format_time(value: datetime, locale: str) -> str:
     parsed = babel_locale(locale)
     house = _house(parsed)
     if house:
-        shown = format_datetime(value, f"{house[0]} {house[1]}" if parsed.language == "zh" else ", ".join(house),
-                                tzinfo=value.tzinfo, locale=parsed)
+        shown = format_datetime(
+            value,
+            f"{house[0]} {house[1]}" if parsed.language == "zh" else ", ".join(house),
+            tzinfo=value.tzinfo,
+            locale=parsed,
+        )
     else:
-        shown = parsed.datetime_formats["medium"].format(babel_time(value, "short", tzinfo=value.tzinfo, locale=parsed),
-                                                         format_date(value, locale))
+        shown = parsed.datetime_formats["medium"].format(
+            babel_time(value, "short", tzinfo=value.tzinfo, locale=parsed), format_date(value, locale)
+        )
     offset = value.strftime("%z")
     return f"{_plain(shown)} (UTC{offset[:3]}:{offset[3:]})"
 

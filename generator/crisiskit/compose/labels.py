@@ -22,8 +22,10 @@ def _all_labels() -> dict[str, dict[str, Any]]:
     for language, words in table.items():
         named = set(words.get("channel_names", {}))
         if named != wanted:
-            raise ValueError(f"data/labels.yml {language}.channel_names: expected the channels of data/channels.yml "
-                             f"({', '.join(sorted(wanted))}); got {', '.join(sorted(named)) or 'none'}")
+            raise ValueError(
+                f"data/labels.yml {language}.channel_names: expected the channels of data/channels.yml "
+                f"({', '.join(sorted(wanted))}); got {', '.join(sorted(named)) or 'none'}"
+            )
     return table
 
 

@@ -24,8 +24,13 @@ from crisiskit.model.channels import channel as registered
 from crisiskit.model.incident import Incident, Revision
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
-_ENV = Environment(loader=PackageLoader("crisiskit", "templates/channels"), undefined=StrictUndefined,
-                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+_ENV = Environment(
+    loader=PackageLoader("crisiskit", "templates/channels"),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def first_sentence(text: str | None) -> str:
@@ -76,21 +81,24 @@ def _fit(channel: str, required: list[str], optional: list[list[str]], tail: lis
 
 
 def _short(channel: str, r: RevisionText, t: dict, org: str) -> str:
-    update = f'{t["next_update"]}{t["colon"]}{r.next_update_at}' if r.next_update_at else ""
-    link = f'{t["read_more"]}{r.statement_url}'
+    update = f"{t['next_update']}{t['colon']}{r.next_update_at}" if r.next_update_at else ""
+    link = f"{t['read_more']}{r.statement_url}"
     opening = [r.acknowledgement or "", first_sentence(r.acknowledgement)]
     if channel == "sms":
-        head = f'{t["sms_prefix"].format(org=org)}{r.headline}'
+        head = f"{t['sms_prefix'].format(org=org)}{r.headline}"
         return _fit(channel, [head], [[first_sentence(r.acknowledgement)]], [link])
     head = f"{r.headline} ({status_label(r)})"
     return _fit(channel, [head], [opening, [update]], [link])
 
 
 def _long_social(channel: str, r: RevisionText, t: dict) -> str:
-    update = f'{t["next_update"]}{t["colon"]}{r.next_update_at}' if r.next_update_at else ""
-    body = [[r.acknowledgement or ""], *([r.sections.get(k, "")] for k in ("what_happened", "actions", "remedy")),
-            [update]]
-    return _fit(channel, [r.headline], body, [f'{t["read_more"]}{r.statement_url}'])
+    update = f"{t['next_update']}{t['colon']}{r.next_update_at}" if r.next_update_at else ""
+    body = [
+        [r.acknowledgement or ""],
+        *([r.sections.get(k, "")] for k in ("what_happened", "actions", "remedy")),
+        [update],
+    ]
+    return _fit(channel, [r.headline], body, [f"{t['read_more']}{r.statement_url}"])
 
 
 def _templated(channel: str, incident: Incident, revision: Revision, r: RevisionText, t: dict, locale: str) -> str:
@@ -98,19 +106,29 @@ def _templated(channel: str, incident: Incident, revision: Revision, r: Revision
     language = r.language
     press = incident.contacts.press
     avoid = sorted({a.get(language) for qa in incident.internal_qa for a in qa.avoid})
-    return _ENV.get_template(f"{channel}.txt.j2").render(
-        r=r, t=t, s={key: r.sections.get(key) for key in BODY_SECTIONS},
-        org=incident.organization.name.get(language),
-        boilerplate=incident.organization.boilerplate.get(language),
-        website=incident.organization.website,
-        signatory=incident.signatory.name.get(language), signatory_title=incident.signatory.title.get(language),
-        spokesperson=incident.spokesperson.name.get(language),
-        spokesperson_title=incident.spokesperson.title.get(language),
-        hotline=incident.contacts.hotline, support_email=incident.contacts.email, privacy=incident.contacts.privacy,
-        press_name=press.name.get(language) if press else None, press_email=press.email if press else None,
-        press_phone=press.phone if press else None,
-        dateline=format_date(revision.issued_at, locale),
-        city=incident.organization.city.get(language) if incident.organization.city else None,
-        aware_at=format_time(incident.aware_at, locale) if incident.aware_at else None,
-        avoid=avoid,
-    ).strip()
+    return (
+        _ENV.get_template(f"{channel}.txt.j2")
+        .render(
+            r=r,
+            t=t,
+            s={key: r.sections.get(key) for key in BODY_SECTIONS},
+            org=incident.organization.name.get(language),
+            boilerplate=incident.organization.boilerplate.get(language),
+            website=incident.organization.website,
+            signatory=incident.signatory.name.get(language),
+            signatory_title=incident.signatory.title.get(language),
+            spokesperson=incident.spokesperson.name.get(language),
+            spokesperson_title=incident.spokesperson.title.get(language),
+            hotline=incident.contacts.hotline,
+            support_email=incident.contacts.email,
+            privacy=incident.contacts.privacy,
+            press_name=press.name.get(language) if press else None,
+            press_email=press.email if press else None,
+            press_phone=press.phone if press else None,
+            dateline=format_date(revision.issued_at, locale),
+            city=incident.organization.city.get(language) if incident.organization.city else None,
+            aware_at=format_time(incident.aware_at, locale) if incident.aware_at else None,
+            avoid=avoid,
+        )
+        .strip()
+    )

@@ -13,14 +13,23 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from crisiskit.compose.formatting import format_time
-from crisiskit.model.incident import Incident, Revision
-from crisiskit.compose.labels import labels
-from crisiskit.model.schema.kit import Statement
 from crisiskit.compose.fill import TextContext, text_context
+from crisiskit.compose.formatting import format_time
+from crisiskit.compose.labels import labels
+from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.schema.kit import Statement
 
-BODY_SECTIONS = ("what_happened", "cause", "not_yet_known", "actions", "apology", "remedy", "commitment",
-                 "next_update", "help")
+BODY_SECTIONS = (
+    "what_happened",
+    "cause",
+    "not_yet_known",
+    "actions",
+    "apology",
+    "remedy",
+    "commitment",
+    "next_update",
+    "help",
+)
 
 
 @dataclass(frozen=True)
@@ -103,16 +112,20 @@ def compose_revision(incident: Incident, revision: Revision, language: str, stat
         title=incident.title.get(language),
         severity=incident.severity,
         organization=incident.organization.name.get(language),
-        signature=labels(language)["signed"].format(name=signatory.name.get(language),
-                                                    title=signatory.title.get(language)),
+        signature=labels(language)["signed"].format(
+            name=signatory.name.get(language), title=signatory.title.get(language)
+        ),
         headline=context.render(statement.headline, language) or "",
         acknowledgement=context.render(statement.acknowledgement, language),
         sections={k: v for k, v in sections.items() if v},
         correction=context.render(revision.correction, language),
         remedies=[_remedy(r, context, language) for r in incident.remedies],
         contacts=_contacts(incident, language),
-        faq=[FaqText(context.render(e.question, language) or "", context.render(e.answer, language) or "")
-             for e in incident.faq if e.audience == "public"],
+        faq=[
+            FaqText(context.render(e.question, language) or "", context.render(e.answer, language) or "")
+            for e in incident.faq
+            if e.audience == "public"
+        ],
         key_messages=[context.render(m, language) or "" for m in incident.key_messages],
         statement_url=statement_url,
         posts=[],
@@ -121,9 +134,12 @@ def compose_revision(incident: Incident, revision: Revision, language: str, stat
 
 
 def _remedy(remedy, context: TextContext, language: str) -> RemedyText:
-    return RemedyText(remedy.kind, context.render(remedy.description, language) or "",
-                      context.render(remedy.eligible, language) or "",
-                      context.render(remedy.how_to_claim, language) or "")
+    return RemedyText(
+        remedy.kind,
+        context.render(remedy.description, language) or "",
+        context.render(remedy.eligible, language) or "",
+        context.render(remedy.how_to_claim, language) or "",
+    )
 
 
 def _contacts(incident: Incident, language: str) -> list[Contact]:
@@ -138,8 +154,12 @@ def _contacts(incident: Incident, language: str) -> list[Contact]:
 
 def revision_hash(texts: list[RevisionText]) -> str:
     """sha256 of everything a revision says, in every language and channel: what an approval covers."""
-    canonical = json.dumps([asdict(t) for t in sorted(texts, key=lambda t: t.language)],
-                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(
+        [asdict(t) for t in sorted(texts, key=lambda t: t.language)],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -16,12 +16,13 @@ legitimately and would make a scan cry wolf.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from crisiskit.compose.revision import RevisionText
 from crisiskit.compose.fill import text_context
+from crisiskit.compose.revision import RevisionText
 
 if TYPE_CHECKING:  # render sits above this module; only its type is needed here
     from crisiskit.compose.composed import ComposedIncident
@@ -85,11 +86,18 @@ def secret_fragments(composed: list[ComposedIncident], at: datetime) -> list[Fra
             for language, text in item.texts[revision.number].items():
                 label = f"{incident.id} r{revision.number} ({language})"
                 if revision.number not in visible:
-                    why = "not approved" if not item.approved[revision.number] else f"embargoed until {text.published_at}"
-                    found += [Fragment(f"{label} {field}, {why}", value) for field, value in page_strings(text)
-                              if field not in _ORGANISATION_FIELDS and not field.startswith("contacts.")]
-                    found += [Fragment(f"{label} channels.{channel}", value)
-                              for channel, value in _channel_overrides(item, revision, language)]
+                    why = (
+                        "not approved" if not item.approved[revision.number] else f"embargoed until {text.published_at}"
+                    )
+                    found += [
+                        Fragment(f"{label} {field}, {why}", value)
+                        for field, value in page_strings(text)
+                        if field not in _ORGANISATION_FIELDS and not field.startswith("contacts.")
+                    ]
+                    found += [
+                        Fragment(f"{label} channels.{channel}", value)
+                        for channel, value in _channel_overrides(item, revision, language)
+                    ]
         for language in incident.languages:
             found += _internal_texts(item, language)
     return [f for f in found if f.text.strip()]

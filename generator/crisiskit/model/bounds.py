@@ -49,13 +49,25 @@ def read_bounded(path: Path, shown: str, root: Path, limits: Limits) -> bytes | 
     except FileNotFoundError:
         if path.is_symlink():
             return Problem(shown, 1, 1, "", "expected a kit file; got a symbolic link to nothing (remove the link)")
-        return Problem(shown, 1, 1, "", "expected a kit file or a folder of kits; got no such file or folder "
-                       "(run crisiskit in the site repository's root, or name the kits)")
+        return Problem(
+            shown,
+            1,
+            1,
+            "",
+            "expected a kit file or a folder of kits; got no such file or folder "
+            "(run crisiskit in the site repository's root, or name the kits)",
+        )
     except (OSError, RuntimeError) as error:  # a loop of links, a name too long
         return Problem(shown, 1, 1, "", f"expected a readable kit file; got {_reason(error)}")
     if not _inside(target, root):  # the file is a link, or lies in a linked folder (kits/scenarios -> /etc)
-        return Problem(shown, 1, 1, "", f"expected a kit file inside {_folder(root)}; got a symbolic link that "
-                       "leads outside it, which is not followed (put the file itself there)")
+        return Problem(
+            shown,
+            1,
+            1,
+            "",
+            f"expected a kit file inside {_folder(root)}; got a symbolic link that "
+            "leads outside it, which is not followed (put the file itself there)",
+        )
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
@@ -77,10 +89,16 @@ def read_bounded(path: Path, shown: str, root: Path, limits: Limits) -> bytes | 
 def _too_big(shown: str, head: bytes, size: int | None, limits: Limits) -> Problem:
     """The limit reported where the file crosses it, as a line and a column in characters."""
     line = head.count(b"\n") + 1
-    column = len(head[head.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+    column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
     got = f"{size:,} bytes" if size is not None else "more"
-    return Problem(shown, line, column, "", f"expected a kit file of at most {limits.kit_bytes:,} bytes "
-                   f"(limits: {{kit_bytes: N}} in crisiskit.yml raises it); got {got}, over the limit from here")
+    return Problem(
+        shown,
+        line,
+        column,
+        "",
+        f"expected a kit file of at most {limits.kit_bytes:,} bytes "
+        f"(limits: {{kit_bytes: N}} in crisiskit.yml raises it); got {got}, over the limit from here",
+    )
 
 
 def _inside(target: Path, root: Path) -> bool:
@@ -112,3 +130,7 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, RuntimeError):
         return "a loop of symbolic links"
     return getattr(error, "strerror", None) or type(error).__name__
+
+
+DEFAULT_LIMITS = Limits()
+"""The bounds when crisiskit.yml sets none (one frozen instance, shared)."""

@@ -10,12 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from crisiskit.model.origin import Origin
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.kit import (
-    Approval, ChannelText, Contacts, FaqEntry, Organization, Person, QaEntry, Remedy, ReviewReply, Statement,
+    Approval,
+    ChannelText,
+    Contacts,
+    FaqEntry,
+    Organization,
+    Person,
+    QaEntry,
+    Remedy,
+    ReviewReply,
+    Statement,
 )
 from crisiskit.model.schema.types import Text
-from crisiskit.model.origin import Origin
 
 
 @dataclass(frozen=True)

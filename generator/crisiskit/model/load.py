@@ -28,10 +28,10 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from crisiskit.model.bounds import Limits, read_bounded
 from crisiskit.errors import KitError, Problem
-from crisiskit.model.schema.types import MAX_ID_LENGTH, describe, file_name_problem, quote
+from crisiskit.model.bounds import DEFAULT_LIMITS, Limits, read_bounded
 from crisiskit.model.origin import format_path
+from crisiskit.model.schema.types import MAX_ID_LENGTH, describe, file_name_problem, quote
 from crisiskit.model.yamlparse import Converter, KeyPath, LimitReached, Positions, Refused, yaml_parser
 
 log = logging.getLogger(__name__)
@@ -124,8 +124,13 @@ def load_kits(paths: list[Path], limits: Limits | None = None) -> SourceKit:
     return SourceKit(files, problems)
 
 
-def load_file(path: Path, kind: FileKind, limits: Limits = Limits(), *, root: Path | None = None,
-              ) -> SourceFile | Problem:
+def load_file(
+    path: Path,
+    kind: FileKind,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    root: Path | None = None,
+) -> SourceFile | Problem:
     """Load one file within ``limits``, or say why it cannot be loaded.
 
     ``root`` is the kits folder the file was found in (default: its own
@@ -135,8 +140,14 @@ def load_file(path: Path, kind: FileKind, limits: Limits = Limits(), *, root: Pa
     if root is not None:  # a file found in kits/ (not crisiskit.yml): its name becomes a path on every system
         bad_name = file_name_problem(path.name[: -len(path.suffix)] if path.suffix else path.name)
         if bad_name:
-            return Problem(shown, 1, 1, "", f"expected a kit file name of at most {MAX_ID_LENGTH} characters that "
-                           f"works on every system; got {bad_name} (rename the file, and its id)")
+            return Problem(
+                shown,
+                1,
+                1,
+                "",
+                f"expected a kit file name of at most {MAX_ID_LENGTH} characters that "
+                f"works on every system; got {bad_name} (rename the file, and its id)",
+            )
     raw = read_bounded(path, shown, root if root is not None else path.parent, limits)
     if isinstance(raw, Problem):
         return raw
@@ -145,15 +156,26 @@ def load_file(path: Path, kind: FileKind, limits: Limits = Limits(), *, root: Pa
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         # Columns count characters, as editors do, not bytes: decode the line up to the bad byte.
-        before = raw[raw.rfind(b"\n", 0, error.start) + 1: error.start]
+        before = raw[raw.rfind(b"\n", 0, error.start) + 1 : error.start]
         column = len(before.decode("utf-8", errors="replace")) + 1
-        return Problem(shown, line, column, "", f"expected UTF-8 text; got the byte 0x{raw[error.start]:02x}, "
-                       "which is not UTF-8 (save the file as UTF-8)")
+        return Problem(
+            shown,
+            line,
+            column,
+            "",
+            f"expected UTF-8 text; got the byte 0x{raw[error.start]:02x}, which is not UTF-8 (save the file as UTF-8)",
+        )
     directive = _YAML_1_1.search(text)
     if directive:
         line = text.count("\n", 0, directive.start()) + 1
-        return Problem(shown, line, 1, "", f"expected YAML 1.2; got {quote(directive.group(0).strip())} (remove the "
-                       "line: YAML 1.1 reads NO as false and 12:30 as 750)")
+        return Problem(
+            shown,
+            line,
+            1,
+            "",
+            f"expected YAML 1.2; got {quote(directive.group(0).strip())} (remove the "
+            "line: YAML 1.1 reads NO as false and 12:30 as 750)",
+        )
     try:
         document = yaml_parser(limits).load(text)
     except (YAMLError, RecursionError) as error:
@@ -179,8 +201,13 @@ def _parse_problem(shown: str, error: Exception, text: str, limits: Limits) -> P
         return _duplicate_key(shown, error, text, limits)
     if isinstance(error, MaxDepthExceededError):
         mark = error.problem_mark
-        return Problem(shown, mark.line + 1, mark.column + 1, "",
-                       f"expected at most {limits.depth} levels of nesting; got deeper from here")
+        return Problem(
+            shown,
+            mark.line + 1,
+            mark.column + 1,
+            "",
+            f"expected at most {limits.depth} levels of nesting; got deeper from here",
+        )
     if isinstance(error, LimitReached):
         mark = error.problem_mark
         return Problem(shown, mark.line + 1, mark.column + 1, "", str(error.problem))
@@ -191,8 +218,14 @@ def _parse_problem(shown: str, error: Exception, text: str, limits: Limits) -> P
         line = text.count("\n", 0, position) + 1
         column = position - (text.rfind("\n", 0, position) + 1) + 1
         code = error.character if isinstance(error.character, int) else 0
-        return Problem(shown, line, column, "", f"expected printable text; got the control character U+{code:04X}, "
-                       "which YAML does not allow in a file (delete it)")
+        return Problem(
+            shown,
+            line,
+            column,
+            "",
+            f"expected printable text; got the control character U+{code:04X}, "
+            "which YAML does not allow in a file (delete it)",
+        )
     if isinstance(error, YAMLError):
         return Problem(shown, 1, 1, "", f"expected valid YAML; got {str(error).splitlines()[0][:200]}")
     # a RecursionError: a structure the depth bound did not foresee is still an error, never a traceback
@@ -210,10 +243,15 @@ def _syntax_problem(shown: str, error: MarkedYAMLError, text: str) -> Problem:
         what += " (indent with spaces, never tabs)"
     elif mark and "mapping values" in what and mark.column > 1024:
         what += " (a key is at most 1,024 characters long)"
-    elif mark and "document" not in what and "{{" in "".join(text.splitlines()[max(mark.line - 1, 0): mark.line + 1]):
+    elif mark and "document" not in what and "{{" in "".join(text.splitlines()[max(mark.line - 1, 0) : mark.line + 1]):
         what += " (put a text that contains {{ ... }} in quotes)"
-    return Problem(shown, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
-                   f"expected valid YAML; got a syntax error: {what}")
+    return Problem(
+        shown,
+        mark.line + 1 if mark else 1,
+        mark.column + 1 if mark else 1,
+        "",
+        f"expected valid YAML; got a syntax error: {what}",
+    )
 
 
 def _duplicate_key(shown: str, error: DuplicateKeyError, text: str, limits: Limits) -> Problem:
@@ -223,14 +261,19 @@ def _duplicate_key(shown: str, error: DuplicateKeyError, text: str, limits: Limi
     first_at = f" (first at line {first})" if first else ""
     mapping = _mapping_path(text, opened, limits)
     path = format_path(mapping + (key,)) if mapping is not None else ""
-    return Problem(shown, mark.line + 1, mark.column + 1, path,
-                   f"expected each key once in a mapping; got {quote(key)} again{first_at}")
+    return Problem(
+        shown,
+        mark.line + 1,
+        mark.column + 1,
+        path,
+        f"expected each key once in a mapping; got {quote(key)} again{first_at}",
+    )
 
 
 def _first_occurrence(text: str, key: str, opened: Any, mark: Any) -> int | None:
     """The line of ``key``'s first occurrence in the mapping that starts at ``opened``, not anywhere above it."""
-    region = text[opened.index: mark.index]
-    flow = text[opened.index: opened.index + 1] == "{"
+    region = text[opened.index : mark.index]
+    flow = text[opened.index : opened.index + 1] == "{"
     pattern = re.compile(r"""(?:^|(?<=[\s{,?-]))(["']?)""" + re.escape(key) + r"\1[ \t]*:(?=\s)", re.MULTILINE)
     for match in pattern.finditer(region):
         offset = opened.index + match.start()
@@ -268,4 +311,3 @@ def _mapping_path(text: str, opened: Any, limits: Limits) -> KeyPath | None:
 
 def _kind_of(value: Any) -> str:
     return "a list" if isinstance(value, list) else f"a single value ({describe(value)})"
-

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
 from crisiskit.errors import Problem
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.types import Text
-
 
 _SEARCH_LINES = 400
 _BLOCK = re.compile(r"[>|][-+0-9]*")  # a block scalar's indicator: >, >-, |+, |2, ...
@@ -53,11 +53,13 @@ class Origin:
         line = self.starts[language]
         text = self.lines[line - 1]
         since = self.column - 1 if line == self.line else 0
-        key = re.compile(rf"(?<![^\s{{,])({re.escape(language)}|\"{re.escape(language)}\"|'{re.escape(language)}')"
-                         r"\s*:(?:\s+|$)").search(text, since)
+        key = re.compile(
+            rf"(?<![^\s{{,])({re.escape(language)}|\"{re.escape(language)}\"|'{re.escape(language)}')"
+            r"\s*:(?:\s+|$)"
+        ).search(text, since)
         if key is None:
             return line, len(text) - len(text.lstrip()) + 1
-        rest = text[key.end():].split(" #")[0].strip()
+        rest = text[key.end() :].split(" #")[0].strip()
         if _BLOCK.fullmatch(rest) and line < len(self.lines):
             following = self.lines[line]  # a block scalar: its text starts on the next line
             return line + 1, len(following) - len(following.lstrip()) + 1
@@ -77,8 +79,8 @@ class Origin:
         if not words or start > len(self.lines):
             return self.line, self.column
         end = min(start + _SEARCH_LINES, len(self.lines) + 1)
-        window = "\n".join(self.lines[start - 1:end - 1])
-        leading, trailing = token[:len(token) - len(token.lstrip())], token[len(token.rstrip()):]
+        window = "\n".join(self.lines[start - 1 : end - 1])
+        leading, trailing = token[: len(token) - len(token.lstrip())], token[len(token.rstrip()) :]
         pattern = re.escape(leading) + r"\s+".join(re.escape(word) for word in words) + re.escape(trailing)
         match = re.compile(pattern).search(window)
         if match is None:

@@ -31,11 +31,14 @@ TEXT_NAMES = {
 ALLOWED = "{{ facts.name }}, {{ next_update }} or {{ statement_url }}"
 _BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{[{%#].*", re.DOTALL)
 _OPENER = re.compile(r"\{[{%#]")
-_REFERENCE = re.compile(r"""[ \t\n]*(?:
+_REFERENCE = re.compile(
+    r"""[ \t\n]*(?:
       facts[ \t\n]*\.[ \t\n]*(?P<attribute>[^\W\d]\w*)
     | facts[ \t\n]*\[[ \t\n]*(?P<quote>['"])(?P<item>[^'"\\\n]*)(?P=quote)[ \t\n]*\]
     | (?P<name>[^\W\d]\w*)
-    )[ \t\n]*\Z""", re.VERBOSE)
+    )[ \t\n]*\Z""",
+    re.VERBOSE,
+)
 _SHOWN = 40
 
 
@@ -95,17 +98,32 @@ def scan(source: str) -> ScannedText:
         position = end
         block = source[start:end]
         if kind == "%":
-            problems.append(Unreadable(start, 2, f"got {quote(block, _SHOWN)}, a statement ({{% ... %}}), which kit "
-                                                 f"text may not contain"))
+            problems.append(
+                Unreadable(
+                    start, 2, f"got {quote(block, _SHOWN)}, a statement ({{% ... %}}), which kit text may not contain"
+                )
+            )
             continue
         if kind == "#":
-            problems.append(Unreadable(start, 2, f"got {quote(block, _SHOWN)}, a comment ({{# ... #}}), which would "
-                                                 "hide text from the people who review the kit"))
+            problems.append(
+                Unreadable(
+                    start,
+                    2,
+                    f"got {quote(block, _SHOWN)}, a comment ({{# ... #}}), which would "
+                    "hide text from the people who review the kit",
+                )
+            )
             continue
         match = _REFERENCE.match(source, start + 2, end - 2)
         if match is None:
-            problems.append(Unreadable(start, 2, f"got {quote(block, _SHOWN)}, {_what(block[2:-2])}, which kit text "
-                                                 "may not contain (it refers to values; it never computes)"))
+            problems.append(
+                Unreadable(
+                    start,
+                    2,
+                    f"got {quote(block, _SHOWN)}, {_what(block[2:-2])}, which kit text "
+                    "may not contain (it refers to values; it never computes)",
+                )
+            )
             continue
         line = source.count("\n", 0, start) + 1
         if match.group("name"):
@@ -136,8 +154,11 @@ def _what(inner: str) -> str:
         return "a filter (|)"
     if "(" in inner:
         return "a call"
-    if "__" in inner or re.search(r"[\w\]]\s*[.\[]\s*\w[^.\[]*[.\[]", inner) or (
-            re.match(r"\s*[^\W\d]\w*\s*[.\[]", inner) and not re.match(r"\s*facts\b", inner)):
+    if (
+        "__" in inner
+        or re.search(r"[\w\]]\s*[.\[]\s*\w[^.\[]*[.\[]", inner)
+        or (re.match(r"\s*[^\W\d]\w*\s*[.\[]", inner) and not re.match(r"\s*facts\b", inner))
+    ):
         return "attribute access beyond facts.name"
     if re.search(r"[*/%+~-]", inner):
         return "arithmetic"
@@ -163,27 +184,57 @@ def reference_problems(text: Text, fact_names: set[str]) -> list[Problem]:
     for language, variant in variants:
         scanned = scan(variant)
         for unreadable in scanned.problems:
-            expected = ("a text with valid {{ ... }} references" if "cannot be read" in unreadable.message
-                        else f"only words and the references {ALLOWED}")
-            problems.append(_at(text, language, variant, unreadable.offset, unreadable.length,
-                                variant[unreadable.offset: unreadable.offset + 2],
-                                f"expected {expected}; {unreadable.message}"))
+            expected = (
+                "a text with valid {{ ... }} references"
+                if "cannot be read" in unreadable.message
+                else f"only words and the references {ALLOWED}"
+            )
+            problems.append(
+                _at(
+                    text,
+                    language,
+                    variant,
+                    unreadable.offset,
+                    unreadable.length,
+                    variant[unreadable.offset : unreadable.offset + 2],
+                    f"expected {expected}; {unreadable.message}",
+                )
+            )
         for ref in scanned.parts:
             if not isinstance(ref, Reference):
                 continue
             if ref.name not in TEXT_NAMES or (ref.name == "facts" and ref.attribute is None):
                 got = "facts without a name (write facts.name)" if ref.name == "facts" else quote(ref.name)
-                problems.append(_at(text, language, variant, ref.offset, len(ref.name), ref.name,
-                                    f"expected a reference to one of {known}; got {got}"))
+                problems.append(
+                    _at(
+                        text,
+                        language,
+                        variant,
+                        ref.offset,
+                        len(ref.name),
+                        ref.name,
+                        f"expected a reference to one of {known}; got {got}",
+                    )
+                )
             elif ref.name == "facts" and ref.attribute not in fact_names:
-                problems.append(_at(text, language, variant, ref.offset, len("facts"), f"facts.{ref.attribute}",
-                                    f"expected a defined fact; got {quote('facts.' + str(ref.attribute))}, which the "
-                                    f"kit does not define (add it under facts:)"))
+                problems.append(
+                    _at(
+                        text,
+                        language,
+                        variant,
+                        ref.offset,
+                        len("facts"),
+                        f"facts.{ref.attribute}",
+                        f"expected a defined fact; got {quote('facts.' + str(ref.attribute))}, which the "
+                        f"kit does not define (add it under facts:)",
+                    )
+                )
     return problems
 
 
-def _at(text: Text, language: str | None, source: str, offset: int | None, length: int, token: str,
-        message: str) -> Problem:
+def _at(
+    text: Text, language: str | None, source: str, offset: int | None, length: int, token: str, message: str
+) -> Problem:
     """A Problem at ``source[offset:]`` in the kit file, found by the text before it on its line.
 
     Searching for the bare token would stop at the first word that happens to match (the "sorry"
@@ -193,10 +244,10 @@ def _at(text: Text, language: str | None, source: str, offset: int | None, lengt
     fallback = text.origin.problem(message, token, language)
     if offset is None:
         return fallback
-    prefix = source[source.rfind("\n", 0, offset) + 1: offset + length]
+    prefix = source[source.rfind("\n", 0, offset) + 1 : offset + length]
     lines = text.origin.lines
     for context in dict.fromkeys((prefix, prefix[-24:])):
         line, column = text.origin.find(context, language)
-        if 0 < line <= len(lines) and lines[line - 1][column - 1:].startswith(context):
+        if 0 < line <= len(lines) and lines[line - 1][column - 1 :].startswith(context):
             return dataclasses.replace(fallback, line=line, column=column + len(context) - length)
     return fallback

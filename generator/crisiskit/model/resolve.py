@@ -10,19 +10,19 @@ every fact reference defined.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from collections.abc import Set as AbstractSet
 from typing import Any
 
 from crisiskit.errors import Problem
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.origin import Origin, walk_texts
 from crisiskit.model.references import reference_problems
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.kit import IncidentKit, KitFields, ScenarioKit, Statement, Status
-from crisiskit.model.origin import Origin, walk_texts
 from crisiskit.model.tables import SeverityPolicy, severity_table
-from crisiskit.model.validate import ValidKit, Validated, language_problems
+from crisiskit.model.validate import Validated, ValidKit, language_problems
 
 REQUIRED = ("title", "organization", "spokesperson", "signatory", "contacts", "severity", "crisis_type", "languages")
 LISTS = ("key_messages", "audiences", "remedies", "faq", "internal_qa", "review_replies")
@@ -68,8 +68,9 @@ def resolve_incidents(validated: Validated) -> Resolved:
     return Resolved(incidents, problems)
 
 
-def _scenario_chain(kit: ValidKit, scenarios: dict[str, ValidKit],
-                    broken: AbstractSet[str] = frozenset()) -> tuple[list[ScenarioKit], list[Problem]]:
+def _scenario_chain(
+    kit: ValidKit, scenarios: dict[str, ValidKit], broken: AbstractSet[str] = frozenset()
+) -> tuple[list[ScenarioKit], list[Problem]]:
     """The scenarios ``kit`` extends, nearest first; an unknown name or a cycle is a problem."""
     chain: list[ScenarioKit] = []
     seen: list[str] = []
@@ -79,16 +80,34 @@ def _scenario_chain(kit: ValidKit, scenarios: dict[str, ValidKit],
         where = current.source.positions.locate(("extends",))
         if name in seen or (isinstance(current.model, ScenarioKit) and name == current.model.scenario):
             cycle = " -> ".join([*seen, name])
-            return [], [Problem(current.source.display, *where, "extends",
-                                f"expected a scenario that does not extend itself; got the cycle {cycle}")]
+            return [], [
+                Problem(
+                    current.source.display,
+                    *where,
+                    "extends",
+                    f"expected a scenario that does not extend itself; got the cycle {cycle}",
+                )
+            ]
         if name not in scenarios and name in broken:
-            return [], [Problem(current.source.display, *where, "extends",
-                                f'expected scenario "{name}" to be valid; got kits/scenarios/{name}.yml with the '
-                                "problems reported for it")]
+            return [], [
+                Problem(
+                    current.source.display,
+                    *where,
+                    "extends",
+                    f'expected scenario "{name}" to be valid; got kits/scenarios/{name}.yml with the '
+                    "problems reported for it",
+                )
+            ]
         if name not in scenarios:
             known = ", ".join(sorted(scenarios)) or "none"
-            return [], [Problem(current.source.display, *where, "extends",
-                                f'expected one of the scenarios in kits/scenarios/ ({known}); got "{name}"')]
+            return [], [
+                Problem(
+                    current.source.display,
+                    *where,
+                    "extends",
+                    f'expected one of the scenarios in kits/scenarios/ ({known}); got "{name}"',
+                )
+            ]
         seen.append(name)
         current = scenarios[name]
         chain.append(current.model)  # type: ignore[arg-type]
@@ -119,9 +138,16 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
     for name, fact in facts.items():
         if fact.value is None and not any(name in r.facts for r in model.updates):
             line, column = positions.locate(("facts",))
-            problems.append(Problem(display, line, column, f"facts.{name}",
-                                    f'expected a value for the fact "{name}" that scenario "{scenario_name}" needs '
-                                    f"({fact.kind}); got none"))
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    f"facts.{name}",
+                    f'expected a value for the fact "{name}" that scenario "{scenario_name}" needs '
+                    f"({fact.kind}); got none",
+                )
+            )
     if problems:
         return None, problems
     languages: list[str] = values["languages"]
@@ -138,30 +164,66 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
         statement = _fill_statement(update.statement, update.status, chain)
         if statement.headline is None:
             line, column = positions.locate(("updates", index, "statement"))
-            problems.append(Problem(display, line, column, f"updates[{index}].statement.headline",
-                                    'expected the key "headline" (in this revision or the scenario\'s '
-                                    f'statement for "{update.status}"); got no such key'))
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column,
+                    f"updates[{index}].statement.headline",
+                    'expected the key "headline" (in this revision or the scenario\'s '
+                    f'statement for "{update.status}"); got no such key',
+                )
+            )
         merged_channels = {**channel_overrides, **update.channels}
-        origin = Origin(display, *positions.locate(("updates", index, "revision")), f"updates[{index}]",
-                        lines=kit.source.lines)
-        revisions.append(Revision(update.revision, update.status, update.issued_at, update.publish_at,
-                                  update.next_update_at, update.corrects, update.correction, current_facts,
-                                  statement, merged_channels, list(update.approvals), origin))
-        problems.extend(p for _path, text in walk_texts([statement, update.channels, update.correction])
-                        for p in reference_problems(text, set(current_facts)))
+        origin = Origin(
+            display, *positions.locate(("updates", index, "revision")), f"updates[{index}]", lines=kit.source.lines
+        )
+        revisions.append(
+            Revision(
+                update.revision,
+                update.status,
+                update.issued_at,
+                update.publish_at,
+                update.next_update_at,
+                update.corrects,
+                update.correction,
+                current_facts,
+                statement,
+                merged_channels,
+                list(update.approvals),
+                origin,
+            )
+        )
+        problems.extend(
+            p
+            for _path, text in walk_texts([statement, update.channels, update.correction])
+            for p in reference_problems(text, set(current_facts))
+        )
     all_fact_names = set(current_facts)
     for model_part in (*chain, model):
-        revision_free = model_part.model_copy(update={"updates": []} if isinstance(model_part, IncidentKit)
-                                              else {"statements": {}})
-        problems.extend(p for _path, text in walk_texts(revision_free)
-                        for p in reference_problems(text, all_fact_names))
+        revision_free = model_part.model_copy(
+            update={"updates": []} if isinstance(model_part, IncidentKit) else {"statements": {}}
+        )
+        problems.extend(
+            p for _path, text in walk_texts(revision_free) for p in reference_problems(text, all_fact_names)
+        )
     incident = Incident(
-        id=model.id, source=display, scenario=scenario_name, title=values["title"],
-        organization=values["organization"], spokesperson=values["spokesperson"], signatory=values["signatory"],
-        contacts=values["contacts"], severity=values["severity"], crisis_type=values["crisis_type"],
-        languages=languages, began_at=model.began_at, aware_at=model.aware_at,
+        id=model.id,
+        source=display,
+        scenario=scenario_name,
+        title=values["title"],
+        organization=values["organization"],
+        spokesperson=values["spokesperson"],
+        signatory=values["signatory"],
+        contacts=values["contacts"],
+        severity=values["severity"],
+        crisis_type=values["crisis_type"],
+        languages=languages,
+        began_at=model.began_at,
+        aware_at=model.aware_at,
         **{name: list(values[name] or []) for name in LISTS},
-        channels=channels, revisions=revisions,
+        channels=channels,
+        revisions=revisions,
     )
     problems.extend(language_problems(incident, incident.languages))
     return (None if problems else incident), problems

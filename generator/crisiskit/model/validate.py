@@ -12,26 +12,33 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
 from crisiskit.errors import Problem
 from crisiskit.model.load import KeyPath, SourceFile, SourceKit
+from crisiskit.model.origin import Origin, format_path, walk_texts
 from crisiskit.model.schema.kit import IncidentKit, ScenarioKit
 from crisiskit.model.schema.types import describe
-from crisiskit.model.origin import Origin, format_path, walk_texts
 
 MODELS: dict[str, type[IncidentKit] | type[ScenarioKit]] = {"incident": IncidentKit, "scenario": ScenarioKit}
 
 _TYPE_WORDS = {
-    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
-    "bool_type": "true or false", "bool_parsing": "true or false",
-    "string_type": "a text", "list_type": "a list", "dict_type": "a mapping",
-    "model_type": "a mapping", "model_attributes_type": "a mapping",
-    "float_type": "a number", "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "a text",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "float_type": "a number",
+    "float_parsing": "a number",
 }
 
 
@@ -72,7 +79,9 @@ def validate_kits(source: SourceKit) -> Validated:
 MAX_PROBLEMS_PER_FILE = 100
 
 
-def schema_problems(file: SourceFile, model_class: type[BaseModel], errors: Sequence[Mapping[str, Any]]) -> list[Problem]:
+def schema_problems(
+    file: SourceFile, model_class: type[BaseModel], errors: Sequence[Mapping[str, Any]]
+) -> list[Problem]:
     """The problems of the first ``MAX_PROBLEMS_PER_FILE`` errors in the file, then one line saying how many more.
 
     A file that is not a kit at all (a data dump, a generated list) would
@@ -82,9 +91,16 @@ def schema_problems(file: SourceFile, model_class: type[BaseModel], errors: Sequ
         return [p for e in errors for p in _problems(file, model_class, e)]
     errors = sorted(errors, key=lambda e: file.positions.locate(tuple(e["loc"]), key=True))
     rest = file.positions.locate(tuple(errors[MAX_PROBLEMS_PER_FILE]["loc"]), key=True)
-    return [*(p for e in errors[:MAX_PROBLEMS_PER_FILE] for p in _problems(file, model_class, e)),
-            Problem(file.display, *rest, "", f"expected at most {MAX_PROBLEMS_PER_FILE} problems reported per file; "
-                    f"got {len(errors) - MAX_PROBLEMS_PER_FILE:,} more from here (is this a kit?)")]
+    return [
+        *(p for e in errors[:MAX_PROBLEMS_PER_FILE] for p in _problems(file, model_class, e)),
+        Problem(
+            file.display,
+            *rest,
+            "",
+            f"expected at most {MAX_PROBLEMS_PER_FILE} problems reported per file; "
+            f"got {len(errors) - MAX_PROBLEMS_PER_FILE:,} more from here (is this a kit?)",
+        ),
+    ]
 
 
 def _stamp_origins(file: SourceFile, model: IncidentKit | ScenarioKit) -> None:
@@ -93,13 +109,16 @@ def _stamp_origins(file: SourceFile, model: IncidentKit | ScenarioKit) -> None:
         starts = {lang: file.positions.locate(path + (lang,))[0] for lang in text.languages() or ()}
         text.origin = Origin(file.display, line, column, format_path(path), starts, file.lines)
     revisions = model.updates if isinstance(model, IncidentKit) else []
-    for prefix, facts in [(("facts",), model.facts),
-                          *((("updates", index, "facts"), r.facts) for index, r in enumerate(revisions))]:
+    for prefix, facts in [
+        (("facts",), model.facts),
+        *((("updates", index, "facts"), r.facts) for index, r in enumerate(revisions)),
+    ]:
         for name, fact in facts.items():
             path = (*prefix, name)
             # a fact's value may be an address or a number, not a Text: checks find it through this
-            object.__setattr__(fact, "origin", Origin(file.display, *file.positions.locate(path), format_path(path),
-                                                      {}, file.lines))
+            object.__setattr__(
+                fact, "origin", Origin(file.display, *file.positions.locate(path), format_path(path), {}, file.lines)
+            )
 
 
 def _problem(file: SourceFile, model_class: type[BaseModel], error: Mapping[str, Any]) -> Problem:
@@ -107,13 +126,12 @@ def _problem(file: SourceFile, model_class: type[BaseModel], error: Mapping[str,
     kind = error["type"]
     if kind == "missing":
         where = file.positions.locate(loc[:-1])
-        return Problem(file.display, *where, format_path(loc[:-1]),
-                       f'expected the key "{loc[-1]}"; got no such key')
+        return Problem(file.display, *where, format_path(loc[:-1]), f'expected the key "{loc[-1]}"; got no such key')
     if kind == "extra_forbidden":
         where = file.positions.locate(loc, key=True)
         known = _known_keys(model_class, loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        expected = f'one of the keys {", ".join(known)}'
+        expected = f"one of the keys {', '.join(known)}"
         if hint:
             expected = f'a known key (did you mean "{hint[0]}"?)'
         return Problem(file.display, *where, format_path(loc), f'expected {expected}; got unknown key "{loc[-1]}"')
@@ -129,8 +147,10 @@ def _problems(file: SourceFile, model_class: type[BaseModel], error: Mapping[str
     if not per_key:
         return [_problem(file, model_class, error)]
     loc: KeyPath = tuple(error["loc"])
-    return [Problem(file.display, *file.positions.locate(loc + (key,)), format_path(loc + (key,)), message)
-            for key, message in per_key]
+    return [
+        Problem(file.display, *file.positions.locate(loc + (key,)), format_path(loc + (key,)), message)
+        for key, message in per_key
+    ]
 
 
 def _message(error: Mapping[str, Any]) -> str:
@@ -193,28 +213,54 @@ def _file_problems(file: SourceFile, model: IncidentKit | ScenarioKit) -> list[P
             path = ("updates", index, "revision")
             where = file.positions.locate(path)
             if revision.revision in seen:
-                problems.append(Problem(file.display, *where, format_path(path),
-                                        f"expected a revision number used once; got {revision.revision} again "
-                                        f"(also updates[{seen[revision.revision]}])"))
+                problems.append(
+                    Problem(
+                        file.display,
+                        *where,
+                        format_path(path),
+                        f"expected a revision number used once; got {revision.revision} again "
+                        f"(also updates[{seen[revision.revision]}])",
+                    )
+                )
                 continue
             if index and revision.revision != model.updates[index - 1].revision + 1:
-                problems.append(Problem(file.display, *where, format_path(path),
-                                        f"expected revision {model.updates[index - 1].revision + 1} "
-                                        f"(revisions in order, oldest first); got {revision.revision}"))
+                problems.append(
+                    Problem(
+                        file.display,
+                        *where,
+                        format_path(path),
+                        f"expected revision {model.updates[index - 1].revision + 1} "
+                        f"(revisions in order, oldest first); got {revision.revision}",
+                    )
+                )
             elif index == 0 and revision.revision != 1:
-                problems.append(Problem(file.display, *where, format_path(path),
-                                        f"expected revision 1 first; got {revision.revision}"))
+                problems.append(
+                    Problem(
+                        file.display, *where, format_path(path), f"expected revision 1 first; got {revision.revision}"
+                    )
+                )
             seen[revision.revision] = index
             if revision.corrects is not None and revision.corrects >= revision.revision:
                 where = file.positions.locate(("updates", index, "corrects"))
-                problems.append(Problem(file.display, *where, f"updates[{index}].corrects",
-                                        f"expected an earlier revision than {revision.revision}; "
-                                        f"got {revision.corrects}"))
+                problems.append(
+                    Problem(
+                        file.display,
+                        *where,
+                        f"updates[{index}].corrects",
+                        f"expected an earlier revision than {revision.revision}; got {revision.corrects}",
+                    )
+                )
         if model.id != file.path.stem:
             where = file.positions.locate(("id",))
-            problems.append(Problem(file.display, *where, "id",
-                                    f'expected the file name\'s stem "{file.path.stem}"; got {describe(model.id)} '
-                                    "(rename the file or the id so they match)"))
+            problems.append(
+                Problem(
+                    file.display,
+                    *where,
+                    "id",
+                    f'expected the file name\'s stem "{file.path.stem}"; got {describe(model.id)} '
+                    "(rename the file or the id so they match)",
+                )
+            )
     if model.languages:
         problems.extend(language_problems(model, model.languages))
     return problems
@@ -229,8 +275,12 @@ def language_problems(model: Any, languages: list[str]) -> list[Problem]:
         given = text.languages()
         if given is None:
             if len(languages) > 1 and not text.single_means_all:
-                problems.append(origin.problem(f"expected a text in each of {wanted}; got one string "
-                                               f"(write it as a mapping: {languages[0]}: ..., {languages[1]}: ...)"))
+                problems.append(
+                    origin.problem(
+                        f"expected a text in each of {wanted}; got one string "
+                        f"(write it as a mapping: {languages[0]}: ..., {languages[1]}: ...)"
+                    )
+                )
             continue
         missing = [lang for lang in languages if lang not in given]
         if missing:
@@ -248,7 +298,12 @@ def _duplicate_names(kits: list[ValidKit]) -> list[Problem]:
         if earlier is not kit:
             where = kit.source.positions.locate((key_field,))
             what = "an incident id" if key_field == "id" else "a scenario name"
-            problems.append(Problem(kit.source.display, *where, key_field,
-                                    f'expected {what} used by one file only; got "{name}", '
-                                    f"also used by {earlier.source.display}"))
+            problems.append(
+                Problem(
+                    kit.source.display,
+                    *where,
+                    key_field,
+                    f'expected {what} used by one file only; got "{name}", also used by {earlier.source.display}',
+                )
+            )
     return problems

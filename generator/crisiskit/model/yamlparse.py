@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedSet, TaggedScalar
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.comments import CommentedSet, TaggedScalar
 from ruamel.yaml.events import AliasEvent
 
 from crisiskit.model.bounds import Limits
@@ -45,9 +45,12 @@ class _Constructor(RoundTripConstructor):
     def construct_yaml_int(self, node: Any) -> Any:
         written = str(node.value).replace("_", "").lstrip("+-")
         if len(written) > self.digits:
-            raise LimitReached(f"expected a whole number of at most {self.digits} digits; got one of "
-                               f"{len(written):,} digits (put it in quotes if it is a text, such as an account "
-                               "number)", node.start_mark)
+            raise LimitReached(
+                f"expected a whole number of at most {self.digits} digits; got one of "
+                f"{len(written):,} digits (put it in quotes if it is a text, such as an account "
+                "number)",
+                node.start_mark,
+            )
         return super().construct_yaml_int(node)
 
 
@@ -67,15 +70,20 @@ class _Composer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         self.composed = getattr(self, "composed", 0) + 1
         if self.composed > self.values:  # counted while parsing: parsing itself costs about 0.1 ms a value
-            raise LimitReached(f"expected at most {self.values:,} values in a kit; got more by here "
-                               "(split the kit, or move text to a scenario)", self.parser.peek_event().start_mark)
+            raise LimitReached(
+                f"expected at most {self.values:,} values in a kit; got more by here "
+                "(split the kit, or move text to a scenario)",
+                self.parser.peek_event().start_mark,
+            )
         if not self.parser.check_event(AliasEvent):
             event = self.parser.peek_event()
             if event.anchor is not None and event.anchor in self.anchors:
                 first = self.anchors[event.anchor].start_mark
-                raise LimitReached(f"expected each anchor name once; got {quote('&' + event.anchor, 40)} again "
-                                   f"(first at line {first.line + 1}); give the second another name",
-                                   event.start_mark)
+                raise LimitReached(
+                    f"expected each anchor name once; got {quote('&' + event.anchor, 40)} again "
+                    f"(first at line {first.line + 1}); give the second another name",
+                    event.start_mark,
+                )
         return super().compose_node(parent, index)
 
 
@@ -146,8 +154,11 @@ class Converter:
     def _counted(self, path: KeyPath) -> None:
         self.count += 1
         if self.count > self.limits.values:
-            raise Refused(path, f"expected at most {self.limits.values:,} values in a kit, counting what every "
-                                "alias (*name) repeats; got more by here (write the values out, or split the kit)")
+            raise Refused(
+                path,
+                f"expected at most {self.limits.values:,} values in a kit, counting what every "
+                "alias (*name) repeats; got more by here (write the values out, or split the kit)",
+            )
         if len(path) > self.limits.depth:
             raise Refused(path, f"expected at most {self.limits.depth} levels of nesting; got deeper here")
 
@@ -193,6 +204,6 @@ class Converter:
             return str(node.value)
         kinds: dict[type, str] = {bytes: "binary data (!!binary)", CommentedSet: "a set (!!set)"}
         kind = kinds.get(type(node), type(node).__name__)
-        raise Refused(path, f"expected text, a number, true or false, a list or a mapping; got {kind} "
-                            "(remove the YAML tag)")
-
+        raise Refused(
+            path, f"expected text, a number, true or false, a list or a mapping; got {kind} (remove the YAML tag)"
+        )

@@ -161,8 +161,9 @@ def engine_pool() -> Iterator[ProcessPoolExecutor]:
     needs a limit above one): with a limit of one, every finished task retires its worker and the
     pool always spawns the replacement.
     """
-    pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                               max_tasks_per_child=1)
+    pool = ProcessPoolExecutor(
+        max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1
+    )
     try:
         yield pool
     finally:
@@ -185,26 +186,40 @@ def finish(future: Future[EngineResult], job: EngineJob, shown_site: str) -> int
     try:
         result = future.result()
     except BrokenProcessPool:
-        raise BuildError(f"the MkDocs worker building the {job.audience} {job.language} site stopped "
-                         "unexpectedly (killed, or out of memory); nothing was published, the live site is unchanged"
-                         ) from None
+        raise BuildError(
+            f"the MkDocs worker building the {job.audience} {job.language} site stopped "
+            "unexpectedly (killed, or out of memory); nothing was published, the live site is unchanged"
+        ) from None
     failed = bool(result.failure or result.os_error)
     for level, message in result.records:  # MkDocs' progress is detail (-v); a failure's warnings are in its error
-        log.log(logging.DEBUG if failed or level < logging.WARNING else level,
-                "%s %s site: %s", job.audience, job.language, message)
+        log.log(
+            logging.DEBUG if failed or level < logging.WARNING else level,
+            "%s %s site: %s",
+            job.audience,
+            job.language,
+            message,
+        )
     if result.output.strip():
         log.debug("%s %s site printed: %s", job.audience, job.language, result.output.strip())
     if result.os_error is not None:
         reason, path = result.os_error
         where = shown(job.project, Path(path)) if path else shown_site
-        raise BuildError(f"{where}: {reason} while MkDocs built the {job.audience} {job.language} site; "
-                         "nothing was published, the live site is unchanged")
+        raise BuildError(
+            f"{where}: {reason} while MkDocs built the {job.audience} {job.language} site; "
+            "nothing was published, the live site is unchanged"
+        )
     if result.failure:
-        said = [f"{logging.getLevelName(level)}: {message}" for level, message in result.records
-                if level >= logging.WARNING]
-        raise BuildError(f"mkdocs build of the {job.audience} {job.language} site failed:\n"
-                         + "\n".join([*said, result.failure]))
-    log.debug("built the %s %s site in worker process %d (waited %.2fs)", job.audience, job.language,
-              result.worker, time.monotonic() - started)
+        said = [
+            f"{logging.getLevelName(level)}: {message}" for level, message in result.records if level >= logging.WARNING
+        ]
+        raise BuildError(
+            f"mkdocs build of the {job.audience} {job.language} site failed:\n" + "\n".join([*said, result.failure])
+        )
+    log.debug(
+        "built the %s %s site in worker process %d (waited %.2fs)",
+        job.audience,
+        job.language,
+        result.worker,
+        time.monotonic() - started,
+    )
     return result.worker
-

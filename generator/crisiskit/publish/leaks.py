@@ -47,12 +47,31 @@ if TYPE_CHECKING:
 MIN_FIELD, MIN_LATIN_SENTENCE, MIN_CJK_SENTENCE = 4, 24, 10
 MAX_FILE_BYTES = 256 * 1024 * 1024  # bounded work: a file (or a gzip's content) larger than this is refused
 MAX_CACHED_LINE, MAX_CACHED_LINES = 500, 100_000  # bounded memory (at most ~100 MB) for repeated theme lines
-TEXT_TYPES = frozenset({".html", ".htm", ".xhtml", ".xml", ".atom", ".rss", ".json", ".webmanifest", ".js",
-                        ".mjs", ".map", ".css", ".txt", ".md", ".svg", ".csv"})
+TEXT_TYPES = frozenset(
+    {
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".xml",
+        ".atom",
+        ".rss",
+        ".json",
+        ".webmanifest",
+        ".js",
+        ".mjs",
+        ".map",
+        ".css",
+        ".txt",
+        ".md",
+        ".svg",
+        ".csv",
+    }
+)
 # Images and fonts cannot be read as text, but their metadata (PNG tEXt, JPEG comments, font names) is stored
 # as plain bytes: those are scanned as text too. Every other binary is refused.
-BINARY_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2", ".ttf",
-                          ".otf", ".eot"})
+BINARY_TYPES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot"}
+)
 
 _JS_BRACE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}")
 _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
@@ -61,8 +80,10 @@ _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 # controls, surrogates, Unicode spaces and dashes: dropped wherever they are.
 _UNICODE_DROP = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cs}\s\u2010-\u2015\u2212]+")
 _QUOTES = re.compile("[\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033]")
-_QUOTE_OF = {**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
-             **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"')}
+_QUOTE_OF = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+}
 # ASCII whitespace, controls, dashes, "+" (a space in a query string) and Markdown punctuation; deleted from UTF-8
 # bytes, which is safe (no ASCII byte occurs inside a multi-byte sequence) and far faster than a regex.
 _ASCII_DROP = bytes(range(0x21)) + b"\x7f*_`#>[]~|\\+-"
@@ -170,8 +191,10 @@ def _field(text: str, memo: dict[str, tuple[str, list[str]]]) -> tuple[str, list
     """
     if text not in memo:
         parts = [normalise(sentence) for sentence in _SENTENCE_END.split(text)]
-        memo[text] = ("".join(parts), [part for part in parts if len(part) >= (
-            MIN_CJK_SENTENCE if _mostly_cjk(part) else MIN_LATIN_SENTENCE)])
+        memo[text] = (
+            "".join(parts),
+            [part for part in parts if len(part) >= (MIN_CJK_SENTENCE if _mostly_cjk(part) else MIN_LATIN_SENTENCE)],
+        )
     return memo[text]
 
 
@@ -259,8 +282,13 @@ def _bounded_gunzip(raw: bytes) -> bytes:
 
 def _as_texts(raw: bytes) -> list[str]:
     """The file's text as a browser may decode it: by its byte order mark, else UTF-8 (and UTF-16 if it has NULs)."""
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if raw.startswith(bom):
             return [raw.decode(codec, errors="replace")]
     texts = [raw.decode("utf-8", errors="replace")]

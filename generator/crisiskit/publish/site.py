@@ -89,8 +89,9 @@ def page_audience(path: Path, shown: str) -> str:
         with path.open(encoding="utf-8-sig", errors="strict") as handle:
             text = handle.read()
     except UnicodeDecodeError as error:
-        raise BuildError(f"{shown}:1:1 expected UTF-8 text; got byte {error.object[error.start]:#04x} "
-                         f"at offset {error.start}") from None
+        raise BuildError(
+            f"{shown}:1:1 expected UTF-8 text; got byte {error.object[error.start]:#04x} at offset {error.start}"
+        ) from None
     fenced = YAML_RE.match(text)
     if fenced:
         try:
@@ -98,8 +99,10 @@ def page_audience(path: Path, shown: str) -> str:
         except YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"{mark.line + 2}:{mark.column + 1}" if mark else "1:1"
-            raise BuildError(f"{shown}:{where} front matter: expected YAML MkDocs can read; got "
-                             f"{getattr(error, 'problem', None) or error}") from None
+            raise BuildError(
+                f"{shown}:{where} front matter: expected YAML MkDocs can read; got "
+                f"{getattr(error, 'problem', None) or error}"
+            ) from None
         if header is not None and not isinstance(header, dict):
             raise BuildError(f"{shown}:2:1 front matter: expected key: value pairs; got {type(header).__name__}")
     _, meta = get_data(text)
@@ -110,8 +113,9 @@ def page_audience(path: Path, shown: str) -> str:
     return value
 
 
-def language_pages(composed: list[ComposedIncident], audience: str, language: str, at: datetime,
-                   site: SiteOptions) -> list[RenderedPage]:
+def language_pages(
+    composed: list[ComposedIncident], audience: str, language: str, at: datetime, site: SiteOptions
+) -> list[RenderedPage]:
     """Generated pages of one tree, paths relative to its docs root."""
     pages = render_pages(composed, "public" if audience == "public" else "internal", at)
     prefix = PurePosixPath(language)
@@ -129,15 +133,29 @@ def _nav(composed: list[ComposedIncident], audience: str, language: str, at: dat
         revisions = item.visible(at) if audience == "public" else item.incident.revisions
         if revisions and language in item.incident.languages and revisions[-1].status != "resolved":
             title = html_text(item.texts[revisions[-1].number][language].title)  # the theme prints nav titles as HTML
-            entries.append((-revisions[-1].visible_from.timestamp(), item.incident.id,
-                            {title: f"incidents/{item.incident.id}/index.md"}))
+            entries.append(
+                (
+                    -revisions[-1].visible_from.timestamp(),
+                    item.incident.id,
+                    {title: f"incidents/{item.incident.id}/index.md"},
+                )
+            )
     entries.sort(key=lambda e: (e[0], e[1]))
     nav.append({t["incidents"]: ["incidents/index.md", *[e[2] for e in entries[:MAX_NAV_INCIDENTS]]]})
     return nav
 
 
-def site_config(base: dict[str, Any], project: Path, audience: str, language: str, languages: list[str],
-                docs_dir: Path, site_dir: Path, nav: list[Any], theme_dir: Path | None) -> dict[str, Any]:
+def site_config(
+    base: dict[str, Any],
+    project: Path,
+    audience: str,
+    language: str,
+    languages: list[str],
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list[Any],
+    theme_dir: Path | None,
+) -> dict[str, Any]:
     """What one tree's config file says besides ``INHERIT``: only the keys that differ per site.
 
     MkDocs merges it over the root mkdocs.yml: ``theme`` and ``extra`` deeply, while ``plugins``
@@ -162,10 +180,17 @@ def site_config(base: dict[str, Any], project: Path, audience: str, language: st
         "site_url": f"{SiteOptions(str(base['site_url'])).for_audience(audience).url.rstrip('/')}/{language}/",
         "theme": theme,
         "extra": {
-            "alternate": [{"name": LANGUAGE_NAMES.get(lang, lang), "link": f"/{lang}/", "lang": lang}
-                          for lang in languages],
-            "crisiskit": {"audience": audience, "labels": {k: t[k] for k in (
-                "internal", "draft", "status_label", "severity_label", "last_updated", "next_update")}}},
+            "alternate": [
+                {"name": LANGUAGE_NAMES.get(lang, lang), "link": f"/{lang}/", "lang": lang} for lang in languages
+            ],
+            "crisiskit": {
+                "audience": audience,
+                "labels": {
+                    k: t[k]
+                    for k in ("internal", "draft", "status_label", "severity_label", "last_updated", "next_update")
+                },
+            },
+        },
         "plugins": plugins,
         "nav": nav,
     }
@@ -174,9 +199,18 @@ def site_config(base: dict[str, Any], project: Path, audience: str, language: st
     return config
 
 
-def prepare_tree(project: Path, base: dict[str, Any], composed: list[ComposedIncident], site: SiteOptions,
-                 audience: str, language: str, languages: list[str], at: datetime, site_dir: Path,
-                 theme_files: list[Path]) -> EngineJob:
+def prepare_tree(
+    project: Path,
+    base: dict[str, Any],
+    composed: list[ComposedIncident],
+    site: SiteOptions,
+    audience: str,
+    language: str,
+    languages: list[str],
+    at: datetime,
+    site_dir: Path,
+    theme_files: list[Path],
+) -> EngineJob:
     """Assemble one docs tree, the declared theme files and the site's config file under build/; the engine's job."""
     docs_dir = project / "build" / audience / language / "docs"
     remove_tree(docs_dir.parent, project)
@@ -202,16 +236,20 @@ def prepare_tree(project: Path, base: dict[str, Any], composed: list[ComposedInc
     nav = _nav(composed, audience, language, at, (docs_dir / "index.md").exists())
     config = site_config(base, project, audience, language, languages, docs_dir, site_dir, nav, theme_dir)
     config_file = docs_dir.parent / "mkdocs.yml"
-    config_file.write_text(f"# The {audience} {language} site, written by crisiskit build; the rest is the root "
-                           "mkdocs.yml.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")
-    return EngineJob(audience, language, config_file, project,
-                     logging.INFO if log.isEnabledFor(logging.DEBUG) else logging.WARNING)
+    config_file.write_text(
+        f"# The {audience} {language} site, written by crisiskit build; the rest is the root "
+        "mkdocs.yml.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return EngineJob(
+        audience, language, config_file, project, logging.INFO if log.isEnabledFor(logging.DEBUG) else logging.WARNING
+    )
 
 
 # Theme files a site may carry: templates anywhere but assets/, and under assets/ only these types.
-ASSET_TYPES = frozenset({".css", ".js", ".woff", ".woff2", ".ttf", ".otf",
-                         ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico"})
+ASSET_TYPES = frozenset(
+    {".css", ".js", ".woff", ".woff2", ".ttf", ".otf", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico"}
+)
 
 
 def theme_overrides(project: Path, base: dict[str, Any]) -> list[Path]:
@@ -238,12 +276,14 @@ def theme_overrides(project: Path, base: dict[str, Any]) -> list[Path]:
         elif any(part.startswith(".") for part in relative.parts):
             if relative.parts[0] == ".icons" and path.suffix == ".svg":
                 files.append(relative)
-        elif (path.suffix == ".html" if relative.parts[0] != "assets" else path.suffix.lower() in ASSET_TYPES):
+        elif path.suffix == ".html" if relative.parts[0] != "assets" else path.suffix.lower() in ASSET_TYPES:
             files.append(relative)
         else:
-            refused.append(f"{shown(project, path)}: expected a theme template (*.html) or a file under "
-                           f"{name}/assets/ of type {', '.join(sorted(t[1:] for t in ASSET_TYPES))}; "
-                           f"got {'a ' + path.suffix + ' file' if path.suffix else 'a file without a type'}")
+            refused.append(
+                f"{shown(project, path)}: expected a theme template (*.html) or a file under "
+                f"{name}/assets/ of type {', '.join(sorted(t[1:] for t in ASSET_TYPES))}; "
+                f"got {'a ' + path.suffix + ' file' if path.suffix else 'a file without a type'}"
+            )
     if refused:
         raise BuildError("\n".join(refused + ["nothing was published"]))
     return files
@@ -251,17 +291,27 @@ def theme_overrides(project: Path, base: dict[str, Any]) -> list[Path]:
 
 def write_language_chooser(audience_dir: Path, languages: list[str]) -> None:
     """A plain root page linking to each language's site (no script, no redirect trickery)."""
-    links = "".join(f'<li><a href="{lang}/" hreflang="{lang}" lang="{lang}">{LANGUAGE_NAMES.get(lang, lang)}</a></li>'
-                    for lang in languages)
+    links = "".join(
+        f'<li><a href="{lang}/" hreflang="{lang}" lang="{lang}">{LANGUAGE_NAMES.get(lang, lang)}</a></li>'
+        for lang in languages
+    )
     audience_dir.mkdir(parents=True, exist_ok=True)
     (audience_dir / "index.html").write_text(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Statements</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-        f"<body><main><h1>Statements</h1><ul>{links}</ul></main></body></html>\n", encoding="utf-8")
+        f"<body><main><h1>Statements</h1><ul>{links}</ul></main></body></html>\n",
+        encoding="utf-8",
+    )
 
 
-def publish(project: Path, composed: list[ComposedIncident], site: SiteOptions, audiences: tuple[str, ...],
-            languages: list[str], at: datetime) -> list[BuiltSite]:
+def publish(
+    project: Path,
+    composed: list[ComposedIncident],
+    site: SiteOptions,
+    audiences: tuple[str, ...],
+    languages: list[str],
+    at: datetime,
+) -> list[BuiltSite]:
     """Stage every audience's trees, verify them, and switch them live only if every audience passed.
 
     Verified means: MkDocs --strict built every language, each home page is there, the public tree
@@ -279,29 +329,46 @@ def publish(project: Path, composed: list[ComposedIncident], site: SiteOptions, 
             for audience in audiences:
                 staged = run.stage(audience)
                 for lang in languages:
-                    job = prepare_tree(project, base, composed, site, audience, lang, languages, at, staged / lang,
-                                       theme_files)
+                    job = prepare_tree(
+                        project, base, composed, site, audience, lang, languages, at, staged / lang, theme_files
+                    )
                     started[audience, lang] = (job, submit(pool, job))
             for audience in audiences:
                 staged = run.staged[audience]
-                workers = {lang: finish(future, job, f"site/{audience}/{lang}")
-                           for lang in languages for job, future in [started[audience, lang]]}
+                workers = {
+                    lang: finish(future, job, f"site/{audience}/{lang}")
+                    for lang in languages
+                    for job, future in [started[audience, lang]]
+                }
                 write_language_chooser(staged, languages)
                 problems = verify_tree(staged, audience, languages, site.for_audience(audience).url, f"site/{audience}")
                 if problems:
-                    raise BuildError(f"the {audience} site failed verification; nothing was published:\n"
-                                     + "\n".join(f"  {p}" for p in problems))
+                    raise BuildError(
+                        f"the {audience} site failed verification; nothing was published:\n"
+                        + "\n".join(f"  {p}" for p in problems)
+                    )
                 if audience == "public":
                     leaks = scan_site(staged, internal_fragments(composed, at))
                     if leaks:
-                        raise BuildError("the public site contains internal text; nothing was published:\n" + "\n".join(
-                            f"  site/public/{leak.file}: {leak.fragment}" for leak in leaks))
-                built += [BuiltSite(audience, lang, started[audience, lang][0].config_file.parent / "docs",
-                                    project / "site" / audience / lang, workers[lang]) for lang in languages]
+                        raise BuildError(
+                            "the public site contains internal text; nothing was published:\n"
+                            + "\n".join(f"  site/public/{leak.file}: {leak.fragment}" for leak in leaks)
+                        )
+                built += [
+                    BuiltSite(
+                        audience,
+                        lang,
+                        started[audience, lang][0].config_file.parent / "docs",
+                        project / "site" / audience / lang,
+                        workers[lang],
+                    )
+                    for lang in languages
+                ]
             run.switch()
     except OSError as error:
         path = error.filename2 or error.filename  # a copy or rename names where it wrote second
         where = shown(project, Path(path)) if path else "site"
-        raise BuildError(f"{where}: {(error.strerror or str(error)).lower()}; nothing was published, "
-                         "the live site is unchanged") from None
+        raise BuildError(
+            f"{where}: {(error.strerror or str(error)).lower()}; nothing was published, the live site is unchanged"
+        ) from None
     return built

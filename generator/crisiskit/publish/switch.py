@@ -78,8 +78,9 @@ def guard_project(project: Path) -> None:
 
 def _leaves(project: Path, root: Path, path: Path) -> str:
     if path.is_symlink():
-        return (f"{shown(project, path)}: expected a folder inside the project; "
-                f"got a symbolic link to {os.readlink(path)}")
+        return (
+            f"{shown(project, path)}: expected a folder inside the project; got a symbolic link to {os.readlink(path)}"
+        )
     if path.exists() and not path.resolve().is_relative_to(root):
         return f"{shown(project, path)}: expected a folder inside the project; got {path.resolve()}"
     return ""
@@ -90,11 +91,15 @@ def _live_problem(project: Path, live: Path) -> str:
     if live.is_symlink():
         target = os.readlink(live)
         release = live.parent / target
-        if (Path(target).parent.as_posix() == RELEASES and Path(target).name.startswith(f"{live.name}-")
-                and not release.is_symlink()):
+        if (
+            Path(target).parent.as_posix() == RELEASES
+            and Path(target).name.startswith(f"{live.name}-")
+            and not release.is_symlink()
+        ):
             return ""  # ours (even if its release is gone): replacing a link never touches what it points to
-        return (f"{shown(project, live)}: expected crisiskit's link into site/{RELEASES}/; "
-                f"got a symbolic link to {target}")
+        return (
+            f"{shown(project, live)}: expected crisiskit's link into site/{RELEASES}/; got a symbolic link to {target}"
+        )
     if live.is_dir():
         return next(iter(tree_files(live, project)[1]), "")
     if live.exists():
@@ -109,8 +114,9 @@ def tree_files(folder: Path, project: Path) -> tuple[list[Path], list[str]]:
         for name in sorted(dirs + names):
             path = Path(top) / name
             if path.is_symlink():
-                links.append(f"{shown(project, path)}: expected a file or folder; "
-                             f"got a symbolic link to {os.readlink(path)}")
+                links.append(
+                    f"{shown(project, path)}: expected a file or folder; got a symbolic link to {os.readlink(path)}"
+                )
             elif path.is_file():
                 files.append(path)
     return sorted(files), links
@@ -122,8 +128,9 @@ def remove_tree(path: Path, project: Path) -> None:
     for part in path.relative_to(project).parts:
         current = current / part
         if current.is_symlink():
-            raise BuildError(f"{shown(project, current)}: expected a folder crisiskit made; got a symbolic link; "
-                             "nothing was removed")
+            raise BuildError(
+                f"{shown(project, current)}: expected a folder crisiskit made; got a symbolic link; nothing was removed"
+            )
     if path.is_dir():
         shutil.rmtree(path)
 
@@ -178,8 +185,9 @@ def transaction(project: Path) -> Iterator[Transaction]:
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)
     except Timeout:
-        raise BuildError("site/.publish.lock: another crisiskit build is publishing; "
-                         "wait for it, then run again") from None
+        raise BuildError(
+            "site/.publish.lock: another crisiskit build is publishing; wait for it, then run again"
+        ) from None
     try:
         remove_leftovers(site)
         yield Transaction(site)
@@ -242,9 +250,29 @@ def _exchange(a: Path, b: Path) -> None:
 
 # What Material and crisiskit put in a public tree: pages, styles, scripts and their source maps,
 # search index and feeds (JSON, XML), the gzipped sitemap, images and fonts. Anything else is refused.
-PUBLIC_FILE_TYPES = frozenset({
-    ".html", ".css", ".js", ".map", ".json", ".xml", ".gz", ".txt",
-    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf"})
+PUBLIC_FILE_TYPES = frozenset(
+    {
+        ".html",
+        ".css",
+        ".js",
+        ".map",
+        ".json",
+        ".xml",
+        ".gz",
+        ".txt",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".webp",
+        ".ico",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+    }
+)
 
 
 _ACTIVE_SVG = re.compile(r"<script|<foreignobject|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
@@ -274,20 +302,25 @@ def verify_tree(root: Path, audience: str, languages: list[str], base_url: str, 
     links to it and root-relative links under its path are links into the tree and must resolve.
     """
     homes = ["index.html", *(f"{lang}/index.html" for lang in languages)]
-    problems = [f"{shown_as}/{page}: expected the home page; got no such file"
-                for page in homes if not (root / page).is_file()]
+    problems = [
+        f"{shown_as}/{page}: expected the home page; got no such file" for page in homes if not (root / page).is_file()
+    ]
     files, links = tree_files(root, root)
     problems += [f"{shown_as}/{link}" for link in links]
     for path in files if audience == "public" else []:
         where = f"{shown_as}/{path.relative_to(root).as_posix()}"
         if path.suffix.lower() not in PUBLIC_FILE_TYPES:
-            problems.append(f"{where}: expected a file of a type the public site may carry "
-                            f"({', '.join(sorted(PUBLIC_FILE_TYPES))}); got a {path.suffix or 'suffixless'} file")
+            problems.append(
+                f"{where}: expected a file of a type the public site may carry "
+                f"({', '.join(sorted(PUBLIC_FILE_TYPES))}); got a {path.suffix or 'suffixless'} file"
+            )
         elif path.suffix.lower() == ".svg" and active_svg(path):
             problems.append(f"{where}: expected an image; got {active_svg(path)}")
         elif path.suffix == ".html":
-            problems += [f"{where}: expected every link into the site to resolve; got {link}"
-                         for link in _dead_links(root, path, base_url)]
+            problems += [
+                f"{where}: expected every link into the site to resolve; got {link}"
+                for link in _dead_links(root, path, base_url)
+            ]
     return problems
 
 
@@ -312,7 +345,7 @@ def _dead_links(root: Path, page: Path, base_url: str) -> list[str]:
         if not path.startswith(base.path) and path + "/" != base.path:
             dead.append(link)
             continue
-        target = root / path[len(base.path):].lstrip("/")
+        target = root / path[len(base.path) :].lstrip("/")
         if not (target.is_file() or (target / "index.html").is_file()):
             dead.append(link)
     return dead

@@ -19,7 +19,9 @@ import regex
 from crisiskit.render.escaping import sanitize_html
 from crisiskit.render.markup import Trusted
 
-_TOKEN = regex.compile(r"\p{N}+(?:[.,:]\p{N}+)*|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[\p{L}\p{N}\p{M}'’]+|\s+|.", regex.V1)
+_TOKEN = regex.compile(
+    r"\p{N}+(?:[.,:]\p{N}+)*|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[\p{L}\p{N}\p{M}'’]+|\s+|.", regex.V1
+)
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,15 @@ def diff_html(old: str, new: str, said: dict[str, str]) -> Trusted:
         if change.kind == "equal":
             out.append(text)
         elif change.kind == "insert":
-            out.append(f'<ins class="ck-ins"><span class="ck-sr">[{said["inserted"]}: </span>{text}'
-                       f'<span class="ck-sr"> {said["end"]}]</span></ins>')
+            out.append(
+                f'<ins class="ck-ins"><span class="ck-sr">[{said["inserted"]}: </span>{text}'
+                f'<span class="ck-sr"> {said["end"]}]</span></ins>'
+            )
         else:
-            out.append(f'<del class="ck-del"><span class="ck-sr">[{said["deleted"]}: </span>{text}'
-                       f'<span class="ck-sr"> {said["end"]}]</span></del>')
+            out.append(
+                f'<del class="ck-del"><span class="ck-sr">[{said["deleted"]}: </span>{text}'
+                f'<span class="ck-sr"> {said["end"]}]</span></del>'
+            )
     return sanitize_html("".join(out))
 
 
@@ -99,7 +105,7 @@ def diff_markdown(old: str, new: str) -> str:
         elif change.text.strip():
             mark = "**" if change.kind == "insert" else "~~"
             lead = change.text[: len(change.text) - len(change.text.lstrip())]
-            trail = change.text[len(change.text.rstrip()):]
+            trail = change.text[len(change.text.rstrip()) :]
             latin = not regex.match(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", change.text)
             gap = " " if previous == "delete" and change.kind == "insert" and not lead and latin else ""
             out.append(f"{gap}{lead}{mark}{change.text.strip()}{mark}{trail}")

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import nh3
 from jinja2 import BaseLoader, Environment, StrictUndefined
@@ -55,8 +56,15 @@ def labels(language: str) -> dict[str, Any]:
 
 def page_environment(loader: BaseLoader) -> Environment:
     """The Jinja environment of page templates: escaped by default, ``block``/``inline``/``fenced`` filters."""
-    env = Environment(loader=loader, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
-                      lstrip_blocks=True, autoescape=False, finalize=finalize)
+    env = Environment(
+        loader=loader,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        finalize=finalize,
+    )
     filters: dict[str, Callable[..., Any]] = {"block": block, "inline": inline, "fenced": fenced}
     env.filters.update(filters)
     return env
@@ -68,15 +76,23 @@ _CLASSES = {"ck-ins", "ck-del", "ck-sr"}
 
 def sanitize_html(fragment: str) -> Trusted:
     """Keep only the tags the subset (and our diff) produce, links to https:, mailto: and tel:, and our classes."""
+
     def allowed(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "href":
             return value if value.startswith(SAFE_SCHEMES) else None
         return value if attribute == "class" and value in _CLASSES else None
 
-    return Trusted(nh3.clean(fragment, tags=_TAGS, attributes={"a": {"href"}, "ins": {"class"}, "del": {"class"},
-                                                                "span": {"class"}},
-                             attribute_filter=allowed, url_schemes={"https", "mailto", "tel"}, link_rel=None,
-                             strip_comments=True))
+    return Trusted(
+        nh3.clean(
+            fragment,
+            tags=_TAGS,
+            attributes={"a": {"href"}, "ins": {"class"}, "del": {"class"}, "span": {"class"}},
+            attribute_filter=allowed,
+            url_schemes={"https", "mailto", "tel"},
+            link_rel=None,
+            strip_comments=True,
+        )
+    )
 
 
 def _trusted(value: Any) -> Any:

@@ -35,20 +35,20 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 import markdown
 
-from crisiskit.render.escaping import sanitize_html
+from crisiskit.compose.composed import ComposedIncident, SiteOptions
 from crisiskit.compose.labels import labels
+from crisiskit.render.escaping import sanitize_html
 from crisiskit.render.markup import block
 from crisiskit.render.rendered import RenderedPage
-from crisiskit.compose.composed import ComposedIncident, SiteOptions
 
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ET.register_namespace("", ATOM)
 
@@ -68,30 +68,46 @@ class FeedEntry:
     html: str
 
 
-def render_feeds(composed: list[ComposedIncident], site: SiteOptions, language: str,
-                 at: datetime | None) -> list[RenderedPage]:
+def render_feeds(
+    composed: list[ComposedIncident], site: SiteOptions, language: str, at: datetime | None
+) -> list[RenderedPage]:
     """Site and per-incident Atom and JSON feeds for ``language``; ``at=None`` means every revision (internal)."""
     entries = feed_entries(composed, site, language, at)
     t = labels(language)
     home = f"{site.url.rstrip('/')}/{language}/"
     feeds: list[tuple[PurePosixPath, str, str, list[FeedEntry], str]] = [
-        (PurePosixPath(), t["incidents"], home, entries, "kits/")]
+        (PurePosixPath(), t["incidents"], home, entries, "kits/")
+    ]
     for item in sorted(composed, key=lambda c: c.incident.id):
         mine = [e for e in entries if e.incident_id == item.incident.id]
         if mine:
-            feeds.append((PurePosixPath("incidents", item.incident.id), mine[0].incident_title,
-                          site.statement_url(language, item.incident.id), mine, item.incident.source))
+            feeds.append(
+                (
+                    PurePosixPath("incidents", item.incident.id),
+                    mine[0].incident_title,
+                    site.statement_url(language, item.incident.id),
+                    mine,
+                    item.incident.source,
+                )
+            )
     pages = []
     for folder, title, page_url, chosen, source in feeds:
-        pages.append(RenderedPage(folder / "feed.xml",
-                                  atom_feed(chosen, title, f"{page_url}feed.xml", page_url, language), source))
-        pages.append(RenderedPage(folder / "feed.json",
-                                  json_feed(chosen, title, f"{page_url}feed.json", page_url, language), source))
+        pages.append(
+            RenderedPage(
+                folder / "feed.xml", atom_feed(chosen, title, f"{page_url}feed.xml", page_url, language), source
+            )
+        )
+        pages.append(
+            RenderedPage(
+                folder / "feed.json", json_feed(chosen, title, f"{page_url}feed.json", page_url, language), source
+            )
+        )
     return pages
 
 
-def feed_entries(composed: list[ComposedIncident], site: SiteOptions, language: str,
-                 at: datetime | None) -> list[FeedEntry]:
+def feed_entries(
+    composed: list[ComposedIncident], site: SiteOptions, language: str, at: datetime | None
+) -> list[FeedEntry]:
     """Every revision visible at ``at`` (all if None) of every incident in ``language``, newest first."""
     t = labels(language)
     entries = []
@@ -108,12 +124,19 @@ def feed_entries(composed: list[ComposedIncident], site: SiteOptions, language: 
             parts = [f"**{t['correction']}**{t['colon']}{block(text.correction)}"] if text.correction else []
             parts += [block(text.acknowledgement)] if text.acknowledgement else []
             parts += [f"## {t['sections'][key]}\n\n{block(body)}" for key, body in text.sections.items()]
-            entries.append(FeedEntry(
-                incident_id=incident.id, number=revision.number, url=url, title=title,
-                date=revision.visible_from, author=_line(text.organization), incident_title=_line(text.title),
-                summary=_line((text.acknowledgement or title).split("\n")[0]),
-                html=sanitize_html(markdown.markdown("\n\n".join(parts), output_format="html")),
-            ))
+            entries.append(
+                FeedEntry(
+                    incident_id=incident.id,
+                    number=revision.number,
+                    url=url,
+                    title=title,
+                    date=revision.visible_from,
+                    author=_line(text.organization),
+                    incident_title=_line(text.title),
+                    summary=_line((text.acknowledgement or title).split("\n")[0]),
+                    html=sanitize_html(markdown.markdown("\n\n".join(parts), output_format="html")),
+                )
+            )
     entries.sort(key=lambda e: (-e.date.timestamp(), e.incident_id, -e.number))
     return entries
 
@@ -143,13 +166,25 @@ def atom_feed(entries: list[FeedEntry], title: str, feed_url: str, home_url: str
 def json_feed(entries: list[FeedEntry], title: str, feed_url: str, home_url: str, language: str) -> str:
     """A JSON Feed 1.1 document."""
     data = {
-        "version": JSON_FEED_VERSION, "title": title, "home_page_url": home_url, "feed_url": feed_url,
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": home_url,
+        "feed_url": feed_url,
         "language": language,
-        "items": [{
-            "id": e.url, "url": e.url, "title": e.title, "content_html": e.html, "summary": e.summary,
-            "date_published": e.date.isoformat(), "date_modified": e.date.isoformat(),
-            "authors": [{"name": e.author}], "language": language,
-        } for e in entries],
+        "items": [
+            {
+                "id": e.url,
+                "url": e.url,
+                "title": e.title,
+                "content_html": e.html,
+                "summary": e.summary,
+                "date_published": e.date.isoformat(),
+                "date_modified": e.date.isoformat(),
+                "authors": [{"name": e.author}],
+                "language": language,
+            }
+            for e in entries
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

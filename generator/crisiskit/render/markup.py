@@ -32,16 +32,29 @@ values the theme prints, HTML we build, which nh3 sanitises again).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
-
+from typing import Any
 
 SAFE_SCHEMES = ("https://", "mailto:", "tel:")
-_SAFE_URL = re.compile(r"https://[A-Za-z0-9][A-Za-z0-9\-._~:/?#@!$&*+,;=%]*|mailto:[A-Za-z0-9.!#$%&*+/=?^_{|}~-]+@"
-                       r"[A-Za-z0-9.-]+(\?[A-Za-z0-9\-._~%&=+]*)?|tel:\+?[0-9][0-9.\-]*")
+_SAFE_URL = re.compile(
+    r"https://[A-Za-z0-9][A-Za-z0-9\-._~:/?#@!$&*+,;=%]*|mailto:[A-Za-z0-9.!#$%&*+/=?^_{|}~-]+@"
+    r"[A-Za-z0-9.-]+(\?[A-Za-z0-9\-._~%&=+]*)?|tel:\+?[0-9][0-9.\-]*"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ALWAYS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", "`": "&#96;", "[": "&#91;", "]": "&#93;",
-           "{": "&#123;", "}": "&#125;", "|": "&#124;", "#": "&#35;"}
+_ALWAYS = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "\\": "&#92;",
+    "`": "&#96;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "|": "&#124;",
+    "#": "&#35;",
+}
 _LITERAL = {**_ALWAYS, '"': "&quot;", "*": "&#42;", "_": "&#95;", "!": "&#33;"}
 # What opens a block at a line start: a list marker, a rule or underline, a fence, an admonition, a definition.
 _OPENER = re.compile(r"[-+*_](?=\s|$)|[-=]+\s*$|([-=~!?/$:^%])\1|:(?=\s)")
@@ -118,12 +131,15 @@ def problems(source: str, link_ok: Callable[[str], bool] = lambda reference: Fal
     masked = _JINJA.sub(lambda m: _mask(m.group()), source)
     accepted = set()
     for reference in _JINJA.finditer(source):
-        if source[:reference.start()].endswith("](") and source.startswith(")", reference.end()) \
-                and link_ok(reference.group()):
+        if (
+            source[: reference.start()].endswith("](")
+            and source.startswith(")", reference.end())
+            and link_ok(reference.group())
+        ):
             accepted.add(reference.start())
     scanner = _Scanner(_clean_lines(masked), "block", accepted)
     scanner.block()  # offsets are kept through masking and cleaning: show what the author wrote there
-    return [Problem(p.offset, source[p.offset:p.offset + len(p.snippet)], p.what) for p in scanner.found]
+    return [Problem(p.offset, source[p.offset : p.offset + len(p.snippet)], p.what) for p in scanner.found]
 
 
 def _literal(chunk: str) -> str:
@@ -180,7 +196,7 @@ class _Scanner:
             self._line_constructs(body, start, first=number == 0, after_text=previous == "p")
             marker = _LIST.match(body)
             if marker and not _HR.match(body):
-                rest = body[marker.end():]
+                rest = body[marker.end() :]
                 self._line_constructs(rest, start + marker.end(), first=False, after_text=False)
                 bullet = marker.group(1)
                 if previous == "p":
@@ -229,7 +245,7 @@ class _Scanner:
         if at_line_start and s:
             number = _NUMBER_DOT.match(s)
             if number:
-                out.append(s[:number.start(1)] + f"&#{ord(number.group(1))};")
+                out.append(s[: number.start(1)] + f"&#{ord(number.group(1))};")
                 i = number.end(1)
             elif _OPENER.match(s) or _HR.match(s):
                 out.append(f"&#{ord(s[0])};")
@@ -275,7 +291,7 @@ class _Scanner:
                     if problem:
                         self.report(start + i, link.group(), problem)
                 elif s.startswith("[^", i):
-                    self.report(start + i, s[i:s.find("]", i) + 1 or len(s)], "a footnote")
+                    self.report(start + i, s[i : s.find("]", i) + 1 or len(s)], "a footnote")
                 elif reference := _REFERENCE.match(s, i):
                     self.report(start + i, reference.group(), "a reference link")
                 out.append(_ALWAYS[c])
@@ -296,8 +312,11 @@ class _Scanner:
                 out.append(_ALWAYS[c])
             elif c == '"' and not keep:
                 out.append("&quot;")
-            elif c in "*_" and not keep and not (c == "_" and 0 < i < len(s) - 1 and s[i - 1].isalnum()
-                                                 and s[i + 1].isalnum()):  # snake_case is no emphasis
+            elif (
+                c in "*_"
+                and not keep
+                and not (c == "_" and 0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum())
+            ):  # snake_case is no emphasis
                 out.append(f"&#{ord(c)};")
             else:
                 out.append(c)

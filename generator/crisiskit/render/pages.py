@@ -17,7 +17,7 @@ from typing import Literal
 
 from jinja2 import PackageLoader
 
-from crisiskit.compose.composed import ComposedIncident, SiteOptions
+from crisiskit.compose.composed import ComposedIncident
 from crisiskit.compose.revision import RevisionText
 from crisiskit.compose.visibility import canary
 from crisiskit.counting.measure import measure
@@ -53,19 +53,23 @@ def render_pages(composed: list[ComposedIncident], audience: Tree, at: datetime 
 
 def _front_matter(values: dict[str, object]) -> str:
     # The theme prints title and description unescaped (<title>, nav, header, <meta content>): write them escaped.
-    lines = [f"{key}: {json.dumps(html_text(value) if key in ('title', 'description') else value, ensure_ascii=False)}"
-             for key, value in values.items() if value is not None]
+    lines = [
+        f"{key}: {json.dumps(html_text(value) if key in ('title', 'description') else value, ensure_ascii=False)}"
+        for key, value in values.items()
+        if value is not None
+    ]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str,
-                    audience: Tree) -> list[RenderedPage]:
+def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str, audience: Tree) -> list[RenderedPage]:
     incident, t = item.incident, labels(lang)
     base = PurePosixPath(lang, "incidents", incident.id)
     current = revisions[-1]
     pages = [_statement_page(item, revisions, current, lang, base / "index.md", permalink=False)]
-    pages += [_statement_page(item, revisions, rev, lang, base / "revisions" / f"{rev.number}.md", permalink=True)
-              for rev in revisions]
+    pages += [
+        _statement_page(item, revisions, rev, lang, base / "revisions" / f"{rev.number}.md", permalink=True)
+        for rev in revisions
+    ]
     r = item.texts[current.number][lang]
     title = r.title
     entries = [{"question": e.question, "answer": e.answer} for e in r.faq]
@@ -73,8 +77,11 @@ def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str
         from crisiskit.compose.fill import text_context
 
         context = text_context(incident, current, lang, r.statement_url)
-        entries += [{"question": context.render(e.question, lang) or "", "answer": context.render(e.answer, lang) or ""}
-                    for e in incident.faq if e.audience != "public"]
+        entries += [
+            {"question": context.render(e.question, lang) or "", "answer": context.render(e.answer, lang) or ""}
+            for e in incident.faq
+            if e.audience != "public"
+        ]
     if entries:
         body = _ENV.get_template("faq.md.j2").render(t=t, title=title, entries=entries)
         pages.append(_page(base / "faq.md", incident, lang, "public", None, t["faq"] + t["colon"] + title, body))
@@ -84,37 +91,71 @@ def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str
     return pages
 
 
-def _page(path: PurePosixPath, incident: Incident, lang: str, audience: str, revision: Revision | None,
-          title: str, body: str, status: str | None = None, extra: dict | None = None) -> RenderedPage:
-    meta = {"title": title, "incident": incident.id, "language": lang, "audience": audience,
-            "revision": revision.number if revision else None, "status": status,
-            "publish_at": revision.visible_from.isoformat() if revision else None,
-            "source": incident.source, **(extra or {})}
+def _page(
+    path: PurePosixPath,
+    incident: Incident,
+    lang: str,
+    audience: str,
+    revision: Revision | None,
+    title: str,
+    body: str,
+    status: str | None = None,
+    extra: dict | None = None,
+) -> RenderedPage:
+    meta = {
+        "title": title,
+        "incident": incident.id,
+        "language": lang,
+        "audience": audience,
+        "revision": revision.number if revision else None,
+        "status": status,
+        "publish_at": revision.visible_from.isoformat() if revision else None,
+        "source": incident.source,
+        **(extra or {}),
+    }
     if audience == "internal":
         meta["search"] = {"exclude": True}
     return RenderedPage(path, _front_matter(meta) + body, incident.source)
 
 
-def _statement_page(item: ComposedIncident, revisions: list[Revision], revision: Revision, lang: str,
-                    path: PurePosixPath, permalink: bool) -> RenderedPage:
+def _statement_page(
+    item: ComposedIncident,
+    revisions: list[Revision],
+    revision: Revision,
+    lang: str,
+    path: PurePosixPath,
+    permalink: bool,
+) -> RenderedPage:
     incident, t = item.incident, labels(lang)
     r = item.texts[revision.number][lang]
     prefix = "" if permalink else "revisions/"
-    timeline = [{
-        "iso": rev.visible_from.isoformat(), "time": item.texts[rev.number][lang].published_at, "status": rev.status,
-        "status_label": t["status"][rev.status], "headline": item.texts[rev.number][lang].headline,
-        "link": f"{prefix}{rev.number}.md",
-        "current": rev.number == revision.number, "draft": not item.approved[rev.number],
-        "approved_by": ", ".join(f"{a.name} ({a.role})" for a in rev.approvals
-                                 if a.text_hash == item.hashes[rev.number]),
-    } for rev in reversed(revisions)]
+    timeline = [
+        {
+            "iso": rev.visible_from.isoformat(),
+            "time": item.texts[rev.number][lang].published_at,
+            "status": rev.status,
+            "status_label": t["status"][rev.status],
+            "headline": item.texts[rev.number][lang].headline,
+            "link": f"{prefix}{rev.number}.md",
+            "current": rev.number == revision.number,
+            "draft": not item.approved[rev.number],
+            "approved_by": ", ".join(
+                f"{a.name} ({a.role})" for a in rev.approvals if a.text_hash == item.hashes[rev.number]
+            ),
+        }
+        for rev in reversed(revisions)
+    ]
     help_items = [{"label": t[contact.kind], "value": contact.value} for contact in r.contacts]
     draft = not item.approved[revision.number]
     earlier = [rev for rev in revisions if rev.number < revision.number]
     changes = _changes(item.texts[earlier[-1].number][lang], r, t) if earlier else []
     body = _ENV.get_template("statement.md.j2").render(
-        changes=changes, compared_with=t["compared_with"].format(n=earlier[-1].number) if earlier else "",
-        r=r, t=t, timeline=timeline, help=help_items,
+        changes=changes,
+        compared_with=t["compared_with"].format(n=earlier[-1].number) if earlier else "",
+        r=r,
+        t=t,
+        timeline=timeline,
+        help=help_items,
         sections=[{"heading": t["sections"][k], "text": v} for k, v in r.sections.items()],
         signature=r.signature,
         org=r.organization,
@@ -122,23 +163,41 @@ def _statement_page(item: ComposedIncident, revisions: list[Revision], revision:
         faq_link=("../faq.md" if permalink else "faq.md") if r.faq else None,
         canary=canary(incident.id, "draft", revision.number) if draft else None,
     )
-    extra = {"ck_status": t["status"][revision.status], "ck_status_key": revision.status,
-             "ck_severity": t["severity"][r.severity], "ck_updated": r.published_at,
-             "ck_next_update": r.next_update_at, "ck_feed": "../../feed" if permalink else "feed",
-             "description": r.acknowledgement.split("\n")[0] if r.acknowledgement else None}
-    return _page(path, incident, lang, "public", revision, r.headline, body,
-                 status="draft" if draft else "approved", extra=extra)
+    extra = {
+        "ck_status": t["status"][revision.status],
+        "ck_status_key": revision.status,
+        "ck_severity": t["severity"][r.severity],
+        "ck_updated": r.published_at,
+        "ck_next_update": r.next_update_at,
+        "ck_feed": "../../feed" if permalink else "feed",
+        "description": r.acknowledgement.split("\n")[0] if r.acknowledgement else None,
+    }
+    return _page(
+        path, incident, lang, "public", revision, r.headline, body, status="draft" if draft else "approved", extra=extra
+    )
 
 
 def _changes(old: RevisionText, new: RevisionText, t: dict) -> list[dict[str, str]]:
     """Each part of the statement that differs from the previous revision, as an inline diff."""
-    fields = [("headline", t["changed_fields"]["headline"], old.headline, new.headline),
-              ("acknowledgement", t["changed_fields"]["acknowledgement"], old.acknowledgement or "",
-               new.acknowledgement or "")]
-    fields += [(key, t["sections"][key], old.sections.get(key, ""), new.sections.get(key, ""))
-               for key in t["sections"] if key in old.sections or key in new.sections]
-    return [{"heading": heading, "html": diff_html(before, after, t["diff_said"])}
-            for _key, heading, before, after in fields if before != after]
+    fields = [
+        ("headline", t["changed_fields"]["headline"], old.headline, new.headline),
+        (
+            "acknowledgement",
+            t["changed_fields"]["acknowledgement"],
+            old.acknowledgement or "",
+            new.acknowledgement or "",
+        ),
+    ]
+    fields += [
+        (key, t["sections"][key], old.sections.get(key, ""), new.sections.get(key, ""))
+        for key in t["sections"]
+        if key in old.sections or key in new.sections
+    ]
+    return [
+        {"heading": heading, "html": diff_html(before, after, t["diff_said"])}
+        for _key, heading, before, after in fields
+        if before != after
+    ]
 
 
 def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> RenderedPage:
@@ -152,17 +211,25 @@ def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rende
             if registered(post.channel).measured:
                 m = measure(post.channel, post.text)
                 fits = m.fits
-                length = f'{t["length"]}{t["colon"]}{m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
+                length = f"{t['length']}{t['colon']}{m.count} / {m.limit} ({t['fits'] if fits else t['over_limit']})"
                 if post.channel == "sms":
-                    length = t["sms_length"].format(units=m.count, encoding=m.encoding, parts=m.parts,
-                                                    max_parts=m.max_parts)
+                    length = t["sms_length"].format(
+                        units=m.count, encoding=m.encoding, parts=m.parts, max_parts=m.max_parts
+                    )
             elif post.channel == "email" and post.subject:
                 m = measure("email_subject", post.subject)
                 fits = m.fits
-                length = f'{t["subject"]} {t["length"]}{t["colon"]}{m.count} / {m.limit} ({t["fits"] if fits else t["over_limit"]})'
+                verdict = t["fits"] if fits else t["over_limit"]
+                length = f"{t['subject']} {t['length']}{t['colon']}{m.count} / {m.limit} ({verdict})"
             posts.append({**asdict(post), "label": t["channel_names"][post.channel], "length": length, "fits": fits})
-        revisions.append({"number": rev.number, "headline": r.headline, "posts": posts,
-                          "canary": canary(incident.id, "posts", rev.number)})
+        revisions.append(
+            {
+                "number": rev.number,
+                "headline": r.headline,
+                "posts": posts,
+                "canary": canary(incident.id, "posts", rev.number),
+            }
+        )
     body = _ENV.get_template("posts.md.j2").render(t=t, title=incident.title.get(lang), revisions=revisions)
     return _page(path, incident, lang, "internal", None, t["posts_title"] + t["colon"] + incident.title.get(lang), body)
 
@@ -173,37 +240,68 @@ def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rendered
     incident, t = item.incident, labels(lang)
     current = incident.current
     context = text_context(incident, current, lang, item.texts[current.number][lang].statement_url)
-    entries = [{
-        "question": context.render(e.question, lang), "answer": context.render(e.answer, lang),
-        "bridge": context.render(e.bridge, lang), "avoid": [context.render(a, lang) for a in e.avoid],
-        "facts": t["sep"].join(f"{name} = {context.facts[name]}" for name in e.facts if name in context.facts),
-        "answered_by": e.answered_by or t["anyone"],
-    } for e in incident.internal_qa]
-    replies = [{"type": t["review_type"][r.type], "review": context.render(r.review, lang),
-                "public_reply": context.render(r.public_reply, lang),
-                "private_followup": context.render(r.private_followup, lang)} for r in incident.review_replies]
+    entries = [
+        {
+            "question": context.render(e.question, lang),
+            "answer": context.render(e.answer, lang),
+            "bridge": context.render(e.bridge, lang),
+            "avoid": [context.render(a, lang) for a in e.avoid],
+            "facts": t["sep"].join(f"{name} = {context.facts[name]}" for name in e.facts if name in context.facts),
+            "answered_by": e.answered_by or t["anyone"],
+        }
+        for e in incident.internal_qa
+    ]
+    replies = [
+        {
+            "type": t["review_type"][r.type],
+            "review": context.render(r.review, lang),
+            "public_reply": context.render(r.public_reply, lang),
+            "private_followup": context.render(r.private_followup, lang),
+        }
+        for r in incident.review_replies
+    ]
     body = _ENV.get_template("qa.md.j2").render(
-        t=t, title=incident.title.get(lang), entries=entries, replies=replies,
-        key_messages=item.texts[current.number][lang].key_messages, canary=canary(incident.id, "qa"))
+        t=t,
+        title=incident.title.get(lang),
+        entries=entries,
+        replies=replies,
+        key_messages=item.texts[current.number][lang].key_messages,
+        canary=canary(incident.id, "qa"),
+    )
     return _page(path, incident, lang, "internal", None, t["qa_title"] + t["colon"] + incident.title.get(lang), body)
 
 
 def _kit_json(item: ComposedIncident) -> RenderedPage:
     incident = item.incident
     data = {
-        "incident": incident.id, "severity": incident.severity, "crisis_type": incident.crisis_type,
-        "languages": incident.languages, "canary": canary(incident.id, "kit-json"),
-        "revisions": [{
-            "revision": rev.number, "status": rev.status, "issued_at": rev.issued_at.isoformat(),
-            "publish_at": rev.visible_from.isoformat(), "approved": item.approved[rev.number],
-            "text_hash": item.hashes[rev.number],
-            **item.snapshot(rev),
-            "approved_texts": {digest: text for digest, text in item.approved_texts(rev).items()
-                               if digest != item.hashes[rev.number]},
-        } for rev in incident.revisions],
+        "incident": incident.id,
+        "severity": incident.severity,
+        "crisis_type": incident.crisis_type,
+        "languages": incident.languages,
+        "canary": canary(incident.id, "kit-json"),
+        "revisions": [
+            {
+                "revision": rev.number,
+                "status": rev.status,
+                "issued_at": rev.issued_at.isoformat(),
+                "publish_at": rev.visible_from.isoformat(),
+                "approved": item.approved[rev.number],
+                "text_hash": item.hashes[rev.number],
+                **item.snapshot(rev),
+                "approved_texts": {
+                    digest: text
+                    for digest, text in item.approved_texts(rev).items()
+                    if digest != item.hashes[rev.number]
+                },
+            }
+            for rev in incident.revisions
+        ],
     }
-    return RenderedPage(PurePosixPath("incidents", incident.id, "kit.json"),
-                        json.dumps(data, ensure_ascii=False, indent=2) + "\n", incident.source)
+    return RenderedPage(
+        PurePosixPath("incidents", incident.id, "kit.json"),
+        json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+        incident.source,
+    )
 
 
 def _index_page(shown: list[tuple[ComposedIncident, list[Revision]]], lang: str) -> RenderedPage:
@@ -214,12 +312,22 @@ def _index_page(shown: list[tuple[ComposedIncident, list[Revision]]], lang: str)
             continue
         latest = revisions[-1]
         text = item.texts[latest.number][lang]
-        rows.append((latest.status == "resolved", -latest.visible_from.timestamp(), {
-            "title": text.title, "link": f"{item.incident.id}/index.md",
-            "status": t["status"][latest.status], "severity": t["severity"][text.severity],
-            "updated": text.published_at}))
+        rows.append(
+            (
+                latest.status == "resolved",
+                -latest.visible_from.timestamp(),
+                {
+                    "title": text.title,
+                    "link": f"{item.incident.id}/index.md",
+                    "status": t["status"][latest.status],
+                    "severity": t["severity"][text.severity],
+                    "updated": text.published_at,
+                },
+            )
+        )
     rows.sort(key=lambda row: (row[0], row[1], row[2]["title"]))
     body = _ENV.get_template("incidents.md.j2").render(
-        t=t, open=[r[2] for r in rows if not r[0]], closed=[r[2] for r in rows if r[0]])
+        t=t, open=[r[2] for r in rows if not r[0]], closed=[r[2] for r in rows if r[0]]
+    )
     front = _front_matter({"title": t["incidents"], "language": lang, "audience": "public"})
     return RenderedPage(PurePosixPath(lang, "incidents", "index.md"), front + body, "kits/")

@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from crisiskit.compose.approval_state import required_roles
-from crisiskit.model.config import Config
-from crisiskit.errors import SystemProblem, UserError
-from crisiskit.model.incident import Revision
 from crisiskit.compose.composed import ComposedIncident
+from crisiskit.errors import SystemProblem, UserError
+from crisiskit.model.config import Config
+from crisiskit.model.incident import Revision
 from crisiskit.write import atomic_write, project_lock, remove_leftover_temps
 
 NAME_LIMIT = 100
@@ -75,9 +75,18 @@ def approver_name(text: str) -> str:
     return name
 
 
-def approve(project: Path, kit_path: Path, revision: int, role: str, name: str, *,
-            compose_kit: Callable[[], ComposedIncident], replace_published: bool = False,
-            at: datetime | None = None, lock_timeout: float = 120) -> Recorded:
+def approve(
+    project: Path,
+    kit_path: Path,
+    revision: int,
+    role: str,
+    name: str,
+    *,
+    compose_kit: Callable[[], ComposedIncident],
+    replace_published: bool = False,
+    at: datetime | None = None,
+    lock_timeout: float = 120,
+) -> Recorded:
     """Record ``role``'s approval (by ``name``) of ``revision``'s current text in ``kit_path``.
 
     ``compose_kit`` reads and composes the kit as it is on disk; it is called under the lock, so the
@@ -85,7 +94,7 @@ def approve(project: Path, kit_path: Path, revision: int, role: str, name: str, 
     prove the kit still loads and the approval holds.
     """
     name = _checked_name(name)
-    moment = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    moment = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if kit_path.is_symlink():
         raise UserError(f"{kit_path}: expected the kit itself; got a symbolic link (approve edits the file in place)")
     with project_lock(project, lock_timeout):
@@ -104,7 +113,8 @@ def approve(project: Path, kit_path: Path, revision: int, role: str, name: str, 
             raise UserError(
                 f"{kit_path}: revision {revision} is published and its {role} approval by {who} is part of what the "
                 f"public was told; add a correction revision (corrects: {revision}) instead, or run again with "
-                f"--replace-published to replace {who}'s approval")
+                f"--replace-published to replace {who}'s approval"
+            )
         original = kit_path.read_bytes()
         edited = _with_approval(original, kit_path, revision, role, name, moment, text_hash)
         _write_checked(kit_path, original, edited, revision, role, compose_kit)
@@ -143,16 +153,20 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _with_approval(original: bytes, kit_path: Path, revision: int, role: str, name: str, moment: datetime,
-                   text_hash: str) -> str:
+def _with_approval(
+    original: bytes, kit_path: Path, revision: int, role: str, name: str, moment: datetime, text_hash: str
+) -> str:
     """The kit's text with this role's approval of ``revision`` replaced by a new record."""
     yaml = _yaml()
     document = yaml.load(original.decode("utf-8"))
-    entries = [u for u in document.get("updates") or []
-               if isinstance(u, dict) and str(u.get("revision")) == str(revision)]
+    entries = [
+        u for u in document.get("updates") or [] if isinstance(u, dict) and str(u.get("revision")) == str(revision)
+    ]
     if len(entries) != 1:
-        raise UserError(f"{kit_path}: expected revision {revision} written in this kit (not only in its scenario) "
-                        "to record the approval in; got none")
+        raise UserError(
+            f"{kit_path}: expected revision {revision} written in this kit (not only in its scenario) "
+            "to record the approval in; got none"
+        )
     entry = entries[0]
     approvals = entry.get("approvals")
     if approvals is None:
@@ -171,8 +185,9 @@ def _with_approval(original: bytes, kit_path: Path, revision: int, role: str, na
     return buffer.getvalue()
 
 
-def _write_checked(kit_path: Path, original: bytes, edited: str, revision: int, role: str,
-                   compose_kit: Callable[[], ComposedIncident]) -> None:
+def _write_checked(
+    kit_path: Path, original: bytes, edited: str, revision: int, role: str, compose_kit: Callable[[], ComposedIncident]
+) -> None:
     """Write the edited kit, load it again, and put the original back if it does not load or the approval fails."""
     try:
         atomic_write(kit_path, edited)
@@ -186,6 +201,8 @@ def _write_checked(kit_path: Path, original: bytes, edited: str, revision: int, 
     except BaseException as error:
         atomic_write(kit_path, original)
         if isinstance(error, UserError):
-            raise UserError(f"{kit_path}: the approved kit did not load again, so the original was put back: "
-                            + "; ".join(error.lines())) from None
+            raise UserError(
+                f"{kit_path}: the approved kit did not load again, so the original was put back: "
+                + "; ".join(error.lines())
+            ) from None
         raise

@@ -17,11 +17,11 @@ from io import BytesIO
 from pathlib import Path
 
 from crisiskit.compose.approval_state import approval_state
-from crisiskit.compose.revision import RevisionText
-from crisiskit.render.diff import diff_markdown
-from crisiskit.errors import UserError
-from crisiskit.compose.labels import labels
 from crisiskit.compose.composed import ComposedIncident
+from crisiskit.compose.labels import labels
+from crisiskit.compose.revision import RevisionText
+from crisiskit.errors import UserError
+from crisiskit.render.diff import diff_markdown
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ class TextChange:
 
 def tree_at(project: Path, ref: str, target: Path) -> Path:
     """The kits and mkdocs.yml as they were at ``ref``, extracted into ``target``."""
-    result = subprocess.run(["git", "archive", "--format=tar", ref, "kits", "mkdocs.yml"], cwd=project,
-                            capture_output=True)
+    result = subprocess.run(
+        ["git", "archive", "--format=tar", ref, "kits", "mkdocs.yml"], cwd=project, capture_output=True
+    )
     if result.returncode != 0:
         raise UserError(f"git could not read kits/ at {ref!r}: {result.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=BytesIO(result.stdout)) as archive:
@@ -72,13 +73,15 @@ def text_changes(old: list[ComposedIncident], new: list[ComposedIncident]) -> li
                 old_pieces = _pieces(earlier) if earlier else {}
                 for where, body in _pieces(text).items():
                     if old_pieces.get(where) != body:
-                        changes.append(TextChange(item.incident.id, number, language, where, old_pieces.get(where),
-                                                  body))
+                        changes.append(
+                            TextChange(item.incident.id, number, language, where, old_pieces.get(where), body)
+                        )
     return changes
 
 
-def review_digest(project: Path, old: list[ComposedIncident], new: list[ComposedIncident], base: str,
-                  findings: list[str]) -> str:
+def review_digest(
+    project: Path, old: list[ComposedIncident], new: list[ComposedIncident], base: str, findings: list[str]
+) -> str:
     """The digest as Markdown, ready to post as a pull-request comment."""
     changes = text_changes(old, new)
     lines = [f"# crisiskit review (against `{base}`)", ""]
@@ -93,14 +96,13 @@ def review_digest(project: Path, old: list[ComposedIncident], new: list[Composed
         lines += [f"## {item.incident.title.get(item.incident.languages[0])} (`{item.incident.source}`)", ""]
         for number in sorted({c.revision for c in items}):
             revision = next(r for r in item.incident.revisions if r.number == number)
-            lines += [f"### Revision {number}: {revision.status}, visible from {revision.visible_from.isoformat()}",
-                      ""]
+            lines += [f"### Revision {number}: {revision.status}, visible from {revision.visible_from.isoformat()}", ""]
             for change in (c for c in items if c.revision == number):
                 status = "new" if change.old is None else "changed"
                 lines += [f"#### {change.where} ({change.language}, {status})", ""]
                 shown = change.new if change.old is None else diff_markdown(change.old, change.new)
                 lines += ["> " + line if line else ">" for line in shown.splitlines()] + [""]
-        lines += _approvals(item, [n for n in sorted({c.revision for c in items})])
+        lines += _approvals(item, sorted({c.revision for c in items}))
     lines += ["## Findings from `crisiskit check`", ""]
     lines += [f"- {f}" for f in findings] if findings else ["None."]
     lines.append("")
@@ -117,8 +119,10 @@ def _approvals(item: ComposedIncident, numbers: list[int]) -> list[str]:
             continue
         for role in (*state.missing, *state.stale):
             why = "missing" if role in state.missing else "stale (the text changed after approval)"
-            out.append(f"- Revision {number}: {role} approval {why}. Run: "
-                       f"`crisiskit approve {item.incident.source} --revision {number} --role {role} --by \"NAME\"`")
+            out.append(
+                f"- Revision {number}: {role} approval {why}. Run: "
+                f'`crisiskit approve {item.incident.source} --revision {number} --role {role} --by "NAME"`'
+            )
     return out + [""]
 
 

@@ -43,7 +43,7 @@ class Fact:
     """Where the fact was written (a crisiskit.model.origin.Origin), stamped by the validate stage."""
 
     @classmethod
-    def _validate(cls, raw: Any) -> "Fact":
+    def _validate(cls, raw: Any) -> Fact:
         if isinstance(raw, Fact):
             return raw
         if isinstance(raw, dict) and "type" in raw:
@@ -51,7 +51,7 @@ class Fact:
         return cls(_infer_kind(raw), _checked(_infer_kind(raw), raw))
 
     @classmethod
-    def _explicit(cls, raw: dict[str, Any]) -> "Fact":
+    def _explicit(cls, raw: dict[str, Any]) -> Fact:
         unknown = sorted(set(raw) - {"type", "value", "describe"})
         if unknown:
             raise fail("only the keys type, value and describe in a fact", unknown[0], "unknown key")
@@ -111,8 +111,12 @@ def _readable_number(value: int | float) -> int | float:
         raise fail(_RANGE, value, "too large to show exactly")
     digits = exact.as_tuple()
     if isinstance(digits.exponent, int) and digits.exponent < -MAX_DECIMALS and exact != exact.to_integral_value():
-        raise fail(_RANGE, value, f"it would read {exact.quantize(Decimal(1).scaleb(-MAX_DECIMALS)).normalize():f}; "
-                                  "write it as a text if every digit matters")
+        raise fail(
+            _RANGE,
+            value,
+            f"it would read {exact.quantize(Decimal(1).scaleb(-MAX_DECIMALS)).normalize():f}; "
+            "write it as a text if every digit matters",
+        )
     if len(digits.digits) > 15 and exact != exact.to_integral_value():
         raise fail(_RANGE, value, "more digits than a number holds exactly")
     return value
@@ -162,8 +166,10 @@ def _checked(kind: str, raw: Any) -> Any:
     if kind == "list":
         if not isinstance(raw, list) or not raw:
             raise fail("a non-empty list", raw)
-        return [_readable_number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else Text._validate(v)
-                for v in raw]
+        return [
+            _readable_number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else Text._validate(v)
+            for v in raw
+        ]
     try:
         return _CHECKERS[kind].validate_python(raw)
     except ValidationError as error:

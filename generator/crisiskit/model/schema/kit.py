@@ -9,14 +9,25 @@ error, never silently ignored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from crisiskit.model.channels import post_channels
 from crisiskit.model.schema.facts import Fact
-from crisiskit.model.schema.types import Email, FactName, Identifier, LanguageTag, Name, Phone, Slug, Text, Timestamp, Url
+from crisiskit.model.schema.types import (
+    Email,
+    FactName,
+    Identifier,
+    LanguageTag,
+    Name,
+    Phone,
+    Slug,
+    Text,
+    Timestamp,
+    Url,
+)
 
 Severity = Literal["minor", "moderate", "severe"]
 CrisisType = Literal["victim", "accidental", "preventable"]
@@ -25,16 +36,31 @@ Audience = Literal[
     "affected_customers", "customers", "public", "partners", "employees", "media", "regulators", "investors"
 ]
 RemedyKind = Literal[
-    "refund", "voucher", "discount", "upgrade", "gift", "repair", "replacement", "cash",
-    "credit_monitoring", "hotline", "public_apology",
+    "refund",
+    "voucher",
+    "discount",
+    "upgrade",
+    "gift",
+    "repair",
+    "replacement",
+    "cash",
+    "credit_monitoring",
+    "hotline",
+    "public_apology",
 ]
 if TYPE_CHECKING:
     ChannelName = str
 else:  # a channel a kit may list: every post channel of the registry (data/channels.yml), read on import
     ChannelName = Literal[post_channels()]
 ReviewType = Literal[
-    "product_quality", "service_attitude", "policy_misunderstanding", "price_dispute", "logistics",
-    "malicious_attack", "security_privacy", "support_speed",
+    "product_quality",
+    "service_attitude",
+    "policy_misunderstanding",
+    "price_dispute",
+    "logistics",
+    "malicious_attack",
+    "security_privacy",
+    "support_speed",
 ]
 
 
@@ -57,8 +83,11 @@ def _locales(value: dict[str, str]) -> dict[str, str]:
         except (UnknownLocaleError, ValueError):
             known = False
         if not locale.startswith(f"{language}-") or not known:
-            raise PydanticCustomError("crisiskit", "expected for {language} a known locale of that language, such "
-                                      "as {language}-GB; got {got}", {"language": language, "got": locale})
+            raise PydanticCustomError(
+                "crisiskit",
+                "expected for {language} a known locale of that language, such as {language}-GB; got {got}",
+                {"language": language, "got": locale},
+            )
     return value
 
 
@@ -69,7 +98,7 @@ class Organization(Model):
     """The organisation's main web address."""
     boilerplate: Text
     """The 'About' paragraph closing every press release."""
-    city: Optional[Text] = None
+    city: Text | None = None
     """Where statements are issued from, for press-release datelines ('TAIPEI')."""
     locale: Annotated[dict[LanguageTag, LanguageTag], AfterValidator(_locales)] = {}
     """Per language, the locale its dates, times and numbers follow ({en: en-US, zh-Hant: zh-Hant-TW}); a
@@ -88,18 +117,18 @@ class PressContact(Model):
     """Who reporters should call."""
     email: Email
     """Press e-mail address."""
-    phone: Optional[Phone] = None
+    phone: Phone | None = None
     """Press phone number."""
 
 
 class Contacts(Model):
-    hotline: Optional[Phone] = None
+    hotline: Phone | None = None
     """The dedicated phone line for affected people."""
-    email: Optional[Email] = None
+    email: Email | None = None
     """The support address for affected people."""
-    press: Optional[PressContact] = None
+    press: PressContact | None = None
     """The media contact named in press releases."""
-    privacy: Optional[Email] = None
+    privacy: Email | None = None
     """The data protection officer's address (required in GDPR notices)."""
 
 
@@ -117,38 +146,38 @@ class Remedy(Model):
 class Statement(Model):
     """The sections of a statement, in the order a reader meets them."""
 
-    headline: Optional[Text] = None
+    headline: Text | None = None
     """States the purpose plainly: 'Statement on ...'."""
-    acknowledgement: Optional[Text] = None
+    acknowledgement: Text | None = None
     """First paragraph: admits what happened, with no run-up, and acknowledges those affected."""
-    what_happened: Optional[Text] = None
+    what_happened: Text | None = None
     """The confirmed facts: who, what, where, when."""
-    cause: Optional[Text] = None
+    cause: Text | None = None
     """Why it happened, as far as known."""
-    not_yet_known: Optional[Text] = None
+    not_yet_known: Text | None = None
     """What is not known yet and how it is being found out."""
-    actions: Optional[Text] = None
+    actions: Text | None = None
     """What is being done now."""
-    apology: Optional[Text] = None
+    apology: Text | None = None
     """The apology, specific about who was affected and how."""
-    remedy: Optional[Text] = None
+    remedy: Text | None = None
     """The concrete compensation or corrective action."""
-    commitment: Optional[Text] = None
+    commitment: Text | None = None
     """What changes so it does not happen again."""
-    next_update: Optional[Text] = None
+    next_update: Text | None = None
     """When and where the next update comes."""
-    help: Optional[Text] = None
+    help: Text | None = None
     """Where to get help: page, hotline, e-mail."""
 
 
 class ChannelText(Model):
     enabled: bool = True
     """Set false to leave this channel out."""
-    text: Optional[Text] = None
+    text: Text | None = None
     """The post or body, replacing the text derived from the statement."""
-    subject: Optional[Text] = None
+    subject: Text | None = None
     """E-mail subject or press-release headline."""
-    preheader: Optional[Text] = None
+    preheader: Text | None = None
     """E-mail preheader: the line shown after the subject in inboxes."""
 
 
@@ -172,13 +201,13 @@ class Update(Model):
     """Where the incident stands."""
     issued_at: Timestamp
     """When this revision was written, with timezone."""
-    publish_at: Optional[Timestamp] = None
+    publish_at: Timestamp | None = None
     """Embargo: not public before this time."""
-    next_update_at: Optional[Timestamp] = None
+    next_update_at: Timestamp | None = None
     """When the next update is promised."""
-    corrects: Optional[int] = Field(default=None, ge=1)
+    corrects: int | None = Field(default=None, ge=1)
     """The revision this one corrects, if it is a correction."""
-    correction: Optional[Text] = None
+    correction: Text | None = None
     """What the correction changes, shown on the statement page."""
     facts: dict[FactName, Fact] = {}
     """Facts that changed with this revision; they apply from here on."""
@@ -210,7 +239,7 @@ class QaEntry(Model):
     """Phrases the spokesperson must not say; a public text using one is an error."""
     facts: list[FactName] = []
     """The facts this answer rests on."""
-    answered_by: Optional[Slug] = None
+    answered_by: Slug | None = None
     """The role allowed to answer, if not every spokesperson."""
 
 
@@ -228,39 +257,39 @@ class ReviewReply(Model):
 class KitFields(Model):
     """Fields an incident and a scenario share; a scenario's fill an incident's gaps."""
 
-    title: Optional[Text] = None
+    title: Text | None = None
     """What the incident is called on the site."""
-    extends: Optional[Identifier] = None
+    extends: Identifier | None = None
     """The scenario in kits/scenarios/ whose text and defaults this kit takes."""
-    organization: Optional[Organization] = None
+    organization: Organization | None = None
     """Who speaks."""
-    spokesperson: Optional[Person] = None
+    spokesperson: Person | None = None
     """The one voice for the media."""
-    signatory: Optional[Person] = None
+    signatory: Person | None = None
     """Who signs the statement."""
-    contacts: Optional[Contacts] = None
+    contacts: Contacts | None = None
     """Where affected people and the press get help."""
-    severity: Optional[Severity] = None
+    severity: Severity | None = None
     """minor, moderate or severe: drives deadlines, cadence, channels and signatures."""
-    crisis_type: Optional[CrisisType] = None
+    crisis_type: CrisisType | None = None
     """SCCT cluster: victim, accidental or preventable."""
-    languages: Optional[list[LanguageTag]] = Field(default=None, min_length=1)
+    languages: list[LanguageTag] | None = Field(default=None, min_length=1)
     """Languages of every text; the first is the source language."""
     facts: dict[FactName, Fact] = {}
     """Named values texts refer to as {{ facts.name }}."""
-    key_messages: Optional[list[Text]] = None
+    key_messages: list[Text] | None = None
     """The three or so points every text comes back to."""
-    audiences: Optional[list[Audience]] = None
+    audiences: list[Audience] | None = None
     """Who must hear from us."""
-    remedies: Optional[list[Remedy]] = None
+    remedies: list[Remedy] | None = None
     """What affected people get."""
-    faq: Optional[list[FaqEntry]] = None
+    faq: list[FaqEntry] | None = None
     """Questions and answers for the FAQ page."""
     channels: dict[ChannelName, ChannelText] = {}
     """Per-channel overrides for every revision."""
-    internal_qa: Optional[list[QaEntry]] = None
+    internal_qa: list[QaEntry] | None = None
     """Hard questions for spokespeople; never public."""
-    review_replies: Optional[list[ReviewReply]] = None
+    review_replies: list[ReviewReply] | None = None
     """Replies to negative reviews, public and private."""
 
 
@@ -271,7 +300,7 @@ class IncidentKit(KitFields):
     """The incident's id, used in every path and URL."""
     began_at: Timestamp
     """When the incident began (or was first noticed by those affected)."""
-    aware_at: Optional[Timestamp] = None
+    aware_at: Timestamp | None = None
     """When the organisation became aware; regulator deadlines run from here."""
     updates: list[Update] = Field(min_length=1, max_length=MAX_REVISIONS)
     """The versioned statement: revisions in order, oldest first (at most 100; every page shows the timeline)."""

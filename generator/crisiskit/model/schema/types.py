@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import regex
-
 from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -81,9 +80,14 @@ characters; the word diff between revisions costs the square of a text's length.
 
 def _too_long(text: str) -> PydanticCustomError:
     # every later stage (channel counts, wording rules, the word diff between revisions) reads each text whole
-    return PydanticCustomError("crisiskit", "expected {expected}; got {got}", {
-        "expected": f"a text of at most {MAX_TEXT_CHARS:,} characters",
-        "got": f"one of {len(text):,} characters (split it, or put the detail on a page the statement links to)"})
+    return PydanticCustomError(
+        "crisiskit",
+        "expected {expected}; got {got}",
+        {
+            "expected": f"a text of at most {MAX_TEXT_CHARS:,} characters",
+            "got": f"one of {len(text):,} characters (split it, or put the detail on a page the statement links to)",
+        },
+    )
 
 
 class Text:
@@ -121,7 +125,7 @@ class Text:
         return f"{type(self).__name__}({self.raw!r})"
 
     @classmethod
-    def _validate(cls, value: Any) -> "Text":
+    def _validate(cls, value: Any) -> Text:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
@@ -142,8 +146,9 @@ class Text:
             if issues:
                 # One error carrying every language's problem; the validate stage reports each at its own line.
                 first = issues[0][1]
-                raise PydanticCustomError("crisiskit", first.message(), {
-                    "per_key": [(str(key), error.message()) for key, error in issues]})
+                raise PydanticCustomError(
+                    "crisiskit", first.message(), {"per_key": [(str(key), error.message()) for key, error in issues]}
+                )
             return cls(dict(value))
         raise fail("a text, or a mapping of language tag to text", value)
 
@@ -207,12 +212,21 @@ Timestamp = Annotated[
     BeforeValidator(_timestamp),
     Field(json_schema_extra={"type": "string", "format": "date-time"}),
 ]
-Slug = Annotated[str, BeforeValidator(_matching(SLUG, "a lower-case slug of letters, digits and dashes, like data-leak")),
-                 Field(pattern=SLUG)]
+Slug = Annotated[
+    str,
+    BeforeValidator(_matching(SLUG, "a lower-case slug of letters, digits and dashes, like data-leak")),
+    Field(pattern=SLUG),
+]
 
 MAX_ID_LENGTH = 64
-_RESERVED = ("con", "prn", "aux", "nul", *(f"com{n}" for n in "123456789\u00b9\u00b2\u00b3"),
-             *(f"lpt{n}" for n in "123456789\u00b9\u00b2\u00b3"))
+_RESERVED = (
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in "123456789\u00b9\u00b2\u00b3"),
+    *(f"lpt{n}" for n in "123456789\u00b9\u00b2\u00b3"),
+)
 RESERVED_NAMES = frozenset(_RESERVED)
 """Names Windows reserves for devices, with or without an extension (con.yml is the device con)."""
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -241,24 +255,48 @@ def _identifier(value: Any) -> str:
         raise fail(expected, value)
     problem = file_name_problem(value)
     if problem:
-        raise PydanticCustomError("crisiskit", "expected {expected}; got {got}",
-                                  {"expected": expected + " (it names folders and files)", "got": problem})
+        raise PydanticCustomError(
+            "crisiskit",
+            "expected {expected}; got {got}",
+            {"expected": expected + " (it names folders and files)", "got": problem},
+        )
     return value
 
 
 _SLUG_RE = re.compile(SLUG)
-Identifier = Annotated[str, BeforeValidator(_identifier),
-                       Field(pattern=SLUG, max_length=MAX_ID_LENGTH,
-                             json_schema_extra={"not": {"enum": sorted(n for n in _RESERVED if n.isascii())}})]
+Identifier = Annotated[
+    str,
+    BeforeValidator(_identifier),
+    Field(
+        pattern=SLUG,
+        max_length=MAX_ID_LENGTH,
+        json_schema_extra={"not": {"enum": sorted(n for n in _RESERVED if n.isascii())}},
+    ),
+]
 """An incident id or scenario name: a slug that is also a safe file and folder name on every system."""
-FactName = Annotated[str, BeforeValidator(_matching(r"^[a-z][a-z0-9_]*$", "a fact name of lower-case letters, digits and _")),
-                     Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Url = Annotated[str, BeforeValidator(_matching(r"^https?://[^\s/$.?#][^\s]*$", "a web address starting with https://")),
-                Field(pattern=r"^https?://")]
-Phone = Annotated[str, BeforeValidator(_matching(r"^\+?[0-9][0-9 ()\-.]{5,}[0-9]$", "a phone number such as +886 2 2700 1234")),
-                  Field(pattern=r"^\+?[0-9][0-9 ()\-.]{5,}[0-9]$")]
-Email = Annotated[str, BeforeValidator(_matching(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an e-mail address")),
-                  Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-LanguageTag = Annotated[str, BeforeValidator(_matching(LANGUAGE_TAG, "a BCP 47 language tag such as en, zh-Hant or zh-Hans")),
-                        Field(pattern=LANGUAGE_TAG)]
+FactName = Annotated[
+    str,
+    BeforeValidator(_matching(r"^[a-z][a-z0-9_]*$", "a fact name of lower-case letters, digits and _")),
+    Field(pattern=r"^[a-z][a-z0-9_]*$"),
+]
+Url = Annotated[
+    str,
+    BeforeValidator(_matching(r"^https?://[^\s/$.?#][^\s]*$", "a web address starting with https://")),
+    Field(pattern=r"^https?://"),
+]
+Phone = Annotated[
+    str,
+    BeforeValidator(_matching(r"^\+?[0-9][0-9 ()\-.]{5,}[0-9]$", "a phone number such as +886 2 2700 1234")),
+    Field(pattern=r"^\+?[0-9][0-9 ()\-.]{5,}[0-9]$"),
+]
+Email = Annotated[
+    str,
+    BeforeValidator(_matching(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an e-mail address")),
+    Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+LanguageTag = Annotated[
+    str,
+    BeforeValidator(_matching(LANGUAGE_TAG, "a BCP 47 language tag such as en, zh-Hant or zh-Hans")),
+    Field(pattern=LANGUAGE_TAG),
+]
 Positive = Annotated[int, AfterValidator(lambda v: v), Field(ge=1)]
