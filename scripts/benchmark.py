@@ -34,13 +34,19 @@ def make_project(target: Path, count: int) -> None:
         if index % 2:
             text = text.replace("status: investigating", "status: resolved")
         (target / "kits" / f"incident-{index:04d}.yml").write_text(text, encoding="utf-8")
-    from crisiskit.review.approve import approve
     from crisiskit.pipeline import compose, read_incidents, read_site_options
+    from crisiskit.review.approve import approve
 
     site = read_site_options(target)
     for kit in sorted((target / "kits").glob("*.yml")):
-        approve(target, kit, 1, "communications", "Bench",
-                compose_kit=lambda kit=kit: compose(read_incidents([kit]), site)[0])
+        approve(
+            target,
+            kit,
+            1,
+            "communications",
+            "Bench",
+            compose_kit=lambda kit=kit: compose(read_incidents([kit]), site)[0],
+        )
 
 
 def measure(count: int) -> dict[str, float]:
@@ -48,14 +54,22 @@ def measure(count: int) -> dict[str, float]:
         project = Path(scratch) / "site"
         make_project(project, count)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "crisiskit", "build", "--at", AT, "--audience", "public"],
-                       cwd=project, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "crisiskit", "build", "--at", AT, "--audience", "public"],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
         seconds = time.perf_counter() - start
         html = list((project / "site/public/en").rglob("*.html"))
         page = project / "site/public/en/incidents/incident-0000/index.html"
-        return {"incidents": count, "build_s": round(seconds, 1), "html_pages": len(html),
-                "html_total_kb": round(sum(p.stat().st_size for p in html) / 1024),
-                "statement_page_kb": round(page.stat().st_size / 1024, 1)}
+        return {
+            "incidents": count,
+            "build_s": round(seconds, 1),
+            "html_pages": len(html),
+            "html_total_kb": round(sum(p.stat().st_size for p in html) / 1024),
+            "statement_page_kb": round(page.stat().st_size / 1024, 1),
+        }
 
 
 if __name__ == "__main__":

@@ -65,8 +65,9 @@ def copy_project(target: Path) -> Path:
 
 def run_crisiskit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command line, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "crisiskit", *args], cwd=project, capture_output=True, text=True,
-                          timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "crisiskit", *args], cwd=project, capture_output=True, text=True, timeout=900
+    )
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,9 @@ def invoke(project: Path, *args: str, input: str | None = None) -> Ran:
     from crisiskit.cli.main import main
 
     with contextlib.chdir(project):
-        result = CliRunner().invoke(main, list(args), input=input, prog_name="crisiskit",
-                                    env={"COLUMNS": os.environ.get("COLUMNS", "80")})
+        result = CliRunner().invoke(
+            main, list(args), input=input, prog_name="crisiskit", env={"COLUMNS": os.environ.get("COLUMNS", "80")}
+        )
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Ran(result.exit_code, result.stdout, result.stderr)

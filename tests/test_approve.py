@@ -19,10 +19,22 @@ AFTER = datetime.fromisoformat("2026-11-21T00:00:00+08:00")
 
 
 def _git(project: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True,
-                            env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-                                 "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": "/usr/bin:/bin",
-                                 "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(project)})
+    result = subprocess.run(
+        ["git", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+            "PATH": "/usr/bin:/bin",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(project),
+        },
+    )
     return result.stdout
 
 
@@ -48,8 +60,17 @@ def _public_paths(project: Path, at: datetime = AFTER) -> set[str]:
 
 def _approve(project: Path, revision: int = 1, run=invoke) -> None:
     """`crisiskit approve`, in process unless ``run`` is run_crisiskit (the real command)."""
-    result = run(project, "approve", "kits/minimal.yml", "--revision", str(revision),
-                 "--role", "communications", "--by", "Dana Wu")
+    result = run(
+        project,
+        "approve",
+        "kits/minimal.yml",
+        "--revision",
+        str(revision),
+        "--role",
+        "communications",
+        "--by",
+        "Dana Wu",
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -59,7 +80,7 @@ def test_approve_records_the_hash_and_keeps_comments_and_layout(repo: Path) -> N
     _approve(repo, run=run_crisiskit)
     after = kit.read_text(encoding="utf-8").splitlines()
     assert after[: len(before)] == before, "approve changed lines it should have left alone"
-    added = "\n".join(after[len(before):])
+    added = "\n".join(after[len(before) :])
     composed = _composed(repo)
     assert composed.hashes[1] in added and "role: communications" in added and "name: Dana Wu" in added
     assert composed.approved[1]
@@ -69,8 +90,12 @@ def test_approve_records_the_hash_and_keeps_comments_and_layout(repo: Path) -> N
 def test_editing_approved_text_makes_the_approval_stale(repo: Path) -> None:
     _approve(repo)
     kit = repo / "kits/minimal.yml"
-    kit.write_text(kit.read_text(encoding="utf-8").replace("about {{ facts.affected_share }}%",
-                                                           "roughly {{ facts.affected_share }}%"), encoding="utf-8")
+    kit.write_text(
+        kit.read_text(encoding="utf-8").replace(
+            "about {{ facts.affected_share }}%", "roughly {{ facts.affected_share }}%"
+        ),
+        encoding="utf-8",
+    )
     composed = _composed(repo)
     assert not composed.approved[1]
     # Not yet due: it is simply a draft again and stays off the public site.
@@ -81,8 +106,12 @@ def test_editing_approved_text_makes_the_approval_stale(repo: Path) -> None:
 def test_changing_a_published_revision_is_an_error_naming_it(repo: Path) -> None:
     _approve(repo)
     kit = repo / "kits/minimal.yml"
-    kit.write_text(kit.read_text(encoding="utf-8").replace("about {{ facts.affected_share }}%",
-                                                           "roughly {{ facts.affected_share }}%"), encoding="utf-8")
+    kit.write_text(
+        kit.read_text(encoding="utf-8").replace(
+            "about {{ facts.affected_share }}%", "roughly {{ facts.affected_share }}%"
+        ),
+        encoding="utf-8",
+    )
     (repo / "overrides").mkdir()
     result = invoke(repo, "build", "--at", AFTER.isoformat(), "--audience", "public")
     assert result.returncode == 1
@@ -151,8 +180,9 @@ def test_roles_follow_severity_and_channel(repo: Path) -> None:
 def test_project_config_adds_a_required_role(repo: Path) -> None:
     _approve(repo)
     assert _composed(repo).approved[1]
-    (repo / "crisiskit.yml").write_text("approvals:\n  by_severity:\n    minor: [communications, legal]\n",
-                                        encoding="utf-8")
+    (repo / "crisiskit.yml").write_text(
+        "approvals:\n  by_severity:\n    minor: [communications, legal]\n", encoding="utf-8"
+    )
     from crisiskit.pipeline import compose as compose_with
 
     composed = compose_with(read_incidents([repo / "kits"]), read_site_options(repo), repo)[0]
@@ -166,10 +196,13 @@ def test_malformed_project_config_is_reported_with_its_position(repo: Path) -> N
     (repo / "crisiskit.yml").write_text("approvals:\n  by_role: {legal: [x]}\nrulez: {}\n", encoding="utf-8")
     result = invoke(repo, "check", "kits")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert ('crisiskit.yml:2:3 approvals.by_role: expected one of the keys by_severity, by_channel; '
-            'got unknown key "by_role"') in result.stderr
-    assert ('crisiskit.yml:3:1 rulez: expected a known key (did you mean "rules"?); '
-            'got unknown key "rulez"') in result.stderr
+    assert (
+        "crisiskit.yml:2:3 approvals.by_role: expected one of the keys by_severity, by_channel; "
+        'got unknown key "by_role"'
+    ) in result.stderr
+    assert (
+        'crisiskit.yml:3:1 rulez: expected a known key (did you mean "rules"?); got unknown key "rulez"'
+    ) in result.stderr
 
 
 def test_check_warns_about_a_due_revision_without_approval(repo: Path) -> None:

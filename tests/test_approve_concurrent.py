@@ -8,14 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import redteam as security
 from click.testing import CliRunner
 
-from crisiskit.review.approve import approve
-import redteam as security
 from crisiskit.cli.main import main
 from crisiskit.errors import KitError, Problem, UserError
 from crisiskit.pipeline import compose, read_incidents, read_site_options
-
+from crisiskit.review.approve import approve
 
 KIT = "kits/acme-outage.yml"
 ROLES = ["communications", "legal", "privacy", "security", "finance", "operations", "executive"]
@@ -35,20 +34,43 @@ def _composed(project: Path):
 def _approvals(project: Path) -> set[tuple[int, str, str]]:
     """(revision, role, name) of every approval that covers its revision's current text."""
     composed = _composed(project)
-    return {(r.number, a.role, a.name) for r in composed.incident.revisions for a in r.approvals
-            if a.text_hash == composed.hashes[r.number]}
+    return {
+        (r.number, a.role, a.name)
+        for r in composed.incident.revisions
+        for a in r.approvals
+        if a.text_hash == composed.hashes[r.number]
+    }
 
 
 def test_twenty_concurrent_approvals_are_all_recorded_and_the_kit_keeps_its_mode(project: Path) -> None:
-    (project / "crisiskit.yml").write_text(f"approvals:\n  by_severity:\n    minor: [{', '.join(ROLES)}]\n",
-                                           encoding="utf-8")
+    (project / "crisiskit.yml").write_text(
+        f"approvals:\n  by_severity:\n    minor: [{', '.join(ROLES)}]\n", encoding="utf-8"
+    )
     kit = project / KIT
     kit.chmod(0o640)
     pairs = [(revision, role) for revision in (1, 2, 3) for role in ROLES][:20]
-    processes = [subprocess.Popen([sys.executable, "-m", "crisiskit", "approve", KIT, "--revision", str(revision),
-                                   "--role", role, "--by", f"Approver {revision} {role}"], cwd=project,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for revision, role in pairs]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "crisiskit",
+                "approve",
+                KIT,
+                "--revision",
+                str(revision),
+                "--role",
+                role,
+                "--by",
+                f"Approver {revision} {role}",
+            ],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for revision, role in pairs
+    ]
     outcomes = [(process.wait(timeout=600), process.stderr.read()) for process in processes]
     assert [code for code, _ in outcomes] == [0] * 20, [err for code, err in outcomes if code]
     assert _approvals(project) == {(revision, role, f"Approver {revision} {role}") for revision, role in pairs}
@@ -58,22 +80,27 @@ def test_twenty_concurrent_approvals_are_all_recorded_and_the_kit_keeps_its_mode
     assert not [p for p in (project / "kits").iterdir() if p.name.startswith(".")], "a temp file was left"
 
 
-@pytest.mark.parametrize(("option", "value", "expected"), [
-    ("--role", "Legal", "expected one of the roles communications, legal (roles are lower-case); got 'Legal'"),
-    ("--role", "legal team", "expected one of the roles communications, legal; got 'legal team'"),
-    ("--role", "ceo", "expected one of the roles communications, legal; got 'ceo'"),
-    ("--by", "", "expected the approver's name; got an empty one"),
-    ("--by", "   ", "expected the approver's name; got an empty one"),
-    ("--by", "Dana\nWu", "expected a name on one line without control characters; got U+000A"),
-    ("--by", "Dana \u202eWu", "expected a name on one line without control characters; got U+202E"),
-])
-def test_a_wrong_role_or_name_is_refused_before_anything_is_written(project: Path, monkeypatch, option, value,
-                                                                    expected) -> None:
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--role", "Legal", "expected one of the roles communications, legal (roles are lower-case); got 'Legal'"),
+        ("--role", "legal team", "expected one of the roles communications, legal; got 'legal team'"),
+        ("--role", "ceo", "expected one of the roles communications, legal; got 'ceo'"),
+        ("--by", "", "expected the approver's name; got an empty one"),
+        ("--by", "   ", "expected the approver's name; got an empty one"),
+        ("--by", "Dana\nWu", "expected a name on one line without control characters; got U+000A"),
+        ("--by", "Dana \u202eWu", "expected a name on one line without control characters; got U+202E"),
+    ],
+)
+def test_a_wrong_role_or_name_is_refused_before_anything_is_written(
+    project: Path, monkeypatch, option, value, expected
+) -> None:
     monkeypatch.chdir(project)
     before = (project / KIT).read_bytes()
     arguments = {"--role": "communications", "--by": "Dana Wu", option: value}
-    result = CliRunner().invoke(main, ["approve", KIT, "--revision", "1", *[x for pair in arguments.items()
-                                                                               for x in pair]])
+    result = CliRunner().invoke(
+        main, ["approve", KIT, "--revision", "1", *[x for pair in arguments.items() for x in pair]]
+    )
     assert result.exit_code == 2, result.output
     assert expected in " ".join(result.stderr.split()), result.stderr
     assert (project / KIT).read_bytes() == before

@@ -16,7 +16,7 @@ from sites import BEFORE_EMBARGO, PROJECT, build, composed_samples, copy_project
 # Known issues of the Material theme itself, not of our pages or overrides; each with its reason.
 AXE_BASELINE = {
     "aria-dialog-name": "Material's search overlay (.md-search, partials/search.html) is role=dialog without a "
-                        "name; it is theme markup we do not override",
+    "name; it is theme markup we do not override",
 }
 
 
@@ -37,7 +37,7 @@ def public_url(page: Page, public_root: Path) -> str:
     prefix = base + "/"
 
     def answer(route: Route) -> None:
-        path = route.request.url.split("#")[0].split("?")[0][len(prefix):]
+        path = route.request.url.split("#")[0].split("?")[0][len(prefix) :]
         target = public_root / path
         if target.is_dir():
             target = target / "index.html"
@@ -113,6 +113,9 @@ def test_searching_a_chinese_word_finds_the_statement(page: Page, public_url: st
 def test_no_serious_accessibility_violations_on_the_statement_page(page: Page, public_url: str) -> None:
     page.goto(f"{public_url}/en/incidents/data-leak/")
     results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-               and v["id"] not in AXE_BASELINE]
+    serious = [
+        v
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical") and v["id"] not in AXE_BASELINE
+    ]
     assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]

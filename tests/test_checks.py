@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TESTDATA
 from crisiskit.checks.engine import run_checks
 from crisiskit.checks.findings import Finding, render_findings, rule_catalogue
-from crisiskit.pipeline import check, compose, read_incidents
 from crisiskit.compose.composed import SiteOptions
-
-from conftest import TESTDATA
+from crisiskit.pipeline import check, compose, read_incidents
 
 CLEAN = (TESTDATA / "test_checks" / "clean.yml").read_text(encoding="utf-8")
 AT = "2026-11-20T15:00:00+08:00"
@@ -28,8 +27,13 @@ LONG_EN = "We are working on it and we will keep you informed. " * 7
 
 def _override(channel: str, en: str, zh: str, key: str = "text") -> list[tuple[str, str]]:
     """Replacement that adds a channel override to revision 1."""
-    return [(REV1_END, f'{REV1_END}    channels:\n      {channel}:\n        {key}:\n          en: "{en}"\n'
-                       f'          zh-Hant: "{zh}"\n')]
+    return [
+        (
+            REV1_END,
+            f'{REV1_END}    channels:\n      {channel}:\n        {key}:\n          en: "{en}"\n'
+            f'          zh-Hant: "{zh}"\n',
+        )
+    ]
 
 
 LINK = "{{ statement_url }}"
@@ -37,113 +41,323 @@ LINK = "{{ statement_url }}"
 # rule, id, replacements (old -> new, each old found exactly once), a token on the line the finding must point at
 TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
     ("CK101", "x-too-long", _override("x", LONG_EN + LINK, "我們正在處理。" + LINK), LONG_EN[:20]),
-    ("CK101", "x-cjk-counts-double", _override("x", "Working on it. " + LINK, "我們正在處理這個問題。" * 14 + LINK),
-     "我們正在處理這個問題。"),
-    ("CK102", "sms-too-many-parts", _override("sms", "Payments down. " + LINK, "付款服務中斷，我們正在處理。" * 16 + LINK),
-     "付款服務中斷，我們正在處理。"),
-    ("CK104", "curly-apostrophe-in-sms", _override("sms", "We\u2019re sorry: payments are down. " + LINK,
-                                                   "付款服務中斷，我們正在處理。" + LINK), "We\u2019re sorry"),
-    ("CK103", "email-subject-too-long", _override("email", "Payments: a very long subject line that goes on and on "
-                                                 "past sixty characters", "付款服務中斷", key="subject"),
-     "a very long subject line"),
+    (
+        "CK101",
+        "x-cjk-counts-double",
+        _override("x", "Working on it. " + LINK, "我們正在處理這個問題。" * 14 + LINK),
+        "我們正在處理這個問題。",
+    ),
+    (
+        "CK102",
+        "sms-too-many-parts",
+        _override("sms", "Payments down. " + LINK, "付款服務中斷，我們正在處理。" * 16 + LINK),
+        "付款服務中斷，我們正在處理。",
+    ),
+    (
+        "CK104",
+        "curly-apostrophe-in-sms",
+        _override("sms", "We\u2019re sorry: payments are down. " + LINK, "付款服務中斷，我們正在處理。" + LINK),
+        "We\u2019re sorry",
+    ),
+    (
+        "CK103",
+        "email-subject-too-long",
+        _override(
+            "email",
+            "Payments: a very long subject line that goes on and on past sixty characters",
+            "付款服務中斷",
+            key="subject",
+        ),
+        "a very long subject line",
+    ),
     ("CK201", "number-written-out", [("About {{ facts.failed_payments }} card", "About 12,500 card")], "About 12,500"),
-    ("CK201", "number-contradicts-fact", [("About {{ facts.failed_payments }} card", "About 13,000 card")],
-     "About 13,000"),
-    ("CK201", "url-written-out", [("Live status is at {{ facts.status_page }};", "Live status is at "
-                                   "https://status.acme.example/;")], "https://status.acme.example/;"),
+    (
+        "CK201",
+        "number-contradicts-fact",
+        [("About {{ facts.failed_payments }} card", "About 13,000 card")],
+        "About 13,000",
+    ),
+    (
+        "CK201",
+        "url-written-out",
+        [("Live status is at {{ facts.status_page }};", "Live status is at https://status.acme.example/;")],
+        "https://status.acme.example/;",
+    ),
     ("CK201", "time-written-out", [("next update by {{ next_update }}.", "next update by 14:00.")], "by 14:00."),
     ("CK201", "cjk-date-written-out", [("自 {{ facts.outage_start }} 起，許多", "自 11月20日 起，許多")], "11月20日"),
-    ("CK202", "post-without-link", _override("x", "Payments are down; we are on it.", "付款服務中斷，我們正在處理。"),
-     "Payments are down"),
-    ("CK203", "avoided-phrase-in-public", [("The update did not work", "A human error meant the update did not work")],
-     "A human error"),
-    ("CK204", "languages-use-different-facts", [("約有 {{ facts.failed_payments }} 筆刷卡", "約有一萬多筆刷卡")],
-     "約有一萬多筆刷卡"),
-    ("CK205", "post-states-another-status", _override("x", "Resolved: payments work again. " + LINK,
-                                                      "已解決：付款恢復正常。" + LINK), "Resolved: payments"),
-    ("CK205", "post-promises-another-time", _override("x", "Next update: tomorrow morning. " + LINK,
-                                                      "下次更新：明天早上。" + LINK), "Next update: tomorrow"),
-    ("CK206", "translation-is-the-source-again", [("zh-Hant: 這次更新與舊型讀卡機不相容。",
-                                                   "zh-Hant: The update did not work with older card readers.")],
-     "zh-Hant: The update did not work"),
-    ("CK206", "chinese-without-chinese", [("zh-Hant: 這次更新與舊型讀卡機不相容。",
-                                           "zh-Hant: The update broke old readers.")], "zh-Hant: The update broke"),
-    ("CK208", "right-to-left-override", [("Card payments fail at checkout;", "Card payments \u202efail at checkout;")],
-     "Card payments"),
-    ("CK209", "zero-width-space", [("We do not know the cause yet.", "We do not know the ca\u200buse yet.")],
-     "We do not know"),
-    ("CK210", "cyrillic-letter-in-host", [("status_page: https://status.acme.example/",
-                                           "status_page: https://status.\u0430cme.example/")], "status_page:"),
-    ("CK301", "apology-without-apology", [("      apology:\n        en: We are sorry to every shop and customer who "
-                                           "could not pay.\n        zh-Hant: 我們向每一家無法收款的商店與每一位無法付款的顧客致歉。\n", "")],
-     REV2_START.strip()),
-    ("CK302", "holding-without-not-yet-known", [("      not_yet_known:\n        en: We do not know the cause yet.\n"
-                                                 "        zh-Hant: 我們尚未確認原因。\n", "")], "- revision: 1"),
-    ("CK303", "preventable-without-apology", [("crisis_type: accidental", "crisis_type: preventable"),
-                                              ("      apology:\n        en: We are sorry to every shop and customer "
-                                               "who could not pay.\n        zh-Hant: 我們向每一家無法收款的商店與每一位無法"
-                                               "付款的顧客致歉。\n", "")], REV2_START.strip()),
-    ("CK304", "denial-of-a-real-incident", [("Card payments fail at checkout;", "The outage never happened;")],
-     "never happened"),
+    (
+        "CK202",
+        "post-without-link",
+        _override("x", "Payments are down; we are on it.", "付款服務中斷，我們正在處理。"),
+        "Payments are down",
+    ),
+    (
+        "CK203",
+        "avoided-phrase-in-public",
+        [("The update did not work", "A human error meant the update did not work")],
+        "A human error",
+    ),
+    (
+        "CK204",
+        "languages-use-different-facts",
+        [("約有 {{ facts.failed_payments }} 筆刷卡", "約有一萬多筆刷卡")],
+        "約有一萬多筆刷卡",
+    ),
+    (
+        "CK205",
+        "post-states-another-status",
+        _override("x", "Resolved: payments work again. " + LINK, "已解決：付款恢復正常。" + LINK),
+        "Resolved: payments",
+    ),
+    (
+        "CK205",
+        "post-promises-another-time",
+        _override("x", "Next update: tomorrow morning. " + LINK, "下次更新：明天早上。" + LINK),
+        "Next update: tomorrow",
+    ),
+    (
+        "CK206",
+        "translation-is-the-source-again",
+        [("zh-Hant: 這次更新與舊型讀卡機不相容。", "zh-Hant: The update did not work with older card readers.")],
+        "zh-Hant: The update did not work",
+    ),
+    (
+        "CK206",
+        "chinese-without-chinese",
+        [("zh-Hant: 這次更新與舊型讀卡機不相容。", "zh-Hant: The update broke old readers.")],
+        "zh-Hant: The update broke",
+    ),
+    (
+        "CK208",
+        "right-to-left-override",
+        [("Card payments fail at checkout;", "Card payments \u202efail at checkout;")],
+        "Card payments",
+    ),
+    (
+        "CK209",
+        "zero-width-space",
+        [("We do not know the cause yet.", "We do not know the ca\u200buse yet.")],
+        "We do not know",
+    ),
+    (
+        "CK210",
+        "cyrillic-letter-in-host",
+        [("status_page: https://status.acme.example/", "status_page: https://status.\u0430cme.example/")],
+        "status_page:",
+    ),
+    (
+        "CK301",
+        "apology-without-apology",
+        [
+            (
+                "      apology:\n        en: We are sorry to every shop and customer who "
+                "could not pay.\n        zh-Hant: 我們向每一家無法收款的商店與每一位無法付款的顧客致歉。\n",
+                "",
+            )
+        ],
+        REV2_START.strip(),
+    ),
+    (
+        "CK302",
+        "holding-without-not-yet-known",
+        [
+            (
+                "      not_yet_known:\n        en: We do not know the cause yet.\n"
+                "        zh-Hant: 我們尚未確認原因。\n",
+                "",
+            )
+        ],
+        "- revision: 1",
+    ),
+    (
+        "CK303",
+        "preventable-without-apology",
+        [
+            ("crisis_type: accidental", "crisis_type: preventable"),
+            (
+                "      apology:\n        en: We are sorry to every shop and customer "
+                "who could not pay.\n        zh-Hant: 我們向每一家無法收款的商店與每一位無法"
+                "付款的顧客致歉。\n",
+                "",
+            ),
+        ],
+        REV2_START.strip(),
+    ),
+    (
+        "CK304",
+        "denial-of-a-real-incident",
+        [("Card payments fail at checkout;", "The outage never happened;")],
+        "never happened",
+    ),
     ("CK401", "no-comment", [("We do not know the cause yet.", "No comment on the cause.")], "No comment"),
     ("CK401", "no-comment-zh", [("我們尚未確認原因。", "原因無可奉告。")], "無可奉告"),
-    ("CK402", "any-inconvenience", [("We are sorry for the trouble.", "We apologise for any inconvenience.")],
-     "any inconvenience"),
+    (
+        "CK402",
+        "any-inconvenience",
+        [("We are sorry for the trouble.", "We apologise for any inconvenience.")],
+        "any inconvenience",
+    ),
     ("CK402", "any-inconvenience-zh", [("造成困擾，我們深感抱歉。", "造成不便，我們深感抱歉。")], "造成不便"),
-    ("CK403", "passive-evasion", [("Our software update broke", "Mistakes were made and an update broke")],
-     "Mistakes were made"),
+    (
+        "CK403",
+        "passive-evasion",
+        [("Our software update broke", "Mistakes were made and an update broke")],
+        "Mistakes were made",
+    ),
     ("CK404", "speculation", [("We do not know the cause yet.", "It is probably a network fault.")], "probably"),
     ("CK404", "speculation-zh", [("我們尚未確認原因。", "可能是網路問題。")], "可能是"),
-    ("CK405", "blame-shifting", [("The update did not work with older card readers.",
-                                  "The outage was caused by a third-party supplier.")], "caused by a third-party"),
-    ("CK406", "unverified-fix-time", [("Our engineers are tracing the failures now.",
-                                       "Payments will be fixed within the hour.")], "will be fixed within"),
+    (
+        "CK405",
+        "blame-shifting",
+        [("The update did not work with older card readers.", "The outage was caused by a third-party supplier.")],
+        "caused by a third-party",
+    ),
+    (
+        "CK406",
+        "unverified-fix-time",
+        [("Our engineers are tracing the failures now.", "Payments will be fixed within the hour.")],
+        "will be fixed within",
+    ),
     ("CK406", "unverified-fix-time-zh", [("工程團隊正在追查失敗原因。", "服務很快就會恢復。")], "很快就會恢復"),
-    ("CK407", "ticket-id", [("Our engineers are tracing the failures now.",
-                             "Our engineers are tracing INC-4821 now.")], "INC-4821"),
-    ("CK407", "hostname", [("Card payments fail at checkout;", "payments-db.internal fails at checkout;")],
-     "payments-db.internal"),
-    ("CK408", "review-incentive", [("details are on our statement page.",
-                                    "please update your review and we will add a voucher.")], "update your review"),
-    ("CK409", "conditional-apology", [("We are sorry to every shop and customer who could not pay.",
-                                       "We are sorry if anyone was inconvenienced by the outage.")], "sorry if"),
-    ("CK501", "signed-by-the-wrong-role", [("signatory: {name: Lee Chen, title: {en: Head of Communications, "
-                                            "zh-Hant: 公關主管}}", "signatory: {name: Lee Chen, title: {en: Support "
-                                            "Lead, zh-Hant: 客服組長}}")], "signatory:"),
-    ("CK502", "declared-audience-without-channel", [("key_messages:\n", "audiences: [affected_customers]\nchannels:\n"
-                                                  "  sms: {enabled: false}\n  email: {enabled: false}\nkey_messages:\n")],
-     "- revision: 1"),
-    ("CK503", "first-statement-late", [("    issued_at: 2026-11-20T10:00:00+08:00",
-                                        "    issued_at: 2026-11-20T14:00:00+08:00")], "- revision: 1"),
-    ("CK504", "next-update-overdue", [("    issued_at: 2026-11-20T14:00:00+08:00\n",
-                                       "    issued_at: 2026-11-20T14:00:00+08:00\n    publish_at: 2026-11-20T18:00:00+08:00\n")],
-     "next_update_at: 2026-11-20T14:00"),
-    ("CK505", "next-update-beyond-cadence", [(REV1_END, "    next_update_at: 2026-11-22T10:00:00+08:00\n")],
-     "next_update_at: 2026-11-22T10:00"),
-    ("CK701", "raw-html", [("We do not know the cause yet.", "We do not know <b onclick=x>the cause</b> yet.")],
-     "<b onclick"),
-    ("CK701", "javascript-link", [("Card payments fail at checkout;", "Card [payments](javascript:x) fail;")],
-     "[payments]"),
+    (
+        "CK407",
+        "ticket-id",
+        [("Our engineers are tracing the failures now.", "Our engineers are tracing INC-4821 now.")],
+        "INC-4821",
+    ),
+    (
+        "CK407",
+        "hostname",
+        [("Card payments fail at checkout;", "payments-db.internal fails at checkout;")],
+        "payments-db.internal",
+    ),
+    (
+        "CK408",
+        "review-incentive",
+        [("details are on our statement page.", "please update your review and we will add a voucher.")],
+        "update your review",
+    ),
+    (
+        "CK409",
+        "conditional-apology",
+        [
+            (
+                "We are sorry to every shop and customer who could not pay.",
+                "We are sorry if anyone was inconvenienced by the outage.",
+            )
+        ],
+        "sorry if",
+    ),
+    (
+        "CK501",
+        "signed-by-the-wrong-role",
+        [
+            (
+                "signatory: {name: Lee Chen, title: {en: Head of Communications, zh-Hant: 公關主管}}",
+                "signatory: {name: Lee Chen, title: {en: Support Lead, zh-Hant: 客服組長}}",
+            )
+        ],
+        "signatory:",
+    ),
+    (
+        "CK502",
+        "declared-audience-without-channel",
+        [
+            (
+                "key_messages:\n",
+                "audiences: [affected_customers]\nchannels:\n"
+                "  sms: {enabled: false}\n  email: {enabled: false}\nkey_messages:\n",
+            )
+        ],
+        "- revision: 1",
+    ),
+    (
+        "CK503",
+        "first-statement-late",
+        [("    issued_at: 2026-11-20T10:00:00+08:00", "    issued_at: 2026-11-20T14:00:00+08:00")],
+        "- revision: 1",
+    ),
+    (
+        "CK504",
+        "next-update-overdue",
+        [
+            (
+                "    issued_at: 2026-11-20T14:00:00+08:00\n",
+                "    issued_at: 2026-11-20T14:00:00+08:00\n    publish_at: 2026-11-20T18:00:00+08:00\n",
+            )
+        ],
+        "next_update_at: 2026-11-20T14:00",
+    ),
+    (
+        "CK505",
+        "next-update-beyond-cadence",
+        [(REV1_END, "    next_update_at: 2026-11-22T10:00:00+08:00\n")],
+        "next_update_at: 2026-11-22T10:00",
+    ),
+    (
+        "CK701",
+        "raw-html",
+        [("We do not know the cause yet.", "We do not know <b onclick=x>the cause</b> yet.")],
+        "<b onclick",
+    ),
+    (
+        "CK701",
+        "javascript-link",
+        [("Card payments fail at checkout;", "Card [payments](javascript:x) fail;")],
+        "[payments]",
+    ),
 ]
 
 # near misses: text that looks like a mistake but is not one
 MISSES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("CK101", "x-at-the-limit", _override("x", "a" * (280 - 23 - 1) + " " + LINK, "處理中。" + LINK)),
     ("CK201", "small-numbers-are-words", [("Card payments fail at checkout;", "Card payments fail at 3 of 4 tills;")]),
-    ("CK201", "the-organisation-website", [("transfers still work.", "transfers still work; see https://acme.example/.")]),
+    (
+        "CK201",
+        "the-organisation-website",
+        [("transfers still work.", "transfers still work; see https://acme.example/.")],
+    ),
     ("CK203", "avoided-phrase-in-the-qa-itself", [("What matters is that", "Not human error; what matters is that")]),
-    ("CK205", "post-states-its-own-status", _override("x", "Investigating: card payments fail. " + LINK,
-                                                       "調查中：刷卡付款失敗。" + LINK)),
-    ("CK209", "joiner-inside-an-emoji", [("We do not know the cause yet.", "We do not know the cause yet. \U0001F469\u200d\U0001F4BB")]),
-    ("CK210", "one-script-international-host", [("status_page: https://status.acme.example/",
-                                                 "status_page: https://\u4e2d\u6587.example/")]),
-    ("CK304", "denial-of-a-rumour", [("crisis_type: accidental", "crisis_type: victim"),
-                                     ("Card payments fail at checkout;", "The rumour of a breach never happened;")]),
-    ("CK408", "review-words-outside-review-replies", [("Our engineers are tracing the failures now.",
-                                                       "We read every review and update the status page.")]),
+    (
+        "CK205",
+        "post-states-its-own-status",
+        _override("x", "Investigating: card payments fail. " + LINK, "調查中：刷卡付款失敗。" + LINK),
+    ),
+    (
+        "CK209",
+        "joiner-inside-an-emoji",
+        [("We do not know the cause yet.", "We do not know the cause yet. \U0001f469\u200d\U0001f4bb")],
+    ),
+    (
+        "CK210",
+        "one-script-international-host",
+        [("status_page: https://status.acme.example/", "status_page: https://\u4e2d\u6587.example/")],
+    ),
+    (
+        "CK304",
+        "denial-of-a-rumour",
+        [
+            ("crisis_type: accidental", "crisis_type: victim"),
+            ("Card payments fail at checkout;", "The rumour of a breach never happened;"),
+        ],
+    ),
+    (
+        "CK408",
+        "review-words-outside-review-replies",
+        [("Our engineers are tracing the failures now.", "We read every review and update the status page.")],
+    ),
     ("CK504", "update-given-in-time", []),
-    ("CK701", "the-markdown-subset", [("We do not know the cause yet.", "We do *not* know the **cause** yet; "
-                                       "see [our page](https://acme.example/) or call [us](tel:+886227001234).")]),
+    (
+        "CK701",
+        "the-markdown-subset",
+        [
+            (
+                "We do not know the cause yet.",
+                "We do *not* know the **cause** yet; "
+                "see [our page](https://acme.example/) or call [us](tel:+886227001234).",
+            )
+        ],
+    ),
 ]
 
 
@@ -175,9 +389,12 @@ def test_the_clean_kit_trips_no_rule(tmp_path: Path) -> None:
     assert _findings(tmp_path, CLEAN) == []
 
 
-@pytest.mark.parametrize("rule, replacements, token", [pytest.param(r, p, t, id=f"{r}-{name}")
-                                                       for r, name, p, t in TRIPS])
-def test_a_planted_mistake_trips_its_rule_at_its_line(tmp_path: Path, rule: str, replacements: list, token: str) -> None:
+@pytest.mark.parametrize(
+    "rule, replacements, token", [pytest.param(r, p, t, id=f"{r}-{name}") for r, name, p, t in TRIPS]
+)
+def test_a_planted_mistake_trips_its_rule_at_its_line(
+    tmp_path: Path, rule: str, replacements: list, token: str
+) -> None:
     text = _plant(replacements)
     found = _findings(tmp_path, text)
     mine = [f for f in found if f.rule == rule]
@@ -205,7 +422,9 @@ def test_a_stale_translation_is_found_against_the_base(tmp_path: Path) -> None:
     site = SiteOptions("https://status.example.invalid/")
     at = datetime.fromisoformat(AT)
     found = run_checks(compose(new, site), at, approvals=False, before={i.id: i for i in old}, base="main")
-    assert [(f.rule, f.line, f.language) for f in found] == [("CK207", _line_of(edited, "我們尚未確認原因。"), "zh-Hant")]
+    assert [(f.rule, f.line, f.language) for f in found] == [
+        ("CK207", _line_of(edited, "我們尚未確認原因。"), "zh-Hant")
+    ]
     # translated too: not stale
     both = edited.replace("我們尚未確認原因。", "我們已排除網路問題。")
     newer = read_incidents([_kits(tmp_path / "newer", both)])
@@ -213,8 +432,9 @@ def test_a_stale_translation_is_found_against_the_base(tmp_path: Path) -> None:
 
 
 def test_approval_rules_in_a_project(tmp_path: Path) -> None:
+    from crisiskit.pipeline import compose as compose_in
+    from crisiskit.pipeline import read_site_options
     from crisiskit.review.approve import approve
-    from crisiskit.pipeline import compose as compose_in, read_site_options
 
     project = tmp_path / "site"
     kits = _kits(project, CLEAN)
@@ -222,6 +442,7 @@ def test_approval_rules_in_a_project(tmp_path: Path) -> None:
     at = datetime.fromisoformat(AT)
     rules = {f.rule for f in check([kits], at)[1]}
     assert rules == {"CK601"}  # both revisions due, none approved
+
     def compose_kit():
         return compose_in(read_incidents([kits]), read_site_options(project), project)[0]
 
@@ -229,8 +450,10 @@ def test_approval_rules_in_a_project(tmp_path: Path) -> None:
         approve(project, kits / "outage.yml", number, "communications", "Dana Wu", compose_kit=compose_kit)
     assert check([kits], at)[1] == []
     kit = kits / "outage.yml"
-    kit.write_text(kit.read_text(encoding="utf-8").replace("We do not know the cause yet.",
-                                                           "We do not know the cause."), encoding="utf-8")
+    kit.write_text(
+        kit.read_text(encoding="utf-8").replace("We do not know the cause yet.", "We do not know the cause."),
+        encoding="utf-8",
+    )
     found = check([kits], at)[1]
     assert [(f.rule, f.severity) for f in found] == [("CK602", "error")]
     assert found[0].line == _line_of(kit.read_text(encoding="utf-8"), "- revision: 1")
@@ -263,36 +486,83 @@ def test_findings_render_as_text_json_and_github_annotations(tmp_path: Path, mon
     column = next(row for row in text.splitlines() if "any inconvenience" in row).index("any inconvenience") + 1
     data = json.loads(render_findings(found, "json"))
     assert [(d["rule"], d["line"], d["column"], d["language"], d["path"]) for d in data] == [
-        ("CK402", line, column, "en", "updates[0].statement.acknowledgement.en")]
+        ("CK402", line, column, "en", "updates[0].statement.acknowledgement.en")
+    ]
     assert render_findings(found, "github").startswith(
-        f"::error file=kits/outage.yml,line={line},col={column},title=CK402::expected wording without")
+        f"::error file=kits/outage.yml,line={line},col={column},title=CK402::expected wording without"
+    )
     assert render_findings(found, "text").startswith(
-        f"kits/outage.yml:{line}:{column} updates[0].statement.acknowledgement.en: error CK402 [en]: ")
+        f"kits/outage.yml:{line}:{column} updates[0].statement.acknowledgement.en: error CK402 [en]: "
+    )
 
 
 # kit, old text (exactly once in the sample), new text, the rule that must catch it, a token on the line it is on
 PLANTED: list[tuple[str, str, str, str, str]] = [
-    ("data-leak.yml", "The forensic firm found no sign", "The forensic firm, which checked 13,000 records, found no "
-     "sign", "CK201", "checked 13,000 records"),
-    ("data-leak.yml", "在 {{ facts.breach_window_start }} 至 {{ facts.breach_window_end }} 之間，共",
-     "在 {{ facts.breach_window_start }} 至 {{ facts.breach_window_end }} 之間，推測共", "CK404", "推測共"),
-    ("store-incident.yml", "That is the company's failure, not one employee's.",
-     "In the end the manager acted alone.", "CK203", "the manager acted alone."),
-    ("store-incident.yml", "zh-Hant: 關於{{ facts.store }}事件的聲明", "zh-Hant: 關於{{ facts.store }}事件，無可奉告", "CK401",
-     "事件，無可奉告"),
-    ("store-incident.yml", "I apologise to the two men, personally and without reservation.",
-     "We apologise for any inconvenience caused.", "CK402", "any inconvenience caused"),
+    (
+        "data-leak.yml",
+        "The forensic firm found no sign",
+        "The forensic firm, which checked 13,000 records, found no sign",
+        "CK201",
+        "checked 13,000 records",
+    ),
+    (
+        "data-leak.yml",
+        "在 {{ facts.breach_window_start }} 至 {{ facts.breach_window_end }} 之間，共",
+        "在 {{ facts.breach_window_start }} 至 {{ facts.breach_window_end }} 之間，推測共",
+        "CK404",
+        "推測共",
+    ),
+    (
+        "store-incident.yml",
+        "That is the company's failure, not one employee's.",
+        "In the end the manager acted alone.",
+        "CK203",
+        "the manager acted alone.",
+    ),
+    (
+        "store-incident.yml",
+        "zh-Hant: 關於{{ facts.store }}事件的聲明",
+        "zh-Hant: 關於{{ facts.store }}事件，無可奉告",
+        "CK401",
+        "事件，無可奉告",
+    ),
+    (
+        "store-incident.yml",
+        "I apologise to the two men, personally and without reservation.",
+        "We apologise for any inconvenience caused.",
+        "CK402",
+        "any inconvenience caused",
+    ),
     ("payment-outage.yml", "We withdrew the update.", "A fix is tracked as INC-20931.", "CK407", "INC-20931"),
-    ("payment-outage.yml", "  name: {en: Amy Tsai, zh-Hant: 蔡宜君}\n  title: {en: Head of Communications, zh-Hant: 公關部主管}",
-     "  name: {en: Amy Tsai, zh-Hant: 蔡宜君}\n  title: {en: Support Lead, zh-Hant: 客服組長}", "CK501",
-     "title: {en: Support Lead"),
-    ("delivery-delay.yml", "We have sent you a message with your new delivery date.",
-     "If you update your review, we will send you a voucher.", "CK408", "update your review"),
-    ("delivery-delay.yml", "packing orders more slowly than we planned.", "packing orders more slowly because of a "
-     "rogue employee.", "CK405", "a rogue employee"),
-    ("data-leak.yml", "我們已查明顧客個人資料外洩的原因，這是我們的疏失。受影響的顧客人數為 {{ facts.affected_customers }} 位，"
-     "高於我們最初公布的數字。", "We found the cause: {{ facts.affected_customers }} customers were affected.", "CK206",
-     "We found the cause:"),
+    (
+        "payment-outage.yml",
+        "  name: {en: Amy Tsai, zh-Hant: 蔡宜君}\n  title: {en: Head of Communications, zh-Hant: 公關部主管}",
+        "  name: {en: Amy Tsai, zh-Hant: 蔡宜君}\n  title: {en: Support Lead, zh-Hant: 客服組長}",
+        "CK501",
+        "title: {en: Support Lead",
+    ),
+    (
+        "delivery-delay.yml",
+        "We have sent you a message with your new delivery date.",
+        "If you update your review, we will send you a voucher.",
+        "CK408",
+        "update your review",
+    ),
+    (
+        "delivery-delay.yml",
+        "packing orders more slowly than we planned.",
+        "packing orders more slowly because of a rogue employee.",
+        "CK405",
+        "a rogue employee",
+    ),
+    (
+        "data-leak.yml",
+        "我們已查明顧客個人資料外洩的原因，這是我們的疏失。受影響的顧客人數為 {{ facts.affected_customers }} 位，"
+        "高於我們最初公布的數字。",
+        "We found the cause: {{ facts.affected_customers }} customers were affected.",
+        "CK206",
+        "We found the cause:",
+    ),
 ]
 
 
@@ -301,8 +571,9 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
     might), `crisiskit check` reports each one at the line it was planted on, and nothing else."""
     import shutil
 
+    from crisiskit.pipeline import compose as compose_in
+    from crisiskit.pipeline import read_site_options
     from crisiskit.review.approve import approve
-    from crisiskit.pipeline import compose as compose_in, read_site_options
     from sites import BEFORE_EMBARGO, PROJECT, invoke
 
     project = tmp_path / "project"  # the fixture site's kits (tests/testdata/site), never the user's kits/
@@ -318,14 +589,21 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
     for item in compose_in(read_incidents([project / "kits"]), read_site_options(project), project):
         source = item.incident.source
 
-        def compose_kit(source: str = source):
-            found = compose_in(read_incidents([project / "kits"]), read_site_options(project), project)
-            return next(c for c in found if c.incident.source == source)
+        def compose_kit(source: str = source):  # this kit alone: approve composes it twice per approval
+            return compose_in(read_incidents([project / source]), read_site_options(project), project)[0]
 
         for revision in item.incident.revisions:
             for given in revision.approvals:
-                approve(project, project / source, revision.number, given.role, given.name, compose_kit=compose_kit,
-                        replace_published=True, at=datetime.fromisoformat("2026-11-22T06:00:00+00:00"))
+                approve(
+                    project,
+                    project / source,
+                    revision.number,
+                    given.role,
+                    given.name,
+                    compose_kit=compose_kit,
+                    replace_published=True,
+                    at=datetime.fromisoformat("2026-11-22T06:00:00+00:00"),
+                )
     result = invoke(project, "check", "--at", BEFORE_EMBARGO, "--format", "json")
     assert result.returncode == 1, result.stderr
     import json
@@ -333,8 +611,9 @@ def test_ten_planted_mistakes_in_the_samples_are_each_reported_at_their_line(tmp
     found = json.loads(result.stdout)
     for name, _old, _new, rule, token in PLANTED:
         line = _line_of((project / "kits" / name).read_text(encoding="utf-8"), token)
-        assert [f for f in found if f["rule"] == rule and f["file"] == f"kits/{name}" and f["line"] == line], \
+        assert [f for f in found if f["rule"] == rule and f["file"] == f"kits/{name}" and f["line"] == line], (
             f"{rule} not reported at kits/{name}:{line}"
+        )
     assert {f["rule"] for f in found} == {rule for *_, rule, _ in PLANTED}
     text = invoke(project, "check", "--at", BEFORE_EMBARGO)
     golden.check(TESTDATA / "test_checks" / "ten_mistakes.txt", text.stderr + text.stdout)
@@ -352,4 +631,3 @@ def test_rules_md_is_current_and_documents_every_rule_with_an_example(tmp_path: 
     for rule, spec in rule_catalogue().items():
         section = committed.split(f"### {rule}: ", 1)[1].split("### ", 1)[0]
         assert spec["severity"] in section and "- Example: " in section and "- Fix: " in section
-

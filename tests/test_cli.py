@@ -54,8 +54,16 @@ def test_build_rejects_a_time_without_timezone(project: Path) -> None:
 def test_measure_prints_json(project: Path) -> None:
     result = invoke(project, "measure", "--channel", "sms", "你好")
     assert result.returncode == 0
-    assert json.loads(result.stdout) == {"channel": "sms", "count": 2, "limit": 70, "unit": "ucs2_units", "fits": True,
-                                         "encoding": "ucs2", "parts": 1, "max_parts": 3}
+    assert json.loads(result.stdout) == {
+        "channel": "sms",
+        "count": 2,
+        "limit": 70,
+        "unit": "ucs2_units",
+        "fits": True,
+        "encoding": "ucs2",
+        "parts": 1,
+        "max_parts": 3,
+    }
 
 
 def test_measure_reads_standard_input(project: Path) -> None:

@@ -75,8 +75,9 @@ def test_a_bad_kit_exits_1_with_its_problem_on_stderr_only(tmp_path: Path) -> No
 def _with_mistake(tmp_path: Path) -> Path:
     project = _kits(tmp_path)
     kit = project / "kits" / "outage.yml"
-    kit.write_text(kit.read_text(encoding="utf-8").replace("We are sorry.", "Sorry for any inconvenience."),
-                   encoding="utf-8")
+    kit.write_text(
+        kit.read_text(encoding="utf-8").replace("We are sorry.", "Sorry for any inconvenience."), encoding="utf-8"
+    )
     return project
 
 

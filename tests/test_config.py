@@ -46,14 +46,22 @@ def test_every_kind_of_mistake_is_reported_at_once_at_its_position(tmp_path: Pat
     (tmp_path / "crisiskit.yml").write_text(EVERY_MISTAKE, encoding="utf-8")
     problems = _problems(tmp_path)
     assert [(line, column, path) for line, column, path, _ in problems] == [
-        (2, 3, "approvals.by_role"), (3, 16, "approvals.by_channel.fax"), (3, 36, "approvals.by_channel.sms[0]"),
-        (4, 1, "rulez"), (5, 9, "rules.CK999"), (5, 28, "rules.CK201"), (6, 21, "limits.kit_bytes"),
-        (6, 26, "limits.kit_values"), (8, 3, "severity.major"), (9, 31, "severity.minor.update_every_hours"),
+        (2, 3, "approvals.by_role"),
+        (3, 16, "approvals.by_channel.fax"),
+        (3, 36, "approvals.by_channel.sms[0]"),
+        (4, 1, "rulez"),
+        (5, 9, "rules.CK999"),
+        (5, 28, "rules.CK201"),
+        (6, 21, "limits.kit_bytes"),
+        (6, 26, "limits.kit_values"),
+        (8, 3, "severity.major"),
+        (9, 31, "severity.minor.update_every_hours"),
         (9, 35, "severity.minor.cadence"),
     ]
     messages = {path: message for _, _, path, message in problems}
-    assert messages["approvals.by_role"] == ('expected one of the keys by_severity, by_channel; '
-                                             'got unknown key "by_role"')
+    assert messages["approvals.by_role"] == (
+        'expected one of the keys by_severity, by_channel; got unknown key "by_role"'
+    )
     assert messages["approvals.by_channel.fax"].startswith("expected one of x, threads, ")
     assert messages["approvals.by_channel.fax"].endswith('regulator_notice; got "fax"')
     assert messages["approvals.by_channel.sms[0]"].startswith("expected a lower-case slug")
@@ -63,7 +71,7 @@ def test_every_kind_of_mistake_is_reported_at_once_at_its_position(tmp_path: Pat
     assert messages["limits.kit_bytes"] == "expected a whole number of bytes from 10,000 to 10,000,000; got 100"
     assert messages["severity.major"] == 'expected one of minor, moderate, severe; got "major" (did you mean "minor"?)'
     assert messages["severity.minor.update_every_hours"].startswith("expected a number of at least 0")
-    assert messages["severity.minor.cadence"].startswith('expected one of the keys first_statement_within_hours, ')
+    assert messages["severity.minor.cadence"].startswith("expected one of the keys first_statement_within_hours, ")
 
 
 def test_a_file_that_is_not_a_mapping_is_a_problem_with_its_position(tmp_path: Path) -> None:
@@ -86,15 +94,22 @@ def test_settings_override_the_defaults_only_where_given(tmp_path: Path) -> None
         "approvals:\n  by_severity: {minor: [communications, legal]}\n  by_channel: {sms: [legal]}\n"
         "rules: {CK201: error, CK404: off}\nlimits: {kit_bytes: 20000}\n"
         "severity:\n  moderate: {update_every_hours: 2, signed_by: chief executive, signer_titles: [chief]}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     config = load_config(tmp_path)
-    assert config.approvals_by_severity == {"minor": ["communications", "legal"], "moderate": ["communications"],
-                                            "severe": ["communications", "legal"]}
+    assert config.approvals_by_severity == {
+        "minor": ["communications", "legal"],
+        "moderate": ["communications"],
+        "severe": ["communications", "legal"],
+    }
     assert config.approvals_by_channel["sms"] == ["legal"] and config.approvals_by_channel["press_release"] == ["legal"]
     assert config.rules == {"CK201": "error", "CK404": "off"} and config.kit_bytes == 20_000
     moderate = config.severity["moderate"]
-    assert (moderate.update_every_hours, moderate.signed_by, moderate.signer_titles) == (2, "chief executive",
-                                                                                         ("chief",))
+    assert (moderate.update_every_hours, moderate.signed_by, moderate.signer_titles) == (
+        2,
+        "chief executive",
+        ("chief",),
+    )
     assert moderate.first_statement_within_hours == severity_table()["moderate"].first_statement_within_hours
     assert moderate.channels == severity_table()["moderate"].channels
     assert config.severity["severe"] == severity_table()["severe"]
@@ -112,12 +127,11 @@ def test_a_severity_override_changes_what_check_asks_for(tmp_path: Path) -> None
     assert _cadence_findings(tmp_path) == {}
     (tmp_path / "crisiskit.yml").write_text(
         "severity:\n  moderate: {update_every_hours: 2, signed_by: chief executive, signer_titles: [chief exec]}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     found = _cadence_findings(tmp_path)
-    assert found["CK505"] == ("expected the next update within 2 h of revision 1 for a moderate incident; "
-                              "got 4.0 h")
-    assert found["CK501"] == ("expected a moderate incident signed by the chief executive; "
-                              "got Head of Communications")
+    assert found["CK505"] == ("expected the next update within 2 h of revision 1 for a moderate incident; got 4.0 h")
+    assert found["CK501"] == ("expected a moderate incident signed by the chief executive; got Head of Communications")
 
 
 def test_the_same_file_is_parsed_once_and_a_changed_one_again(tmp_path: Path) -> None:

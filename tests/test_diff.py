@@ -12,7 +12,9 @@ SAID = {"inserted": "inserted", "deleted": "deleted", "end": "end"}
 def test_latin_text_is_compared_word_by_word() -> None:
     changes = diff_texts("We are investigating the outage.", "We have fixed the outage.")
     assert [(c.kind, c.text) for c in changes if c.kind != "equal"] == [
-        ("delete", "are investigating"), ("insert", "have fixed")]
+        ("delete", "are investigating"),
+        ("insert", "have fixed"),
+    ]
 
 
 def test_numbers_with_separators_are_one_token() -> None:
@@ -22,7 +24,10 @@ def test_numbers_with_separators_are_one_token() -> None:
 def test_cjk_text_is_compared_character_by_character() -> None:
     changes = diff_texts("約有一萬名顧客受影響", "約有兩萬名顧客受到影響")
     assert [(c.kind, c.text) for c in changes if c.kind != "equal"] == [
-        ("delete", "一"), ("insert", "兩"), ("insert", "到")]
+        ("delete", "一"),
+        ("insert", "兩"),
+        ("insert", "到"),
+    ]
 
 
 def test_html_marks_changes_for_screen_readers() -> None:

@@ -37,14 +37,18 @@ def with_emoji(project: Path) -> Path:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "  - pymdownx.superfences\n" in text
-    config.write_text(text.replace("  - pymdownx.superfences\n", "  - pymdownx.superfences\n" + EMOJI),
-                      encoding="utf-8")
+    config.write_text(
+        text.replace("  - pymdownx.superfences\n", "  - pymdownx.superfences\n" + EMOJI), encoding="utf-8"
+    )
     return project
 
 
 def snapshot(tree: Path) -> dict[str, str]:
-    return {p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(tree.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(tree.rglob("*"))
+        if p.is_file()
+    }
 
 
 class _Icons(HTMLParser):
@@ -126,8 +130,9 @@ def test_a_broken_python_name_tag_is_an_error_at_its_line(tmp_path: Path) -> Non
 
     project = with_emoji(make_project(tmp_path / "project", approve=False))
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("emoji.to_svg", "emoji.no_such_thing"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("emoji.to_svg", "emoji.no_such_thing"), encoding="utf-8"
+    )
     line = next(n for n, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if "no_such" in row)
     with pytest.raises(UserError) as raised:
         read_site_options(project)
@@ -188,11 +193,20 @@ def test_a_killed_worker_publishes_nothing_and_leaves_nothing_running(tmp_path: 
     (tmp_path / "extensions").mkdir()
     (tmp_path / "extensions" / "killer.py").write_text(KILLER, encoding="utf-8")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - pymdownx.superfences\n", "  - pymdownx.superfences\n  - killer\n"), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "crisiskit", "build", "--at", AFTER_EMBARGO], cwd=project,
-                            capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "PYTHONPATH": str(tmp_path / "extensions")})
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - pymdownx.superfences\n", "  - pymdownx.superfences\n  - killer\n"
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "crisiskit", "build", "--at", AFTER_EMBARGO],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "extensions")},
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "the MkDocs worker building the public en site stopped unexpectedly" in result.stderr, result.stderr

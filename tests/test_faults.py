@@ -18,17 +18,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
+import redteam as security
 from click.testing import CliRunner
 
-import redteam as security
 from crisiskit.cli.main import BUG_REPORT, main
 from crisiskit.errors import EXIT_BUG, EXIT_INTERRUPTED, SystemProblem
 from crisiskit.write import read_marker
-
 
 crisiskit = security.crisiskit
 KIT = "kits/acme-outage.yml"
@@ -78,8 +77,11 @@ def _fill(folder: Path) -> None:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != ".filler"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".filler"
+    }
 
 
 def _temps(folder: Path) -> list[Path]:
@@ -96,8 +98,9 @@ def _one_line(result: subprocess.CompletedProcess[str]) -> str:
 def _retitle(project: Path) -> None:
     """Change the incident title, so every generated page has a new text to write."""
     kit = project / KIT
-    kit.write_text(kit.read_text(encoding="utf-8").replace("Acme website outage,", "Acme site outage,"),
-                   encoding="utf-8")
+    kit.write_text(
+        kit.read_text(encoding="utf-8").replace("Acme website outage,", "Acme site outage,"), encoding="utf-8"
+    )
 
 
 def test_read_only_content_is_one_line_naming_the_folder(project: Path, mount) -> None:
@@ -135,8 +138,9 @@ def test_new_on_a_full_disk_creates_no_kit(project: Path, mount) -> None:
     _fill(project / "kits")
     result = crisiskit(project, "new", "water-leak", "--scenario", "outage")
     assert result.returncode == 1
-    assert _one_line(result) == ("kits/water-leak.yml: no space left on device: free some space, then run again "
-                                 "(no kit was created)")
+    assert _one_line(result) == (
+        "kits/water-leak.yml: no space left on device: free some space, then run again (no kit was created)"
+    )
     assert not (project / "kits/water-leak.yml").exists(), "a half-written kit would block the id and fail check"
 
 
@@ -144,8 +148,13 @@ def test_permission_denied_is_one_line_naming_the_folder(project: Path) -> None:
     """Root ignores permissions; without CAP_DAC_OVERRIDE it meets them like anyone else."""
     (project / "content/en").chmod(0o555)
     try:
-        result = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m",
-                                 "crisiskit", "generate"], cwd=project, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            ["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m", "crisiskit", "generate"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     finally:
         (project / "content/en").chmod(0o755)
     assert result.returncode == 1
@@ -175,11 +184,13 @@ def test_new_refuses_an_id_too_long_for_a_file_name(project: Path) -> None:
 def test_approve_on_a_240_character_id_is_an_error_at_its_line(project: Path) -> None:
     long_id = "a" * 240
     kit = project / f"kits/{long_id}.yml"
-    kit.write_text((project / KIT).read_text(encoding="utf-8").replace("id: acme-outage", f"id: {long_id}"),
-                   encoding="utf-8")
+    kit.write_text(
+        (project / KIT).read_text(encoding="utf-8").replace("id: acme-outage", f"id: {long_id}"), encoding="utf-8"
+    )
     before = kit.read_bytes()
-    result = crisiskit(project, "approve", f"kits/{long_id}.yml", "--revision", "1", "--role", "communications",
-                       "--by", "Lee Chen")
+    result = crisiskit(
+        project, "approve", f"kits/{long_id}.yml", "--revision", "1", "--role", "communications", "--by", "Lee Chen"
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"kits/{long_id}.yml:" in result.stderr and "at most 64 characters" in result.stderr
     assert kit.read_bytes() == before and _temps(project / "kits") == []
@@ -192,14 +203,21 @@ def test_a_busy_port_is_reported_before_any_build(project: Path) -> None:
         port = taken.getsockname()[1]
         result = crisiskit(project, "serve", "--port", str(port), timeout=120)
     assert result.returncode == 1
-    assert _one_line(result) == (f"port {port} on 127.0.0.1 is already in use: stop the program using it, or choose "
-                                 "another port with --port (--port 0 picks a free one)")
+    assert _one_line(result) == (
+        f"port {port} on 127.0.0.1 is already in use: stop the program using it, or choose "
+        "another port with --port (--port 0 picks a free one)"
+    )
     assert not (project / "site").exists() and not (project / "content/incidents").exists(), "it built first"
 
 
 def test_ctrl_c_during_build_exits_130_and_leaves_nothing_half_written(project: Path) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "crisiskit", "build", "--at", security.BEFORE_EMBARGO],
-                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crisiskit", "build", "--at", security.BEFORE_EMBARGO],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     generated = project / "content/incidents/acme-outage/kit.json"
     deadline = time.monotonic() + 120
     while not generated.exists() and process.poll() is None and time.monotonic() < deadline:

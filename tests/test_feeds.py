@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from crisiskit.render.feeds import render_feeds
-from crisiskit.pipeline import read_incidents
-from crisiskit.compose.composed import ComposedIncident, SiteOptions, compose_incident
-
 from conftest import TESTDATA
+from crisiskit.compose.composed import ComposedIncident, SiteOptions, compose_incident
+from crisiskit.pipeline import read_incidents
+from crisiskit.render.feeds import render_feeds
 
 CASE = TESTDATA / "test_feeds"
 SITE = SiteOptions("https://status.acme.example/")
@@ -39,8 +38,14 @@ def composed(tmp_path_factory: pytest.TempPathFactory) -> list[ComposedIncident]
         data = yaml.load(path.read_text(encoding="utf-8"))
         for update in data["updates"]:
             if update["revision"] in APPROVE[data["id"]]:
-                update["approvals"] = [{"role": "communications", "name": "Lee Chen", "at": "2026-11-20T12:00:00Z",
-                                        "text_hash": hashes[data["id"]][update["revision"]]}]
+                update["approvals"] = [
+                    {
+                        "role": "communications",
+                        "name": "Lee Chen",
+                        "at": "2026-11-20T12:00:00Z",
+                        "text_hash": hashes[data["id"]][update["revision"]],
+                    }
+                ]
         with path.open("w", encoding="utf-8") as out:
             yaml.dump(data, out)
     return _compose(kits)
@@ -67,19 +72,29 @@ def _links(entry: ET.Element) -> list[str]:
 
 def test_feed_paths_per_language(composed: list[ComposedIncident]) -> None:
     assert set(_feeds(composed, "en", AFTER)) == {
-        "feed.xml", "feed.json", "incidents/website-outage/feed.xml", "incidents/website-outage/feed.json",
-        "incidents/price-error/feed.xml", "incidents/price-error/feed.json"}
+        "feed.xml",
+        "feed.json",
+        "incidents/website-outage/feed.xml",
+        "incidents/website-outage/feed.json",
+        "incidents/price-error/feed.xml",
+        "incidents/price-error/feed.json",
+    }
     # price-error is in English only: no zh-Hant feed of its own, and not in the zh-Hant site feed
     assert set(_feeds(composed, "zh-Hant", AFTER)) == {
-        "feed.xml", "feed.json", "incidents/website-outage/feed.xml", "incidents/website-outage/feed.json"}
+        "feed.xml",
+        "feed.json",
+        "incidents/website-outage/feed.xml",
+        "incidents/website-outage/feed.json",
+    }
     site = _atom(_feeds(composed, "zh-Hant", AFTER)["feed.xml"])
     assert not [e for e in site.iter(f"{A}entry") if "price-error" in e.findtext(f"{A}id", "")]
 
 
 @pytest.mark.parametrize("at, numbers", [(BEFORE, [1]), (AFTER, [2, 1]), (None, [3, 2, 1])])
 @pytest.mark.parametrize("language", ["en", "zh-Hant"])
-def test_one_entry_per_visible_revision_newest_first(composed: list[ComposedIncident], language: str,
-                                                      at: datetime | None, numbers: list[int]) -> None:
+def test_one_entry_per_visible_revision_newest_first(
+    composed: list[ComposedIncident], language: str, at: datetime | None, numbers: list[int]
+) -> None:
     feeds = _feeds(composed, language, at)
     base = OUTAGE.format(lang=language)
     permalinks = [f"{base}revisions/{n}/" for n in numbers]
@@ -109,11 +124,13 @@ def test_unapproved_revision_is_only_in_the_internal_feed_marked_draft(composed:
 
 
 def test_site_feed_merges_incidents_and_is_empty_but_valid_before_anything_is_public(
-        composed: list[ComposedIncident]) -> None:
+    composed: list[ComposedIncident],
+) -> None:
     site = _atom(_feeds(composed, "en", BEFORE)["feed.xml"])
     assert [e.findtext(f"{A}id") for e in site.findall(f"{A}entry")] == [
         "https://status.acme.example/en/incidents/price-error/revisions/1/",  # 11:00
-        OUTAGE.format(lang="en") + "revisions/1/"]  # 10:00
+        OUTAGE.format(lang="en") + "revisions/1/",
+    ]  # 10:00
     early = _feeds(composed, "en", EARLY)
     assert set(early) == {"feed.xml", "feed.json"}
     empty = _atom(early["feed.xml"])
@@ -136,8 +153,10 @@ def test_dates_come_from_the_kit(composed: list[ComposedIncident]) -> None:
 
 
 def test_atom_feed_header_language_and_author(composed: list[ComposedIncident]) -> None:
-    for language, author, title in (("en", "Acme", "Website & app unavailable"),
-                                    ("zh-Hant", "艾克米", "網站與應用程式無法使用")):
+    for language, author, title in (
+        ("en", "Acme", "Website & app unavailable"),
+        ("zh-Hant", "艾克米", "網站與應用程式無法使用"),
+    ):
         feed = _atom(_feeds(composed, language, AFTER)["incidents/website-outage/feed.xml"])
         assert feed.tag == f"{A}feed"
         assert feed.get(XML_LANG) == language
@@ -145,7 +164,9 @@ def test_atom_feed_header_language_and_author(composed: list[ComposedIncident]) 
         base = OUTAGE.format(lang=language)
         assert feed.findtext(f"{A}id") == f"{base}feed.xml"
         assert {(link.get("rel"), link.get("href")) for link in feed.findall(f"{A}link")} == {
-            ("self", f"{base}feed.xml"), ("alternate", base)}
+            ("self", f"{base}feed.xml"),
+            ("alternate", base),
+        }
         for entry in feed.findall(f"{A}entry"):
             assert entry.findtext(f"{A}author/{A}name") == author
 
@@ -199,7 +220,11 @@ def test_escaping_survives_a_round_trip(composed: list[ComposedIncident]) -> Non
 
 
 def test_feeds_match_golden(composed: list[ComposedIncident], golden) -> None:
-    golden.check(CASE / "expected/en/incidents/website-outage/feed.xml",
-                 _feeds(composed, "en", AFTER)["incidents/website-outage/feed.xml"])
-    golden.check(CASE / "expected/zh-Hant/incidents/website-outage/feed.json",
-                 _feeds(composed, "zh-Hant", AFTER)["incidents/website-outage/feed.json"])
+    golden.check(
+        CASE / "expected/en/incidents/website-outage/feed.xml",
+        _feeds(composed, "en", AFTER)["incidents/website-outage/feed.xml"],
+    )
+    golden.check(
+        CASE / "expected/zh-Hant/incidents/website-outage/feed.json",
+        _feeds(composed, "zh-Hant", AFTER)["incidents/website-outage/feed.json"],
+    )

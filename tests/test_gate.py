@@ -12,7 +12,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from redteam import AFTER_EMBARGO, approve_all, build, make_project
 
 PLANTED = "a configuration change to our servers failed."
@@ -45,8 +44,9 @@ def gated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     project = make_project(tmp_path_factory.mktemp("gate") / "project", approve=False)
     kit = project / "kits" / "acme-outage.yml"
     text = kit.read_text(encoding="utf-8")
-    (project / "kits" / "acme-other.yml").write_text(text.replace("id: acme-outage", "id: acme-other"),
-                                                     encoding="utf-8")
+    (project / "kits" / "acme-other.yml").write_text(
+        text.replace("id: acme-outage", "id: acme-other"), encoding="utf-8"
+    )
     kit.write_text(text.replace(PLANTED, ERROR), encoding="utf-8")
     approve_all(project, {"acme-outage": (1, 2), "acme-other": (1, 2)})  # approved as it is: the rules still apply
     return project, build(project, AFTER_EMBARGO, "all")

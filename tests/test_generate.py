@@ -14,8 +14,11 @@ from sites import copy_project, invoke, run_crisiskit
 def _generated(project: Path) -> dict[str, int]:
     from crisiskit.write import read_marker
 
-    return {p.relative_to(project).as_posix(): p.stat().st_mtime_ns
-            for p in (project / "content").rglob("*") if p.is_file() and read_marker(p) is not None}
+    return {
+        p.relative_to(project).as_posix(): p.stat().st_mtime_ns
+        for p in (project / "content").rglob("*")
+        if p.is_file() and read_marker(p) is not None
+    }
 
 
 def test_fresh_copy_is_current(tmp_path: Path) -> None:

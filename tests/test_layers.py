@@ -12,8 +12,21 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "generator" / "crisiskit"
 # Lowest first: a module may import its own stage and any stage before it.
-STAGES = ["errors", "datafiles", "model", "counting", "compose", "render", "checks", "write", "review", "publish",
-          "pipeline", "cli", "__main__"]
+STAGES = [
+    "errors",
+    "datafiles",
+    "model",
+    "counting",
+    "compose",
+    "render",
+    "checks",
+    "write",
+    "review",
+    "publish",
+    "pipeline",
+    "cli",
+    "__main__",
+]
 FOUNDATION = {"errors": 0, "datafiles": 0}
 
 

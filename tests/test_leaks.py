@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from crisiskit.publish.leaks import Leak, Needles, make_needles, normalise, scan_site
 from crisiskit.compose.visibility import Fragment
+from crisiskit.publish.leaks import Leak, Needles, make_needles, normalise, scan_site
 
 CAUSE = "SECRET embargoed cause: a naïve configuration change to our servers failed."
 ANSWER = "Not before Noël."  # a three-word Q&A answer: too short for a sentence needle, matched as a whole field
@@ -50,8 +50,9 @@ VARIANTS = {
     "plain": lambda t: t,
     "soft hyphen inside a word": soft_hyphen,
     "zero-width space inside a word": lambda t: t.replace("change", "cha\u200bnge").replace("Noël", "No\u200bël"),
-    "word joiner, bidi control and variation selector": lambda t: t.replace("servers", "ser\u2060v\u202ee\ufe0frs")
-    .replace("Not", "N\u2066ot"),
+    "word joiner, bidi control and variation selector": lambda t: t.replace(
+        "servers", "ser\u2060v\u202ee\ufe0frs"
+    ).replace("Not", "N\u2066ot"),
     "NFD instead of NFC": lambda t: unicodedata.normalize("NFD", t),
     "full-width letters": lambda t: t.replace("SECRET", "ＳＥＣＲＥＴ").replace("Not", "Ｎｏｔ"),
     "upper case": str.upper,
@@ -59,8 +60,9 @@ VARIANTS = {
     "named entities": lambda t: t.replace(" ", "&nbsp;").replace("ë", "&euml;"),
     "JSON \\u escapes": lambda t: "".join(f"\\u{ord(c):04x}" for c in t),
     "JavaScript escapes": lambda t: t.replace(" ", "\\x20").replace("o", "\\u{6f}").replace(".", "\\."),
-    "Markdown emphasis": lambda t: t.replace("configuration change", "*configuration* __change__")
-    .replace("Noël", "**Noël**"),
+    "Markdown emphasis": lambda t: t.replace("configuration change", "*configuration* __change__").replace(
+        "Noël", "**Noël**"
+    ),
     "line break and doubled spaces": lambda t: t.replace(" ", "\n  "),
 }
 
@@ -76,8 +78,10 @@ def test_normalise_undoes_spelling_tricks(variant: str, text: str) -> None:
 @pytest.mark.parametrize("variant", VARIANTS, ids=list(VARIANTS))
 def test_each_variant_in_a_page_is_found(tmp_path: Path, variant: str) -> None:
     page = f"<html><body><p>{VARIANTS[variant](CAUSE)}</p><p>{VARIANTS[variant](ANSWER)}</p></body></html>"
-    assert scan(tmp_path, {"notes/index.html": page}) == [Leak("notes/index.html", "qa answer"),
-                                                         Leak("notes/index.html", "r2 cause")]
+    assert scan(tmp_path, {"notes/index.html": page}) == [
+        Leak("notes/index.html", "qa answer"),
+        Leak("notes/index.html", "r2 cause"),
+    ]
 
 
 def test_percent_encoded_href_is_found(tmp_path: Path) -> None:
@@ -87,25 +91,35 @@ def test_percent_encoded_href_is_found(tmp_path: Path) -> None:
 
 
 def test_text_split_by_inline_tags_and_in_attributes_is_found(tmp_path: Path) -> None:
-    files = {"a.html": "<p>SECRET <em>embargoed</em> cause: a naïve <a href='#'>configuration</a> change to our "
-                       "servers failed.</p>",
-             "b.html": f'<img alt="{ANSWER}" src="x.png">',
-             "c.html": f"<script>var s = '{ZH}';</script>",
-             "d.html": f"<!-- {CAUSE} -->"}
+    files = {
+        "a.html": "<p>SECRET <em>embargoed</em> cause: a naïve <a href='#'>configuration</a> change to our "
+        "servers failed.</p>",
+        "b.html": f'<img alt="{ANSWER}" src="x.png">',
+        "c.html": f"<script>var s = '{ZH}';</script>",
+        "d.html": f"<!-- {CAUSE} -->",
+    }
     assert [(leak.file, leak.fragment) for leak in scan(tmp_path, files)] == [
-        ("a.html", "r2 cause"), ("b.html", "qa answer"), ("c.html", "qa zh"), ("d.html", "r2 cause")]
+        ("a.html", "r2 cause"),
+        ("b.html", "qa answer"),
+        ("c.html", "qa zh"),
+        ("d.html", "r2 cause"),
+    ]
 
 
 def test_chinese_with_the_search_index_zero_width_spaces_is_found(tmp_path: Path) -> None:
-    segmented = "\u200b".join(["秘密", "這項", "變更", "跳過", "了", "我們", "通常", "要求", "的", "第二次", "審查"]) + "。"
+    segmented = (
+        "\u200b".join(["秘密", "這項", "變更", "跳過", "了", "我們", "通常", "要求", "的", "第二次", "審查"]) + "。"
+    )
     index = json.dumps({"docs": [{"location": "notes/", "text": f"<p>{segmented}</p>"}]})  # ASCII-only, like MkDocs
     assert "\\u200b" in index and "秘" not in index
     assert scan(tmp_path, {"search/search_index.json": index}) == [Leak("search/search_index.json", "qa zh")]
 
 
 def test_gzip_is_opened_by_name_and_by_magic(tmp_path: Path) -> None:
-    files = {"sitemap.xml.gz": gzip.compress(f"<loc>{CAUSE}</loc>".encode()),
-             "feed.json": gzip.compress(json.dumps({"content_text": ANSWER}).encode())}
+    files = {
+        "sitemap.xml.gz": gzip.compress(f"<loc>{CAUSE}</loc>".encode()),
+        "feed.json": gzip.compress(json.dumps({"content_text": ANSWER}).encode()),
+    }
     assert scan(tmp_path, files) == [Leak("feed.json", "qa answer"), Leak("sitemap.xml.gz", "r2 cause")]
 
 
@@ -114,25 +128,34 @@ def png_with_text(keyword: str, text: str) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     pixel = zlib.compress(b"\x00\x00\x00\x00")
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"tEXt", keyword.encode() + b"\x00" + text.encode("latin-1")) + chunk(b"IDAT", pixel)
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"tEXt", keyword.encode() + b"\x00" + text.encode("latin-1"))
+        + chunk(b"IDAT", pixel)
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_images_metadata_and_svg_text_are_scanned(tmp_path: Path) -> None:
-    files = {"assets/logo.png": png_with_text("Comment", ANSWER), "assets/clean.png": png_with_text("Title", "Acme"),
-             "assets/icon.svg": f'<svg xmlns="http://www.w3.org/2000/svg"><title>{CAUSE}</title></svg>'}
+    files = {
+        "assets/logo.png": png_with_text("Comment", ANSWER),
+        "assets/clean.png": png_with_text("Title", "Acme"),
+        "assets/icon.svg": f'<svg xmlns="http://www.w3.org/2000/svg"><title>{CAUSE}</title></svg>',
+    }
     assert scan(tmp_path, files) == [Leak("assets/icon.svg", "r2 cause"), Leak("assets/logo.png", "qa answer")]
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("report.pdf", b"%PDF-1.7 compressed", "a file type the scan cannot read (.pdf)"),
-    ("CNAME", "status.example.org", "a file type the scan cannot read (no extension)"),
-    ("archive.zip", b"PK\x03\x04", "a file type the scan cannot read (.zip)"),
-    ("notes.txt.gz", b"\x1f\x8b\x08\x00 not really gzip", "a damaged gzip file"),
-])
-def test_files_that_cannot_be_scanned_are_refused(tmp_path: Path, name: str, content: str | bytes,
-                                                  reason: str) -> None:
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("report.pdf", b"%PDF-1.7 compressed", "a file type the scan cannot read (.pdf)"),
+        ("CNAME", "status.example.org", "a file type the scan cannot read (no extension)"),
+        ("archive.zip", b"PK\x03\x04", "a file type the scan cannot read (.zip)"),
+        ("notes.txt.gz", b"\x1f\x8b\x08\x00 not really gzip", "a damaged gzip file"),
+    ],
+)
+def test_files_that_cannot_be_scanned_are_refused(tmp_path: Path, name: str, content: str | bytes, reason: str) -> None:
     leaks = scan(tmp_path, {name: content, "index.html": "<p>fine</p>"})
     assert len(leaks) == 1 and leaks[0].file == name
     assert leaks[0].fragment.startswith(f"cannot be scanned, so it is refused: {reason}")
@@ -153,36 +176,56 @@ def test_symbolic_links_are_refused_not_followed(tmp_path: Path) -> None:
 def test_a_file_name_is_scanned_too(tmp_path: Path) -> None:
     found = needles(Fragment("avoid phrase", "blame the intern"))
     assert scan(tmp_path, {"blame-the-boss/index.html": "", "Blame-The-Intern/index.html": ""}, found) == [
-        Leak("Blame-The-Intern/index.html", "avoid phrase")]
+        Leak("Blame-The-Intern/index.html", "avoid phrase")
+    ]
 
 
 def test_short_whole_fields_are_needles_and_too_short_ones_are_dropped_with_a_reason() -> None:
-    found = needles(Fragment("three words", ANSWER), Fragment("two words", "SECRET no."), Fragment("no", "No."),
-                    Fragment("one word", "Acme"), Fragment("zh four", "秘密不。"), Fragment("zh two", "不。"))
+    found = needles(
+        Fragment("three words", ANSWER),
+        Fragment("two words", "SECRET no."),
+        Fragment("no", "No."),
+        Fragment("one word", "Acme"),
+        Fragment("zh four", "秘密不。"),
+        Fragment("zh two", "不。"),
+    )
     assert sorted(found.automaton.values()) == ["three words", "two words", "zh four"]
-    assert dict(found.dropped) == {"no": "too short to be distinctive (3 normalised characters)",
-                                   "one word": "a single word is not distinctive",
-                                   "zh two": "too short to be distinctive (2 normalised characters)"}
+    assert dict(found.dropped) == {
+        "no": "too short to be distinctive (3 normalised characters)",
+        "one word": "a single word is not distinctive",
+        "zh two": "too short to be distinctive (2 normalised characters)",
+    }
 
 
 def test_public_text_is_never_a_needle() -> None:
-    public = ("We are sorry for the disruption to your work. We will post the next update soon.",
-              "Yes, it is back.")
-    found = needles(Fragment("apology copied into a post", "We are sorry for the disruption to your work."),
-                    Fragment("post", "We are sorry for the disruption to your work. SECRET the rollback failed twice."),
-                    Fragment("qa", "Yes, it is back."), public=public)
+    public = ("We are sorry for the disruption to your work. We will post the next update soon.", "Yes, it is back.")
+    found = needles(
+        Fragment("apology copied into a post", "We are sorry for the disruption to your work."),
+        Fragment("post", "We are sorry for the disruption to your work. SECRET the rollback failed twice."),
+        Fragment("qa", "Yes, it is back."),
+        public=public,
+    )
     assert sorted(found.automaton.keys()) == ["secrettherollbackfailedtwice."]
-    assert dict(found.dropped) == {"apology copied into a post": "public text contains all of it",
-                                   "qa": "public text contains all of it"}
+    assert dict(found.dropped) == {
+        "apology copied into a post": "public text contains all of it",
+        "qa": "public text contains all of it",
+    }
 
 
 def test_every_sentence_is_a_needle_latin_and_chinese() -> None:
-    text = ("SECRET the change skipped the second review. We never told the board about it! "
-            "秘密禁發原因一項伺服器設定變更出錯。秘密禁發道歉我們向每一位客戶致歉！")
+    text = (
+        "SECRET the change skipped the second review. We never told the board about it! "
+        "秘密禁發原因一項伺服器設定變更出錯。秘密禁發道歉我們向每一位客戶致歉！"
+    )
     found = needles(Fragment("field", text))
-    assert sorted(found.automaton.keys()) == sorted([
-        "secretthechangeskippedthesecondreview.", "wenevertoldtheboardaboutit!", "秘密禁發原因一項伺服器設定變更出錯。",
-        "秘密禁發道歉我們向每一位客戶致歉!"])
+    assert sorted(found.automaton.keys()) == sorted(
+        [
+            "secretthechangeskippedthesecondreview.",
+            "wenevertoldtheboardaboutit!",
+            "秘密禁發原因一項伺服器設定變更出錯。",
+            "秘密禁發道歉我們向每一位客戶致歉!",
+        ]
+    )
 
 
 def test_canaries_are_needles(tmp_path: Path) -> None:
@@ -192,8 +235,13 @@ def test_canaries_are_needles(tmp_path: Path) -> None:
 
 
 def test_a_clean_site_has_no_leaks(tmp_path: Path) -> None:
-    files = {"index.html": "<p>We are sorry. Not before Monday.</p>", "search/search_index.json": '{"docs": []}',
-             "assets/site.css": "body{}", "assets/app.js": "var x = 1;", "sitemap.xml.gz": gzip.compress(b"<u/>")}
+    files = {
+        "index.html": "<p>We are sorry. Not before Monday.</p>",
+        "search/search_index.json": '{"docs": []}',
+        "assets/site.css": "body{}",
+        "assets/app.js": "var x = 1;",
+        "sitemap.xml.gz": gzip.compress(b"<u/>"),
+    }
     assert scan(tmp_path, files) == []
 
 
@@ -231,4 +279,6 @@ def test_scan_work_does_not_grow_with_the_number_of_needles(tmp_path: Path) -> N
 def test_identical_files_are_each_reported(tmp_path: Path) -> None:
     page = f"<p>{CAUSE}</p>"
     assert scan(tmp_path, {"en/notes.html": page, "zh-Hant/notes.html": page}) == [
-        Leak("en/notes.html", "r2 cause"), Leak("zh-Hant/notes.html", "r2 cause")]
+        Leak("en/notes.html", "r2 cause"),
+        Leak("zh-Hant/notes.html", "r2 cause"),
+    ]

@@ -15,8 +15,13 @@ def _load(tmp_path: Path, text: str):
 
 def test_yaml_1_2_keeps_no_and_times_as_written(tmp_path: Path) -> None:
     loaded = _load(tmp_path, "answer: NO\nat: 12:30\nwhen: 2026-11-20T09:14:00+08:00\nday: 2026-11-20\nyes: on\n")
-    assert loaded.data == {"answer": "NO", "at": "12:30", "when": "2026-11-20T09:14:00+08:00", "day": "2026-11-20",
-                           "yes": "on"}
+    assert loaded.data == {
+        "answer": "NO",
+        "at": "12:30",
+        "when": "2026-11-20T09:14:00+08:00",
+        "day": "2026-11-20",
+        "yes": "on",
+    }
 
 
 def test_positions_are_one_based_for_keys_and_values(tmp_path: Path) -> None:
@@ -50,15 +55,20 @@ def test_every_key_is_text_as_written(tmp_path: Path) -> None:
 
 
 def test_a_duplicate_key_names_its_path_and_the_first_in_the_same_mapping(tmp_path: Path) -> None:
-    problem = _load(tmp_path, "id: x\nupdates:\n  - revision: 1\n    status: identified\n"
-                              "  - revision: 2\n    status: monitoring\n    status: resolved\n")
-    assert str(problem) == (f"{problem.file}:7:5 updates[1].status: expected each key once in a mapping; "
-                            'got "status" again (first at line 6)')
+    problem = _load(
+        tmp_path,
+        "id: x\nupdates:\n  - revision: 1\n    status: identified\n"
+        "  - revision: 2\n    status: monitoring\n    status: resolved\n",
+    )
+    assert str(problem) == (
+        f"{problem.file}:7:5 updates[1].status: expected each key once in a mapping; "
+        'got "status" again (first at line 6)'
+    )
 
 
 def test_a_non_utf8_byte_is_located_in_characters_not_bytes(tmp_path: Path) -> None:
     path = tmp_path / "kit.yml"
-    path.write_bytes("title: 網站 caf".encode("utf-8") + b"\xe9\n")
+    path.write_bytes("title: 網站 caf".encode() + b"\xe9\n")
     problem = load_file(path, "incident")
     assert (problem.line, problem.column) == (1, 14)
     assert "0xe9" in problem.message

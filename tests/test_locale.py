@@ -14,18 +14,18 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TESTDATA
 from crisiskit.compose.composed import SiteOptions
 from crisiskit.compose.revision import RevisionText
 from crisiskit.errors import KitError
 from crisiskit.pipeline import compose, read_incidents
 
-from conftest import TESTDATA
-
 CLEAN = (TESTDATA / "test_checks" / "clean.yml").read_text(encoding="utf-8")
 WEBSITE = "  website: https://acme.example/\n"
 FACTS = "  failed_payments: 12500\n"
-ACK_EN = ("        en: Since {{ facts.outage_start }}, many shops cannot take card payments. "
-          "We are sorry for the trouble.\n")
+ACK_EN = (
+    "        en: Since {{ facts.outage_start }}, many shops cannot take card payments. We are sorry for the trouble.\n"
+)
 
 
 def _kit(tmp_path: Path, locale: str | None, replacements: list[tuple[str, str]] = ()) -> str:
@@ -62,8 +62,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("locale, language, when, date, dateline", CASES)
-def test_body_and_dateline_follow_the_locale(tmp_path: Path, locale: str | None, language: str, when: str,
-                                             date: str, dateline: str) -> None:
+def test_body_and_dateline_follow_the_locale(
+    tmp_path: Path, locale: str | None, language: str, when: str, date: str, dateline: str
+) -> None:
     _kit(tmp_path, locale)
     text = _revision(tmp_path, 1, language)
     assert when in (text.acknowledgement or ""), text.acknowledgement
@@ -85,9 +86,14 @@ def test_us_and_british_datelines_differ_only_in_the_date(tmp_path: Path) -> Non
     assert "April" not in us and "November 20, 2026" in us.split("\n\n")[1]
 
 
-@pytest.mark.parametrize("locale, language, number", [
-    ("{en: en-US}", "en", "12,500"), ("{en: en-GB}", "en", "12,500"), ("{zh-Hant: zh-Hant-TW}", "zh-Hant", "12,500"),
-])
+@pytest.mark.parametrize(
+    "locale, language, number",
+    [
+        ("{en: en-US}", "en", "12,500"),
+        ("{en: en-GB}", "en", "12,500"),
+        ("{zh-Hant: zh-Hant-TW}", "zh-Hant", "12,500"),
+    ],
+)
 def test_numbers_follow_the_locale(tmp_path: Path, locale: str, language: str, number: str) -> None:
     _kit(tmp_path, locale)
     assert number in _revision(tmp_path, 2, language).sections["what_happened"]
@@ -116,28 +122,69 @@ def test_a_german_locale_for_german_groups_digits_its_own_way(tmp_path: Path) ->
 DAY = [(FACTS, FACTS + "  closing_day: {en: monday, zh-Hant: 星期一}\n")]
 
 
-@pytest.mark.parametrize("headline, expected_en, expected_zh", [
-    ("{en: \"{{ facts.closing_day }}: shops close early\", zh-Hant: \"{{ facts.closing_day }}：商店提早打烊\"}",
-     "Monday: shops close early", "星期一：商店提早打烊"),
-    ("{en: \"{{ facts.failed_payments }} payments failed\", zh-Hant: \"{{ facts.failed_payments }} 筆付款失敗\"}",
-     "12,500 payments failed", "12,500 筆付款失敗"),
-    ("{en: \"Shops close early on {{ facts.closing_day }}\", zh-Hant: \"商店於{{ facts.closing_day }}提早打烊\"}",
-     "Shops close early on monday", "商店於星期一提早打烊"),
-    ("{en: \"We are sorry. {{ facts.closing_day }} is a half day\", zh-Hant: \"很抱歉。{{ facts.closing_day }}半天\"}",
-     "We are sorry. Monday is a half day", "很抱歉。星期一半天"),
-    ("{en: \"{{ facts.status_page }} has live status\", zh-Hant: \"{{ facts.status_page }} 提供即時狀態\"}",
-     "https://status.acme.example/ has live status", "https://status.acme.example/ 提供即時狀態"),
-])
-def test_a_fact_that_opens_a_sentence_is_capitalised(tmp_path: Path, headline: str, expected_en: str,
-                                                     expected_zh: str) -> None:
-    _kit(tmp_path, None, [*DAY, ("      headline: {en: Statement on the payment outage, "
-                                 "zh-Hant: 關於付款服務中斷的說明}\n", f"      headline: {headline}\n")])
-    assert (_revision(tmp_path, 1, "en").headline, _revision(tmp_path, 1, "zh-Hant").headline) == \
-        (expected_en, expected_zh)
+@pytest.mark.parametrize(
+    "headline, expected_en, expected_zh",
+    [
+        (
+            '{en: "{{ facts.closing_day }}: shops close early", zh-Hant: "{{ facts.closing_day }}：商店提早打烊"}',
+            "Monday: shops close early",
+            "星期一：商店提早打烊",
+        ),
+        (
+            '{en: "{{ facts.failed_payments }} payments failed", zh-Hant: "{{ facts.failed_payments }} 筆付款失敗"}',
+            "12,500 payments failed",
+            "12,500 筆付款失敗",
+        ),
+        (
+            '{en: "Shops close early on {{ facts.closing_day }}", zh-Hant: "商店於{{ facts.closing_day }}提早打烊"}',
+            "Shops close early on monday",
+            "商店於星期一提早打烊",
+        ),
+        (
+            '{en: "We are sorry. {{ facts.closing_day }} is a half day", '
+            'zh-Hant: "很抱歉。{{ facts.closing_day }}半天"}',
+            "We are sorry. Monday is a half day",
+            "很抱歉。星期一半天",
+        ),
+        (
+            '{en: "{{ facts.status_page }} has live status", zh-Hant: "{{ facts.status_page }} 提供即時狀態"}',
+            "https://status.acme.example/ has live status",
+            "https://status.acme.example/ 提供即時狀態",
+        ),
+    ],
+)
+def test_a_fact_that_opens_a_sentence_is_capitalised(
+    tmp_path: Path, headline: str, expected_en: str, expected_zh: str
+) -> None:
+    _kit(
+        tmp_path,
+        None,
+        [
+            *DAY,
+            (
+                "      headline: {en: Statement on the payment outage, zh-Hant: 關於付款服務中斷的說明}\n",
+                f"      headline: {headline}\n",
+            ),
+        ],
+    )
+    assert (_revision(tmp_path, 1, "en").headline, _revision(tmp_path, 1, "zh-Hant").headline) == (
+        expected_en,
+        expected_zh,
+    )
 
 
 def test_a_paragraph_or_list_item_that_opens_with_a_fact_is_capitalised(tmp_path: Path) -> None:
-    _kit(tmp_path, None, [*DAY, (ACK_EN, "        en: |-\n          {{ facts.closing_day }} is the last day of the "
-                                         "outage.\n\n          - {{ facts.closing_day }} evening: all shops work\n")])
+    _kit(
+        tmp_path,
+        None,
+        [
+            *DAY,
+            (
+                ACK_EN,
+                "        en: |-\n          {{ facts.closing_day }} is the last day of the "
+                "outage.\n\n          - {{ facts.closing_day }} evening: all shops work\n",
+            ),
+        ],
+    )
     text = _revision(tmp_path, 1, "en")
     assert text.acknowledgement == "Monday is the last day of the outage.\n\n- Monday evening: all shops work"

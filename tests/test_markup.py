@@ -39,38 +39,59 @@ def shown(markdown_text: str) -> Parsed:
 
 
 def test_the_subset_renders_as_markup() -> None:
-    source = ("We are *sorry* and **we will fix it**.\n- one\n- two\n\n1. first\n2. second\n\n"
-              "See [our page](https://acme.example/a_b) or [call](tel:+88622700) or <https://acme.example/>.")
+    source = (
+        "We are *sorry* and **we will fix it**.\n- one\n- two\n\n1. first\n2. second\n\n"
+        "See [our page](https://acme.example/a_b) or [call](tel:+88622700) or <https://acme.example/>."
+    )
     assert problems(source) == []
     page = shown(block(source))
-    assert [tag for tag, _ in page.tags] == ["p", "em", "strong", "ul", "li", "li", "ol", "li", "li",
-                                             "p", "a", "a", "a"]
-    assert [a["href"] for tag, a in page.tags if tag == "a"] == ["https://acme.example/a_b", "tel:+88622700",
-                                                                 "https://acme.example/"]
+    assert [tag for tag, _ in page.tags] == [
+        "p",
+        "em",
+        "strong",
+        "ul",
+        "li",
+        "li",
+        "ol",
+        "li",
+        "li",
+        "p",
+        "a",
+        "a",
+        "a",
+    ]
+    assert [a["href"] for tag, a in page.tags if tag == "a"] == [
+        "https://acme.example/a_b",
+        "tel:+88622700",
+        "https://acme.example/",
+    ]
 
 
-@pytest.mark.parametrize("source, offset, what", [
-    ("Hi <script>alert(1)</script>", 3, "raw HTML"),
-    ("Hi <img src=x onerror=alert(1)>", 3, "raw HTML"),
-    ("a &lt;b&gt;", 2, "an HTML entity"),
-    ("see [x](javascript:alert(1))", 4, "a link to javascript:"),
-    ("see [x](data:text/html,hi)", 4, "a link to data:"),
-    ("see [x](http://acme.example/)", 4, "a link to http:"),
-    ("see [x](/relative)", 4, "a link that is not a plain https:, mailto: or tel: address"),
-    ("see <vbscript:x>", 4, "a link to vbscript:"),
-    ("pic ![t](https://evil.example/t.png)", 4, "an image"),
-    ("para {: onclick=\"x\" }", 5, "an attribute list"),
-    ("text\n# Heading", 5, "a heading"),
-    ("text\n===", 5, "a heading (underlined)"),
-    ("text\n\n- - -", 6, "a horizontal rule"),
-    ("---\ntitle: x\n---", 0, "front matter"),
-    ("x\n```js\ncode\n```", 2, "a code fence"),
-    ("x\n> quoted", 2, "a block quote"),
-    ("| a | b |\n|---|---|", 10, "a table"),
-    ("a [^1] b", 2, "a footnote"),
-    ("*[HTML]: Hyper", 0, "an abbreviation"),
-    ("use `code` here", 4, "code"),
-])
+@pytest.mark.parametrize(
+    "source, offset, what",
+    [
+        ("Hi <script>alert(1)</script>", 3, "raw HTML"),
+        ("Hi <img src=x onerror=alert(1)>", 3, "raw HTML"),
+        ("a &lt;b&gt;", 2, "an HTML entity"),
+        ("see [x](javascript:alert(1))", 4, "a link to javascript:"),
+        ("see [x](data:text/html,hi)", 4, "a link to data:"),
+        ("see [x](http://acme.example/)", 4, "a link to http:"),
+        ("see [x](/relative)", 4, "a link that is not a plain https:, mailto: or tel: address"),
+        ("see <vbscript:x>", 4, "a link to vbscript:"),
+        ("pic ![t](https://evil.example/t.png)", 4, "an image"),
+        ('para {: onclick="x" }', 5, "an attribute list"),
+        ("text\n# Heading", 5, "a heading"),
+        ("text\n===", 5, "a heading (underlined)"),
+        ("text\n\n- - -", 6, "a horizontal rule"),
+        ("---\ntitle: x\n---", 0, "front matter"),
+        ("x\n```js\ncode\n```", 2, "a code fence"),
+        ("x\n> quoted", 2, "a block quote"),
+        ("| a | b |\n|---|---|", 10, "a table"),
+        ("a [^1] b", 2, "a footnote"),
+        ("*[HTML]: Hyper", 0, "an abbreviation"),
+        ("use `code` here", 4, "code"),
+    ],
+)
 def test_everything_else_is_reported_where_it_starts_and_shown_as_typed(source: str, offset: int, what: str) -> None:
     found = problems(source)
     assert (found[0].offset, found[0].what) == (offset, what)
@@ -82,8 +103,10 @@ def test_everything_else_is_reported_where_it_starts_and_shown_as_typed(source: 
 def test_references_are_not_markup_and_offsets_are_the_authors() -> None:
     source = "Since {{ facts.start }},\r\nsee [page]({{ statement_url }}) <b>x</b>"
     found = problems(source, link_ok=lambda reference: reference == "{{ statement_url }}")
-    assert [(p.offset, p.snippet, p.what) for p in found] == [(source.index("<b>"), "<b>", "raw HTML"),
-                                                              (source.index("</b>"), "</b>", "raw HTML")]
+    assert [(p.offset, p.snippet, p.what) for p in found] == [
+        (source.index("<b>"), "<b>", "raw HTML"),
+        (source.index("</b>"), "</b>", "raw HTML"),
+    ]
     assert problems("see [page]({{ facts.bad }})")[0].what.startswith("a link that is not")
 
 
@@ -103,11 +126,18 @@ def test_a_fence_inside_a_post_cannot_close_its_block() -> None:
 
 
 def test_sanitize_keeps_only_the_subset_and_our_classes() -> None:
-    dirty = ('<p onclick="x">a <a href="javascript:x">j</a> <a href="https://a.example" title="t">h</a>'
-             '<img src=x><ins class="ck-ins evil">i</ins><span class="ck-sr">s</span><script>x</script></p>')
+    dirty = (
+        '<p onclick="x">a <a href="javascript:x">j</a> <a href="https://a.example" title="t">h</a>'
+        '<img src=x><ins class="ck-ins evil">i</ins><span class="ck-sr">s</span><script>x</script></p>'
+    )
     clean = Parsed(sanitize_html(dirty))
-    assert clean.tags == [("p", {}), ("a", {}), ("a", {"href": "https://a.example"}), ("ins", {}),
-                          ("span", {"class": "ck-sr"})]
+    assert clean.tags == [
+        ("p", {}),
+        ("a", {}),
+        ("a", {"href": "https://a.example"}),
+        ("ins", {}),
+        ("span", {"class": "ck-sr"}),
+    ]
 
 
 def test_templates_escape_whatever_is_not_trusted() -> None:

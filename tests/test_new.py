@@ -23,8 +23,9 @@ def test_new_kit_lists_every_needed_fact_as_a_placeholder_check_refuses(tmp_path
     kit = project / "kits/web-down.yml"
     text = kit.read_text(encoding="utf-8")
     assert "extends: outage" in text
-    placeholders = [n for n, line in enumerate(text.splitlines(), 1)
-                    if "[[fill in" in line and not line.startswith("#")]
+    placeholders = [
+        n for n, line in enumerate(text.splitlines(), 1) if "[[fill in" in line and not line.startswith("#")
+    ]
     checked = invoke(project, "check", "kits")
     assert checked.returncode == 1
     assert "Traceback" not in checked.stderr

@@ -42,8 +42,12 @@ def after(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _embargoed() -> list[tuple[str, int]]:
     at, later = datetime.fromisoformat(BEFORE_EMBARGO), datetime.fromisoformat(AFTER_EMBARGO)
-    return [(c.incident.id, r.number) for c in composed_samples() for r in c.incident.revisions
-            if c.approved[r.number] and at < r.visible_from <= later]
+    return [
+        (c.incident.id, r.number)
+        for c in composed_samples()
+        for r in c.incident.revisions
+        if c.approved[r.number] and at < r.visible_from <= later
+    ]
 
 
 def test_samples_have_an_approved_embargoed_revision() -> None:
@@ -102,8 +106,11 @@ def test_feeds_have_one_entry_per_visible_revision(before: Path, after: Path) ->
     at, later = datetime.fromisoformat(BEFORE_EMBARGO), datetime.fromisoformat(AFTER_EMBARGO)
     for item in composed_samples():
         for site, moment in ((before, at), (after, later)):
-            feed = ET.parse(site / "site/public/en/incidents" / item.incident.id / "feed.xml") \
-                if item.visible(moment) else None
+            feed = (
+                ET.parse(site / "site/public/en/incidents" / item.incident.id / "feed.xml")
+                if item.visible(moment)
+                else None
+            )
             if feed is None:
                 continue
             entries = feed.getroot().findall(f"{ATOM}entry")
@@ -172,8 +179,11 @@ def test_pages_advertise_feeds_that_exist(before: Path) -> None:
             for _, href in parser.found:
                 target = (page.parent / href).resolve()
                 assert target.is_file(), f"{page} advertises {href}, which does not exist"
-        incident_feeds = {(page.parent / h).resolve() for page in (statement, permalink)
-                          for _, h in _alternates_found(page, Alternates)}
+        incident_feeds = {
+            (page.parent / h).resolve()
+            for page in (statement, permalink)
+            for _, h in _alternates_found(page, Alternates)
+        }
         assert root.joinpath("incidents/data-leak/feed.xml").resolve() in incident_feeds
 
 

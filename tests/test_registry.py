@@ -63,19 +63,24 @@ def test_only_the_employee_memo_is_internal() -> None:
     assert [name for name, spec in registry().items() if spec.audience == "internal"] == ["employee_memo"]
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ({"label": "Pager", "kind": "short", "limit": 80}, "a limit needs limit, unit, source and checked together"),
-    ({"label": "Pager", "kind": "short", "limit": 80, "unit": "sms", "source": "s", "checked": "2026-11-30"},
-     "max_parts goes with unit sms"),
-    ({"label": "Pager", "kind": "beeper"}, "kind"),
-    ({"label": "Pager", "kind": "short", "colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"label": "Pager", "kind": "short", "limit": 80}, "a limit needs limit, unit, source and checked together"),
+        (
+            {"label": "Pager", "kind": "short", "limit": 80, "unit": "sms", "source": "s", "checked": "2026-11-30"},
+            "max_parts goes with unit sms",
+        ),
+        ({"label": "Pager", "kind": "beeper"}, "kind"),
+        ({"label": "Pager", "kind": "short", "colour": "red"}, "colour"),
+    ],
+)
 def test_a_malformed_registry_entry_is_refused(entry: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Channel(name="pager", **entry)
 
 
-_ADD_TWO_CHANNELS = r'''
+_ADD_TWO_CHANNELS = r"""
 import json, sys
 from pathlib import Path
 
@@ -128,23 +133,23 @@ print(json.dumps({
     "public": {t.channel: t.public for t in kit_texts(incident) if t.channel in ("pager", "fax")},
     "pages": [text.count("Pager ") for text in posts_pages],
 }))
-'''
+"""
 
 
 def _kit_with_new_channels(tmp_path: Path) -> Path:
     kits = tmp_path / "kits"
     kits.mkdir()
     text = FIXTURE.read_text(encoding="utf-8")
-    text += ("channels:\n  pager: {enabled: true}\n"
-             "  fax: {subject: {en: 'To all staff', zh-Hant: '致全體員工'}}\n")
+    text += "channels:\n  pager: {enabled: true}\n  fax: {subject: {en: 'To all staff', zh-Hant: '致全體員工'}}\n"
     (kits / "outage.yml").write_text(text, encoding="utf-8")
     return kits
 
 
 def test_a_new_channel_is_one_registry_entry_its_names_and_its_template(tmp_path: Path) -> None:
     kits = _kit_with_new_channels(tmp_path)
-    run = subprocess.run([sys.executable, "-c", _ADD_TWO_CHANNELS, str(kits)], capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", _ADD_TWO_CHANNELS, str(kits)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     assert seen["channels"][-2:] == ["pager", "fax"]  # the kit may list them: the schema knows them

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TESTDATA
 from crisiskit.pipeline import compose, read_incidents, read_site_options
 from crisiskit.render.pages import render_pages
-
-from conftest import TESTDATA
 
 CASES = TESTDATA / "test_render"
 
@@ -85,9 +84,15 @@ def test_public_audience_shows_an_approved_revision_once_due(tmp_path: Path) -> 
 
     shutil.copytree(CASES / "minimal", tmp_path / "case", ignore=shutil.ignore_patterns("expected"))
     case = tmp_path / "case"
-    approve(case, case / "kits" / "minimal.yml", 1, "communications", "Dana Wu",
-            compose_kit=lambda: compose(read_incidents([case / "kits"]), read_site_options(case))[0],
-            at=datetime.fromisoformat("2026-11-20T09:50:00+08:00"))
+    approve(
+        case,
+        case / "kits" / "minimal.yml",
+        1,
+        "communications",
+        "Dana Wu",
+        compose_kit=lambda: compose(read_incidents([case / "kits"]), read_site_options(case))[0],
+        at=datetime.fromisoformat("2026-11-20T09:50:00+08:00"),
+    )
     before = _render(case, "public", datetime.fromisoformat("2026-11-20T09:59:00+08:00"))
     after = _render(case, "public", datetime.fromisoformat("2026-11-20T10:00:00+08:00"))
     assert not any("minimal/index.md" in p.path.as_posix() for p in before)

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TESTDATA
 from crisiskit.errors import KitError
 from crisiskit.pipeline import read_incidents
-
-from conftest import TESTDATA
 
 KITS = TESTDATA / "test_resolve" / "kits"
 
@@ -46,21 +45,24 @@ def test_a_fact_the_scenario_declares_is_filled_by_the_incident(kits: Path) -> N
 
 def test_a_problem_in_scenario_text_is_reported_in_the_scenario_file(kits: Path) -> None:
     scenario = kits / "scenarios" / "web-outage.yml"
-    scenario.write_text(scenario.read_text(encoding="utf-8").replace(
-        "apology: {en: We are sorry., zh-Hant: 我們深感抱歉。}",
-        "apology: {en: 'We are sorry, {{ facts.customer }}.', zh-Hant: 我們深感抱歉。}"), encoding="utf-8")
+    scenario.write_text(
+        scenario.read_text(encoding="utf-8").replace(
+            "apology: {en: We are sorry., zh-Hant: 我們深感抱歉。}",
+            "apology: {en: 'We are sorry, {{ facts.customer }}.', zh-Hant: 我們深感抱歉。}",
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(KitError) as raised:
         read_incidents([kits])
     assert raised.value.lines() == [
-        'kits/scenarios/web-outage.yml:18:37 statements.investigating.apology.en: expected a defined fact; '
+        "kits/scenarios/web-outage.yml:18:37 statements.investigating.apology.en: expected a defined fact; "
         'got "facts.customer", which the kit does not define (add it under facts:)'
     ]
 
 
 def test_a_required_field_neither_gives_names_the_scenario(kits: Path) -> None:
     scenario = kits / "scenarios" / "web-outage.yml"
-    scenario.write_text(scenario.read_text(encoding="utf-8").replace("crisis_type: accidental\n", ""),
-                        encoding="utf-8")
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("crisis_type: accidental\n", ""), encoding="utf-8")
     with pytest.raises(KitError) as raised:
         read_incidents([kits])
     assert raised.value.lines() == [

@@ -36,8 +36,9 @@ def _run(case: dict, tmp_path: Path) -> tuple[str, list[Finding]]:
     folder = tmp_path / case["id"]
     folder.mkdir(parents=True)
     (folder / f"corpus-{case['id']}.yml").write_text(kit, encoding="utf-8")
-    at = datetime.fromisoformat("2026-11-20T10:10:00+08:00" if case["status"] == "investigating"
-                                else "2026-11-20T14:10:00+08:00")
+    at = datetime.fromisoformat(
+        "2026-11-20T10:10:00+08:00" if case["status"] == "investigating" else "2026-11-20T14:10:00+08:00"
+    )
     return kit, run_checks(compose(read_incidents([folder]), SITE), at, approvals=False)
 
 
@@ -68,8 +69,10 @@ def _score(tmp_path: Path) -> tuple[list[str], list[str]]:
         if others:
             false_alarms.append(f"{case['id']} (planted {case['rule']}): " + "; ".join(f.text() for f in others))
         if not caught:
-            misses.append(f"{case['id']}: expected {case['rule']} at {line}:{column}; got "
-                          + ("; ".join(f.text() for f in found) or "nothing"))
+            misses.append(
+                f"{case['id']}: expected {case['rule']} at {line}:{column}; got "
+                + ("; ".join(f.text() for f in found) or "nothing")
+            )
     return false_alarms, misses
 
 
@@ -85,7 +88,9 @@ def test_the_corpus_is_large_and_covers_the_classes() -> None:
 def test_clean_texts_pass_and_planted_mistakes_are_caught_at_their_words(tmp_path: Path) -> None:
     false_alarms, misses = _score(tmp_path)
     caught = len(PLANTED) - len(misses)
-    summary = (f"recall {caught}/{len(PLANTED)} planted mistakes caught at their words; "
-               f"false alarms on {len(false_alarms)}/{len(CLEAN) + len(PLANTED)} texts")
+    summary = (
+        f"recall {caught}/{len(PLANTED)} planted mistakes caught at their words; "
+        f"false alarms on {len(false_alarms)}/{len(CLEAN) + len(PLANTED)} texts"
+    )
     print(summary)
     assert not false_alarms and not misses, "\n".join([summary, *false_alarms, *misses])

@@ -44,13 +44,16 @@ def _plant(*pairs: tuple[str, str]) -> str:
     return text
 
 
-EXCUSE = ("We are sorry to every shop and customer who could not pay.",
-          "We are sorry if anyone was unable to pay; our staff followed procedure.")
+EXCUSE = (
+    "We are sorry to every shop and customer who could not pay.",
+    "We are sorry if anyone was unable to pay; our staff followed procedure.",
+)
 
 
 @pytest.mark.parametrize("crisis_type, severity", [("preventable", "error"), ("accidental", "warning")])
-def test_an_excuse_is_an_error_in_a_preventable_crisis_and_a_warning_otherwise(tmp_path: Path, crisis_type: str,
-                                                                               severity: str) -> None:
+def test_an_excuse_is_an_error_in_a_preventable_crisis_and_a_warning_otherwise(
+    tmp_path: Path, crisis_type: str, severity: str
+) -> None:
     found = _check(tmp_path, _plant(("crisis_type: accidental", f"crisis_type: {crisis_type}"), EXCUSE))
     mine = [(f.severity, f.column) for f in found if f.rule == "CK409"]
     line = next(row for row in _plant(EXCUSE).splitlines() if "sorry if" in row)
@@ -58,8 +61,11 @@ def test_an_excuse_is_an_error_in_a_preventable_crisis_and_a_warning_otherwise(t
 
 
 def test_the_project_setting_wins_over_the_preventable_default(tmp_path: Path) -> None:
-    found = _check(tmp_path, _plant(("crisis_type: accidental", "crisis_type: preventable"), EXCUSE),
-                   settings="rules:\n  CK409: warning\n  CK601: off\n")
+    found = _check(
+        tmp_path,
+        _plant(("crisis_type: accidental", "crisis_type: preventable"), EXCUSE),
+        settings="rules:\n  CK409: warning\n  CK601: off\n",
+    )
     assert {f.severity for f in found if f.rule == "CK409"} == {"warning"}
 
 
@@ -81,27 +87,44 @@ def test_the_wording_examples_in_rules_md_do_what_they_say(rule: str, language: 
 
 
 def test_codes_names_and_addresses_need_no_translation_but_sentences_do(tmp_path: Path) -> None:
-    same = _plant(("title: {en: Payments unavailable, zh-Hant: 付款服務無法使用}",
-                   "title: {en: Acme Pay K2-2611, zh-Hant: Acme Pay K2-2611}"))
+    same = _plant(
+        (
+            "title: {en: Payments unavailable, zh-Hant: 付款服務無法使用}",
+            "title: {en: Acme Pay K2-2611, zh-Hant: Acme Pay K2-2611}",
+        )
+    )
     assert [f.text() for f in _check(tmp_path / "same", same) if f.rule == "CK206"] == []
-    sentence = _plant(("title: {en: Payments unavailable, zh-Hant: 付款服務無法使用}",
-                       "title: {en: Payments are unavailable, zh-Hant: Payments are unavailable}"))
+    sentence = _plant(
+        (
+            "title: {en: Payments unavailable, zh-Hant: 付款服務無法使用}",
+            "title: {en: Payments are unavailable, zh-Hant: Payments are unavailable}",
+        )
+    )
     found = [f for f in _check(tmp_path / "sentence", sentence) if f.rule == "CK206"]
     assert [(f.line, f.language) for f in found] == [(3, "zh-Hant")]
 
 
 def test_regional_and_switched_off_channels_are_not_missing_but_an_audience_without_one_is(tmp_path: Path) -> None:
-    severe = _plant(("severity: moderate", "severity: severe"),
-                    ("signatory: {name: Lee Chen, title: {en: Head of Communications, zh-Hant: 公關主管}}",
-                     "signatory: {name: Lee Chen, title: {en: Chief Executive, zh-Hant: 執行長}}"),
-                    ("languages: [en, zh-Hant]", "languages: [en]"))
+    severe = _plant(
+        ("severity: moderate", "severity: severe"),
+        (
+            "signatory: {name: Lee Chen, title: {en: Head of Communications, zh-Hant: 公關主管}}",
+            "signatory: {name: Lee Chen, title: {en: Chief Executive, zh-Hant: 執行長}}",
+        ),
+        ("languages: [en, zh-Hant]", "languages: [en]"),
+    )
     english = regex.sub(r", zh-Hant: [^,}\n]+(?=})", "", severe)
     english = regex.sub(r"\n\s+zh-Hant: .*", "", english)
-    off = english.replace("key_messages:\n", "audiences: [affected_customers, media]\nchannels:\n  weibo: {enabled: "
-                          "false}\n  line: {enabled: false}\n  press_release: {enabled: false}\nkey_messages:\n")
+    off = english.replace(
+        "key_messages:\n",
+        "audiences: [affected_customers, media]\nchannels:\n  weibo: {enabled: "
+        "false}\n  line: {enabled: false}\n  press_release: {enabled: false}\nkey_messages:\n",
+    )
     assert [f.text() for f in _check(tmp_path / "off", off) if f.rule == "CK502"] == []
-    silent = off.replace("  press_release: {enabled: false}\n", "  press_release: {enabled: false}\n"
-                         "  media_statement: {enabled: false}\n")
+    silent = off.replace(
+        "  press_release: {enabled: false}\n",
+        "  press_release: {enabled: false}\n  media_statement: {enabled: false}\n",
+    )
     found = [f for f in _check(tmp_path / "silent", silent) if f.rule == "CK502"]
     assert [(f.channel, "media" in f.message) for f in found] == [("press_release", True)]
 

@@ -32,8 +32,10 @@ ZH_OK = "付款服務中斷，我們正在處理。" + LINK
 def _sms(en: str, zh: str = ZH_OK) -> str:
     """The clean kit with an SMS override in revision 1 (YAML double-quoted, so escapes would work too)."""
     assert CLEAN.count(REV1_END) == 1
-    return CLEAN.replace(REV1_END, f'{REV1_END}    channels:\n      sms:\n        text:\n          en: "{en}"\n'
-                                   f'          zh-Hant: "{zh}"\n')
+    return CLEAN.replace(
+        REV1_END,
+        f'{REV1_END}    channels:\n      sms:\n        text:\n          en: "{en}"\n          zh-Hant: "{zh}"\n',
+    )
 
 
 def _run(tmp_path: Path, kit: str, config: str | None = None) -> tuple[list[Finding], list]:
@@ -76,7 +78,7 @@ def test_one_curly_apostrophe_in_a_150_character_sms_is_found_at_its_column(tmp_
     mine = _sms_rules(found)
     assert [(f.rule, f.line, f.column, f.language) for f in mine] == [("CK104", *_position(kit, "\u2019"), "en")]
     assert "U+2019 RIGHT SINGLE QUOTATION MARK" in mine[0].message
-    assert "write \"'\" instead" in mine[0].message
+    assert 'write "\'" instead' in mine[0].message
     assert "3 part(s) of 150 UCS-2 units instead of 1 GSM-7 part(s)" in mine[0].message
     assert mine[0].path == "updates[0].channels.sms.text.en" and mine[0].severity == "warning"
 
@@ -85,19 +87,27 @@ def test_every_offending_character_is_named_at_its_own_place(tmp_path: Path) -> 
     kit = _sms("Acme Pay \u2013 \u201cpayments\u201d fail\u2026 we\u2019re on it; we\u2019ll update\u00a0soon. " + LINK)
     found, _ = _run(tmp_path, kit)
     got = {(f.line, f.column): f.message for f in _sms_rules(found)}
-    expected = {_position(kit, "\u2013"): ("U+2013", '"-"'), _position(kit, "\u201c"): ("U+201C", '"""'),
-                _position(kit, "\u201d"): ("U+201D", '"""'), _position(kit, "\u2026"): ("U+2026", '"..."'),
-                _position(kit, "\u2019", 0): ("U+2019", "\"'\""), _position(kit, "\u2019", 1): ("U+2019", "\"'\""),
-                _position(kit, "\u00a0"): ("U+00A0", '" "')}
+    expected = {
+        _position(kit, "\u2013"): ("U+2013", '"-"'),
+        _position(kit, "\u201c"): ("U+201C", '"""'),
+        _position(kit, "\u201d"): ("U+201D", '"""'),
+        _position(kit, "\u2026"): ("U+2026", '"..."'),
+        _position(kit, "\u2019", 0): ("U+2019", '"\'"'),
+        _position(kit, "\u2019", 1): ("U+2019", '"\'"'),
+        _position(kit, "\u00a0"): ("U+00A0", '" "'),
+    }
     assert set(got) == set(expected)
     for place, (code, replacement) in expected.items():
         assert code in got[place] and f"write {replacement} instead" in got[place]
 
 
 def test_a_character_in_a_folded_block_is_found_on_its_own_line(tmp_path: Path) -> None:
-    kit = CLEAN.replace(REV1_END, f"{REV1_END}    channels:\n      sms:\n        text:\n          en: >-\n"
-                                  f"            Acme Pay: card payments fail at many shops.\n"
-                                  f"            We\u2019re fixing it. {LINK}\n          zh-Hant: \"{ZH_OK}\"\n")
+    kit = CLEAN.replace(
+        REV1_END,
+        f"{REV1_END}    channels:\n      sms:\n        text:\n          en: >-\n"
+        f"            Acme Pay: card payments fail at many shops.\n"
+        f'            We\u2019re fixing it. {LINK}\n          zh-Hant: "{ZH_OK}"\n',
+    )
     found, _ = _run(tmp_path, kit)
     assert [(f.rule, f.line, f.column) for f in _sms_rules(found)] == [("CK104", *_position(kit, "\u2019"))]
 
@@ -108,13 +118,16 @@ def test_a_derived_sms_points_at_the_headline_it_took_the_character_from(tmp_pat
     found, composed = _run(tmp_path, kit)
     assert "\u2013" in _sms_text(composed)
     mine = [f for f in _sms_rules(found) if f.line == _position(kit, "\u2013")[0]]
-    assert [(f.rule, f.column, f.path) for f in mine] == [("CK104", _position(kit, "\u2013")[1],
-                                                            "updates[0].statement.headline.en")]
+    assert [(f.rule, f.column, f.path) for f in mine] == [
+        ("CK104", _position(kit, "\u2013")[1], "updates[0].statement.headline.en")
+    ]
 
 
 def test_a_pure_gsm7_sms_has_no_finding(tmp_path: Path) -> None:
-    found, composed = _run(tmp_path, _sms("Acme Pay: card payments fail at many shops; transfers work. "
-                                          "We're on it (next update 14:00). " + LINK))
+    found, composed = _run(
+        tmp_path,
+        _sms("Acme Pay: card payments fail at many shops; transfers work. We're on it (next update 14:00). " + LINK),
+    )
     assert _sms_rules(found) == []
     assert _run(tmp_path / "plain", CLEAN)[0] == []
 
@@ -152,9 +165,25 @@ def test_sms_parts_for_a_channel_that_is_no_sms_is_reported_at_its_position(tmp_
     assert (2, 26, "limits.sms_parts.sms") in problems
 
 
-@pytest.mark.parametrize("ch,replacement", [("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'),
-                                            ("\u2013", "-"), ("\u2014", "-"), ("\u2026", "..."), ("\u00a0", " "),
-                                            ("\u202f", " "), ("\uff21", "A"), ("\u00e1", "a"), ("\u200b", ""),
-                                            ("中", None), ("\U0001F600", None), ("\u0416", None)])
+@pytest.mark.parametrize(
+    "ch,replacement",
+    [
+        ("\u2018", "'"),
+        ("\u2019", "'"),
+        ("\u201c", '"'),
+        ("\u201d", '"'),
+        ("\u2013", "-"),
+        ("\u2014", "-"),
+        ("\u2026", "..."),
+        ("\u00a0", " "),
+        ("\u202f", " "),
+        ("\uff21", "A"),
+        ("\u00e1", "a"),
+        ("\u200b", ""),
+        ("中", None),
+        ("\U0001f600", None),
+        ("\u0416", None),
+    ],
+)
 def test_gsm7_replacements(ch: str, replacement: str | None) -> None:
     assert gsm7_replacement(ch) == replacement

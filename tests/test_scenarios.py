@@ -29,7 +29,6 @@ from crisiskit.model.load import load_kits
 from crisiskit.model.schema.kit import ScenarioKit
 from crisiskit.model.schema.types import PLACEHOLDER
 from crisiskit.model.validate import validate_kits
-
 from sites import REPO, invoke
 
 SCENARIOS = REPO / "kits" / "scenarios"
@@ -55,24 +54,27 @@ contacts:
 # the kit's own keys (began_at, issued_at, next_update_at). The first statement comes within the hour.
 VALUES: dict[str, dict[str, str]] = {
     "product-recall": {
-        "title.en": "Recall of the Aroma 1.7 L electric kettle", "title.zh-Hant": "Aroma 1.7 公升電熱水壺回收",
+        "title.en": "Recall of the Aroma 1.7 L electric kettle",
+        "title.zh-Hant": "Aroma 1.7 公升電熱水壺回收",
         "began_at": "2026-11-20T08:30:00+08:00",
         "product_name": "{en: Aroma 1.7 L electric kettle, zh-Hant: Aroma 1.7 公升電熱水壺}",
         "batch_codes": "[{en: K2407, zh-Hant: K2407}, {en: K2408, zh-Hant: K2408}, {en: K2409, zh-Hant: K2409}]",
         "where_to_find_code": "{en: printed under the base, zh-Hant: 印在底座下方}",
         "units_sold": "12480",
         "hazard": "{en: the handle can come loose while the kettle is full of boiling water, "
-                  "zh-Hant: 裝滿沸水時把手可能鬆脫}",
+        "zh-Hant: 裝滿沸水時把手可能鬆脫}",
         "reports_received": "7",
         "return_page": "https://formosahome.example/recall/kettle",
-        "issued_at": "2026-11-20T09:15:00+08:00", "next_update_at": "2026-11-20T13:00:00+08:00",
+        "issued_at": "2026-11-20T09:15:00+08:00",
+        "next_update_at": "2026-11-20T13:00:00+08:00",
     },
     "data-breach": {
-        "title.en": "Unauthorised access to customer data", "title.zh-Hant": "顧客資料遭未經授權存取",
+        "title.en": "Unauthorised access to customer data",
+        "title.zh-Hant": "顧客資料遭未經授權存取",
         "began_at": "2026-11-18T22:40:00+08:00",
         "affected_customers": "38214",
         "data_types": "[{en: names, zh-Hant: 姓名}, {en: e-mail addresses, zh-Hant: 電子郵件地址}, "
-                      "{en: delivery addresses, zh-Hant: 收件地址}]",
+        "{en: delivery addresses, zh-Hant: 收件地址}]",
         "data_not_involved": "[{en: passwords, zh-Hant: 密碼}, {en: payment card numbers, zh-Hant: 信用卡號}]",
         "detected_at": "2026-11-19T08:05:00+08:00",
         "breach_window_start": "2026-11-17T02:10:00+08:00",
@@ -83,15 +85,18 @@ VALUES: dict[str, dict[str, str]] = {
         "hotline_hours": "{en: 09:00 to 21:00 every day, zh-Hant: 每日 09:00 至 21:00}",
         "regulator": "{en: the Personal Data Protection Commission, zh-Hant: 個人資料保護委員會}",
         "regulator_notified_at": "2026-11-19T10:00:00+08:00",
-        "issued_at": "2026-11-18T23:20:00+08:00", "next_update_at": "2026-11-19T03:00:00+08:00",
+        "issued_at": "2026-11-18T23:20:00+08:00",
+        "next_update_at": "2026-11-19T03:00:00+08:00",
     },
     "service-outage": {
-        "title.en": "Online ordering unavailable", "title.zh-Hant": "線上訂購服務無法使用",
+        "title.en": "Online ordering unavailable",
+        "title.zh-Hant": "線上訂購服務無法使用",
         "began_at": "2026-11-20T09:00:00+08:00",
         "outage_start": "2026-11-20T09:00:00+08:00",
         "services_affected": "[{en: placing orders, zh-Hant: 下單}, {en: tracking deliveries, zh-Hant: 查詢配送進度}]",
         "status_page": "https://status.formosahome.example/",
-        "issued_at": "2026-11-20T10:00:00+08:00", "next_update_at": "2026-11-20T14:00:00+08:00",
+        "issued_at": "2026-11-20T10:00:00+08:00",
+        "next_update_at": "2026-11-20T14:00:00+08:00",
     },
 }
 

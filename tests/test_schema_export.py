@@ -29,8 +29,17 @@ def test_schema_command_prints_the_schema(tmp_path: Path) -> None:
 def test_schema_is_draft_07_without_newer_keywords() -> None:
     schema = kit_json_schema()
     jsonschema.Draft7Validator.check_schema(schema)
-    newer = {"$defs", "prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired",
-             "dependentSchemas", "$anchor", "$dynamicRef", "$dynamicAnchor"}
+    newer = {
+        "$defs",
+        "prefixItems",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "dependentRequired",
+        "dependentSchemas",
+        "$anchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+    }
     assert not newer & set(_keys(schema))
 
 

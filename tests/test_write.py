@@ -99,8 +99,11 @@ def test_check_mode_reports_and_touches_nothing(tmp_path: Path) -> None:
     write_pages(PAGES[:2], content)
     before = _mtimes(content)
     plan = plan_writes([_page("en/a.md", "changed\n"), PAGES[2]], content)
-    assert (plan.create, plan.update, plan.delete) == (["content/data/x.json"], ["content/en/a.md"],
-                                                       ["content/en/b.md"])
+    assert (plan.create, plan.update, plan.delete) == (
+        ["content/data/x.json"],
+        ["content/en/a.md"],
+        ["content/en/b.md"],
+    )
     assert _mtimes(content) == before
 
 
@@ -112,9 +115,8 @@ def test_pages_must_stay_inside_content(tmp_path: Path) -> None:
 def test_a_second_run_waits_for_the_lock_then_gives_up_clearly(tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()
-    with FileLock(str(tmp_path / ".crisiskit.lock")):
-        with pytest.raises(UserError, match="another crisiskit run holds"):
-            write_pages(PAGES, content, lock_timeout=0.2)
+    with FileLock(str(tmp_path / ".crisiskit.lock")), pytest.raises(UserError, match="another crisiskit run holds"):
+        write_pages(PAGES, content, lock_timeout=0.2)
     assert list(content.iterdir()) == []
 
 

@@ -15,8 +15,8 @@ import resource
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
@@ -36,9 +36,17 @@ def _cap_memory() -> None:
 def crisiskit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command line in ``project``, under the memory cap and the command's timeout."""
     env = {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "400"}
-    return subprocess.run([sys.executable, "-m", "crisiskit", *args], cwd=project, capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=TIMEOUT[args[0]], preexec_fn=_cap_memory,
-                          env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "crisiskit", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=TIMEOUT[args[0]],
+        preexec_fn=_cap_memory,
+        env=env,
+    )
 
 
 def make_sentinel(folder: Path) -> Path:
@@ -82,6 +90,7 @@ def _link(target: str | Callable[[Path, Path], Path]) -> Callable[[Path, Path], 
     def make(kits: Path, sentinel: Path, name: str) -> None:
         where = target(kits, sentinel) if callable(target) else Path(target)
         (kits / f"{name}.yml").symlink_to(where)
+
     return make
 
 
@@ -111,6 +120,7 @@ def _padded(size: int) -> Callable[[Path, Path, str], None]:
         line = b"# padding: a long comment line that a person could paste many times over\n"
         padding = line * ((size - len(text)) // len(line) + 1)
         (kits / f"{name}.yml").write_bytes((text + padding)[:size])
+
     return make
 
 
@@ -122,6 +132,7 @@ def _configured_limit(kits: Path, sentinel: Path, name: str) -> None:
 def _written(make_text: Callable[[str], str]) -> Callable[[Path, Path, str], None]:
     def make(kits: Path, sentinel: Path, name: str) -> None:
         (kits / f"{name}.yml").write_text(make_text(name), encoding="utf-8")
+
     return make
 
 
@@ -138,10 +149,19 @@ RUNTIME: dict[str, tuple[Callable[[Path, Path, str], None], int]] = {
     "size-one-byte-over": (_padded(1_000_001), 1),
     "size-exactly-the-limit": (_padded(1_000_000), 0),
     "size-limit-set-in-crisiskit-yml": (_configured_limit, 1),
-    "values-flat-list-60000": (_written(lambda name: base_kit(name) + "extra: [" + ",".join(["1"] * 60_000) + "]\n"), 1),
+    "values-flat-list-60000": (
+        _written(lambda name: base_kit(name) + "extra: [" + ",".join(["1"] * 60_000) + "]\n"),
+        1,
+    ),
     "values-many-keys-30000": (_written(lambda name: base_kit(name) + "".join(f"k{n}: 1\n" for n in range(30_000))), 1),
-    "scalar-of-900-kb": (_written(lambda name: base_kit(name).replace(
-        "headline: {en: Statement on the outage,", "headline: {en: \"" + "outage " * 128_000 + "\",")), 1),
+    "scalar-of-900-kb": (
+        _written(
+            lambda name: base_kit(name).replace(
+                "headline: {en: Statement on the outage,", 'headline: {en: "' + "outage " * 128_000 + '",'
+            )
+        ),
+        1,
+    ),
     "comment-line-of-900-kb": (_written(lambda name: "# " + "x" * 900_000 + "\n" + base_kit(name)), 0),
 }
 

@@ -8,29 +8,51 @@ from pathlib import Path
 
 import pytest
 
-from crisiskit.model.bounds import Limits
 from crisiskit.checks.characters import host_problem
-from crisiskit.model.config import load_config
+from crisiskit.compose.fill import TextContext, UncheckedText
 from crisiskit.errors import KitError
+from crisiskit.model.bounds import Limits
+from crisiskit.model.config import load_config
 from crisiskit.model.load import load_file, load_kits
 from crisiskit.model.references import find_references, scan
 from crisiskit.model.schema.facts import _readable_number
 from crisiskit.model.schema.types import MAX_ID_LENGTH, Text, describe, file_name_problem
-from crisiskit.compose.fill import TextContext, UncheckedText
 
 
 def test_each_allowed_reference_form_is_found_where_it_stands() -> None:
     source = "A {{facts.a}} b {{ facts['b'] }} c {{ facts[\"c\"] }} d {{ next_update }} e {{\tstatement_url\n}}"
     found = find_references(source)
-    assert [(r.name, r.attribute) for r in found] == [("facts", "a"), ("facts", "b"), ("facts", "c"),
-                                                      ("next_update", None), ("statement_url", None)]
-    assert [source[r.offset: r.offset + len(r.name)] for r in found] == ["facts"] * 3 + ["next_update", "statement_url"]
+    assert [(r.name, r.attribute) for r in found] == [
+        ("facts", "a"),
+        ("facts", "b"),
+        ("facts", "c"),
+        ("next_update", None),
+        ("statement_url", None),
+    ]
+    assert [source[r.offset : r.offset + len(r.name)] for r in found] == ["facts"] * 3 + [
+        "next_update",
+        "statement_url",
+    ]
     assert scan(source).problems == ()
 
 
-@pytest.mark.parametrize("block", ["{{ 7*7 }}", "{{ facts.a|e }}", "{{ facts.a.b }}", "{{ facts['a']['b'] }}",
-                                   "{{ facts[0] }}", "{{ x() }}", "{{ }}", "{{- facts.a }}", "{% if x %}", "{# c #}",
-                                   "{{ facts.a }", "{{ facts.a {{ facts.b }}"])
+@pytest.mark.parametrize(
+    "block",
+    [
+        "{{ 7*7 }}",
+        "{{ facts.a|e }}",
+        "{{ facts.a.b }}",
+        "{{ facts['a']['b'] }}",
+        "{{ facts[0] }}",
+        "{{ x() }}",
+        "{{ }}",
+        "{{- facts.a }}",
+        "{% if x %}",
+        "{# c #}",
+        "{{ facts.a }",
+        "{{ facts.a {{ facts.b }}",
+    ],
+)
 def test_anything_else_in_braces_is_unreadable(block: str) -> None:
     scanned = scan(f"Before {block} after.")
     assert len(scanned.problems) == 1 and scanned.problems[0].offset == len("Before ")
@@ -44,9 +66,21 @@ def test_a_reference_is_filled_in_by_substitution_and_nothing_is_evaluated() -> 
         context.render(Text("{{ 7*7 }}"), "en")
 
 
-@pytest.mark.parametrize("value, accepted", [(999_999_999_999_999, True), (10**15, False), (-999_999_999_999_999, True),
-                                             (0.125, True), (0.0625, False), (12.5, True), (float("nan"), False),
-                                             (float("-inf"), False), (1e308, False), (99_999_999_999.99, True)])
+@pytest.mark.parametrize(
+    "value, accepted",
+    [
+        (999_999_999_999_999, True),
+        (10**15, False),
+        (-999_999_999_999_999, True),
+        (0.125, True),
+        (0.0625, False),
+        (12.5, True),
+        (float("nan"), False),
+        (float("-inf"), False),
+        (1e308, False),
+        (99_999_999_999.99, True),
+    ],
+)
 def test_numbers_at_the_edges_of_what_readers_see_exactly(value: float, accepted: bool) -> None:
     if accepted:
         assert _readable_number(value) == value
@@ -69,11 +103,19 @@ def test_messages_spell_out_what_a_terminal_would_obey_and_quote_one_short_line(
     assert len(describe("x" * 10_000)) == 62
 
 
-@pytest.mark.parametrize("url, problem", [
-    ("https://status.acme.example/", None), ("https://中文.tw/", None), ("https://東京タワー-tokyo.jp/", None),
-    ("https://p\u0430ypal.com/", "mixes Cyrillic and Latin"), ("https://xn--pypal-4ve.com/", "mixes Cyrillic and Latin"),
-    ("https://\u0440\u0430\u0443\u0440\u0430\u04cf.com/", "look like Latin"), ("https://xn--zz.com/", "not a valid"),
-    ("https://пример.рф/", None)])
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("https://status.acme.example/", None),
+        ("https://中文.tw/", None),
+        ("https://東京タワー-tokyo.jp/", None),
+        ("https://p\u0430ypal.com/", "mixes Cyrillic and Latin"),
+        ("https://xn--pypal-4ve.com/", "mixes Cyrillic and Latin"),
+        ("https://\u0440\u0430\u0443\u0440\u0430\u04cf.com/", "look like Latin"),
+        ("https://xn--zz.com/", "not a valid"),
+        ("https://пример.рф/", None),
+    ],
+)
 def test_host_names_in_one_script_pass_and_imitations_do_not(url: str, problem: str | None) -> None:
     found = host_problem(url)
     assert (found is None) if problem is None else (problem in found), found
@@ -89,8 +131,10 @@ def test_the_size_limit_comes_from_crisiskit_yml_and_is_checked(tmp_path: Path) 
     (tmp_path / "crisiskit.yml").write_text("limits: {kit_bytes: 100, kit_values: 9}\n", encoding="utf-8")
     with pytest.raises(KitError) as raised:
         load_config(tmp_path)
-    assert [(p.line, p.column, p.path) for p in raised.value.problems] == [(1, 21, "limits.kit_bytes"),
-                                                                           (1, 26, "limits.kit_values")]
+    assert [(p.line, p.column, p.path) for p in raised.value.problems] == [
+        (1, 21, "limits.kit_bytes"),
+        (1, 26, "limits.kit_values"),
+    ]
 
 
 def test_a_link_inside_the_kits_folder_is_read_and_one_leading_out_is_not(tmp_path: Path) -> None:

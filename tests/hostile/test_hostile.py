@@ -15,23 +15,60 @@ import re
 from pathlib import Path
 
 import pytest
-
-from hostile_support import (AT, EXPECTED, RUNTIME, SECRET, corpus_cases, crisiskit, make_project, make_sentinel,
-                             place, snapshot)
+from hostile_support import (
+    AT,
+    EXPECTED,
+    RUNTIME,
+    SECRET,
+    corpus_cases,
+    crisiskit,
+    make_project,
+    make_sentinel,
+    place,
+    snapshot,
+)
 
 CORPUS = corpus_cases()
 # The near misses: odd but legitimate input that must keep working.
-ACCEPTED = {"alias-harmless-signatory", "carriage-returns-only", "dates-at-the-ends-of-time", "emoji-with-joiners",
-            "ideographic-variation-selector", "joiners-in-persian",
-            "international-host-one-script", "template-allowed-forms", "utf8-bom-and-crlf"}
+ACCEPTED = {
+    "alias-harmless-signatory",
+    "carriage-returns-only",
+    "dates-at-the-ends-of-time",
+    "emoji-with-joiners",
+    "ideographic-variation-selector",
+    "joiners-in-persian",
+    "international-host-one-script",
+    "template-allowed-forms",
+    "utf8-bom-and-crlf",
+}
 CASES = sorted([*CORPUS, *RUNTIME])
-GENERATE = ["alias-bomb-nine-levels", "alias-bomb-merge-keys", "nesting-flow-sequences-10000",
-            "nesting-block-sequences-3000", "template-for-loops", "template-string-multiplication", "template-mro",
-            "template-include", "number-1e308", "number-nan", "integer-of-5000-digits", "con",
-            "symlink-to-etc-passwd", "symlink-to-dev-zero", "size-50-mb", "bidi-override-in-headline",
-            "utf8-bom-and-crlf"]
-BUILD = ["alias-bomb-nine-levels", "template-mro", "number-1e308", "symlink-to-dev-zero", "size-50-mb",
-         "utf8-bom-and-crlf"]
+GENERATE = [
+    "alias-bomb-nine-levels",
+    "alias-bomb-merge-keys",
+    "nesting-flow-sequences-10000",
+    "nesting-block-sequences-3000",
+    "template-for-loops",
+    "template-string-multiplication",
+    "template-mro",
+    "template-include",
+    "number-1e308",
+    "number-nan",
+    "integer-of-5000-digits",
+    "con",
+    "symlink-to-etc-passwd",
+    "symlink-to-dev-zero",
+    "size-50-mb",
+    "bidi-override-in-headline",
+    "utf8-bom-and-crlf",
+]
+BUILD = [
+    "alias-bomb-nine-levels",
+    "template-mro",
+    "number-1e308",
+    "symlink-to-dev-zero",
+    "size-50-mb",
+    "utf8-bom-and-crlf",
+]
 POSITION = re.compile(r"^(kits/[^:]+\.yml):(\d+):(\d+) ")
 
 

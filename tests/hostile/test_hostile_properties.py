@@ -15,33 +15,71 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hostile_support import AT, base_kit, crisiskit
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from crisiskit.checks.engine import run_checks
+from crisiskit.compose.composed import SiteOptions
 from crisiskit.errors import KitError
 from crisiskit.model.load import load_file
 from crisiskit.pipeline import compose, read_incidents
-from crisiskit.compose.composed import SiteOptions
 from crisiskit.render.pages import render_pages
-
-from hostile_support import AT, base_kit, crisiskit
 
 SITE = SiteOptions("https://status.example.invalid/")
 WHEN = datetime.fromisoformat(AT)
-IN_PROCESS = settings(max_examples=60, deadline=timedelta(seconds=10), derandomize=True, database=None,
-                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+IN_PROCESS = settings(
+    max_examples=60,
+    deadline=timedelta(seconds=10),
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 # Characters that have meant something to some stage: YAML syntax, references, Markdown, HTML, bidi, invisible.
-TRICKY = "{}%#|*&!:-[]<>`'\"\\\n\t {{ }} {% %} {# #} facts. \u202e\u2066\u200b\u200d\ufeff\u00ad\u0430\U0001F469"
+TRICKY = "{}%#|*&!:-[]<>`'\"\\\n\t {{ }} {% %} {# #} facts. \u202e\u2066\u200b\u200d\ufeff\u00ad\u0430\U0001f469"
 texts = st.text(alphabet=st.one_of(st.characters(exclude_categories=["Cs"]), st.sampled_from(TRICKY)), max_size=200)
-scalars = st.one_of(texts, st.integers(), st.integers(min_value=10**14, max_value=10**40), st.floats(),
-                    st.booleans(), st.none(), st.sampled_from(["2026-11-20T09:00:00+08:00", "https://p\u0430ypal.com/",
-                                                               "{{ facts.affected_share }}", "{{ 7*7 }}", "con"]))
-KEYS = ["id", "title", "facts", "updates", "statement", "headline", "en", "zh-Hant", "revision", "status",
-        "issued_at", "channels", "x", "sms", "faq", "question", "answer", "type", "value", "extends", "languages"]
-documents = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=6), st.dictionaries(st.one_of(st.sampled_from(KEYS), texts), inner, max_size=6)),
-    max_leaves=40)
+scalars = st.one_of(
+    texts,
+    st.integers(),
+    st.integers(min_value=10**14, max_value=10**40),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(
+        ["2026-11-20T09:00:00+08:00", "https://p\u0430ypal.com/", "{{ facts.affected_share }}", "{{ 7*7 }}", "con"]
+    ),
+)
+KEYS = [
+    "id",
+    "title",
+    "facts",
+    "updates",
+    "statement",
+    "headline",
+    "en",
+    "zh-Hant",
+    "revision",
+    "status",
+    "issued_at",
+    "channels",
+    "x",
+    "sms",
+    "faq",
+    "question",
+    "answer",
+    "type",
+    "value",
+    "extends",
+    "languages",
+]
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6), st.dictionaries(st.one_of(st.sampled_from(KEYS), texts), inner, max_size=6)
+    ),
+    max_leaves=40,
+)
 
 
 def _yaml(document: Any) -> str:
@@ -62,8 +100,9 @@ def _through_the_pipeline(content: str | bytes, name: str = "hostile") -> None:
             incidents = read_incidents([kits])
         except KitError as error:  # every problem located in the kit, on a line the file has
             lines = max(1, path.read_bytes().count(b"\n") + 1)
-            assert error.problems and all(p.file.endswith("kits/hostile.yml") and 1 <= p.line <= lines and p.column >= 1
-                                          for p in error.problems), error.lines()
+            assert error.problems and all(
+                p.file.endswith("kits/hostile.yml") and 1 <= p.line <= lines and p.column >= 1 for p in error.problems
+            ), error.lines()
             return
         event("reached compose")
         composed = compose(incidents, SITE)
@@ -155,8 +194,13 @@ def test_any_text_in_a_statement_renders_or_is_refused(path: tuple, text: str) -
     _through_the_pipeline(_yaml(_planted(path, text)))
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(documents)
 def test_through_the_command_line(document: Any) -> None:
     """The same through `crisiskit check` in a capped child process: exit 0 or 1, never a traceback."""

@@ -14,13 +14,68 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 # Elements kit text must never produce (the theme produces none of them either).
-NEVER = {"iframe", "frame", "frameset", "object", "embed", "applet", "img", "picture", "video", "audio", "source",
-         "details", "base", "style", "textarea", "select", "math", "portal"}
-URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "data", "poster", "background", "cite",
-                  "xlink:href", "ping", "manifest", "codebase"}
+NEVER = {
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "img",
+    "picture",
+    "video",
+    "audio",
+    "source",
+    "details",
+    "base",
+    "style",
+    "textarea",
+    "select",
+    "math",
+    "portal",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "xlink:href",
+    "ping",
+    "manifest",
+    "codebase",
+}
 # Elements that would mean a payload became structure rather than text, unless its field is a heading.
-STRUCTURE = {"pre", "code", "table", "thead", "tbody", "tr", "td", "th", "blockquote", "script", "style", "details",
-             "summary", "svg", "iframe", "object", "embed", "img", "hr", "dl", "dt", "dd", "sup", "abbr"}
+STRUCTURE = {
+    "pre",
+    "code",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "script",
+    "style",
+    "details",
+    "summary",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "img",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "sup",
+    "abbr",
+}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -43,12 +98,12 @@ class Audit(HTMLParser):
         self._script: dict[str, str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._element(tag, dict((k, v or "") for k, v in attrs))
+        self._element(tag, {k: v or "" for k, v in attrs})
         if tag not in _VOID:
             self._open.append(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._element(tag, dict((k, v or "") for k, v in attrs))
+        self._element(tag, {k: v or "" for k, v in attrs})
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._open:
@@ -86,8 +141,9 @@ class Audit(HTMLParser):
             src = attrs.get("src")
             if src is not None and not (self.theme_scripts and _theme_script(src)):
                 self.problems.append(f"script file {src!r}")
-            if src is None and not (self.theme_scripts and attrs.get("type") == "application/json"
-                                    and attrs.get("id") == "__config"):
+            if src is None and not (
+                self.theme_scripts and attrs.get("type") == "application/json" and attrs.get("id") == "__config"
+            ):
                 self.problems.append(f"inline script element {shown}")
 
     def page_text(self) -> str:

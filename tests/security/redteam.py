@@ -1,4 +1,6 @@
-"""The red-team suite's fixture project and commands: a small site repository of its own, approved as `crisiskit approve` would.
+"""The red-team suite's fixture project and commands.
+
+A small site repository of its own, approved as `crisiskit approve` would.
 
 Every test gets a fresh copy (``project``), so an attack never touches another
 test's tree or the user's sample kits. ``approve_all`` records approvals of the
@@ -37,8 +39,17 @@ def approve_all(project: Path, approved: dict[str, tuple[int, ...]] | None = Non
     """Approve the listed revisions' current text, as communications, through the real command."""
     for incident, numbers in (approved or APPROVED).items():
         for number in numbers:
-            result = crisiskit(project, "approve", f"kits/{incident}.yml", "--revision", str(number),
-                               "--role", "communications", "--by", "Lee Chen")
+            result = crisiskit(
+                project,
+                "approve",
+                f"kits/{incident}.yml",
+                "--revision",
+                str(number),
+                "--role",
+                "communications",
+                "--by",
+                "Lee Chen",
+            )
             assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -57,8 +68,9 @@ def rules_off(project: Path) -> None:
 
 def crisiskit(project: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """The real command line, as a user runs it, in ``project``."""
-    return subprocess.run([sys.executable, "-m", "crisiskit", *args], cwd=project, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "crisiskit", *args], cwd=project, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def build(project: Path, at: str = BEFORE_EMBARGO, audience: str = "public") -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, build, built, crisiskit, make_project
 
 KIT = "kits/acme-outage.yml"
@@ -22,8 +21,11 @@ PUBLISHED = [
     ("title", "title: {en: Acme website outage,", "title: {en: Acme website outage today,"),
     ("organisation name", "name: {en: Acme, zh-Hant: 艾克米}", "name: {en: Acme Ltd, zh-Hant: 艾克米}"),
     ("signatory name", "signatory: {name: Lee Chen,", "signatory: {name: Lee Chan,"),
-    ("signatory title", "signatory: {name: Lee Chen, title: {en: Head of Communications",
-     "signatory: {name: Lee Chen, title: {en: Head of Comms"),
+    (
+        "signatory title",
+        "signatory: {name: Lee Chen, title: {en: Head of Communications",
+        "signatory: {name: Lee Chen, title: {en: Head of Comms",
+    ),
     ("hotline", "hotline: +886 2 2700 1234", "hotline: +886 2 2700 9999"),
     ("support e-mail", "email: help@acme.example", "email: support@acme.example"),
     ("public FAQ answer", "no data was touched.", "no data was lost."),
@@ -112,8 +114,9 @@ def test_the_fixture_is_clean_and_published(approved: Path) -> None:
 
 
 @pytest.mark.parametrize(("case", "old", "new"), PUBLISHED, ids=[c[0] for c in PUBLISHED])
-def test_a_change_to_published_text_is_refused_at_its_line(approved: Path, tmp_path: Path, case: str, old: str,
-                                                           new: str) -> None:
+def test_a_change_to_published_text_is_refused_at_its_line(
+    approved: Path, tmp_path: Path, case: str, old: str, new: str
+) -> None:
     project = _copy(approved, tmp_path)
     before = _public_files(project / "site")
     line = _mutate(project, old, new)
@@ -140,8 +143,9 @@ def test_a_new_public_faq_entry_needs_approval(approved: Path, tmp_path: Path) -
 
 
 @pytest.mark.parametrize(("case", "old", "new"), EMBARGOED, ids=[c[0] for c in EMBARGOED])
-def test_a_changed_embargoed_revision_never_goes_live(approved: Path, tmp_path: Path, case: str, old: str,
-                                                      new: str) -> None:
+def test_a_changed_embargoed_revision_never_goes_live(
+    approved: Path, tmp_path: Path, case: str, old: str, new: str
+) -> None:
     project = _copy(approved, tmp_path)
     site = built(project, BEFORE_EMBARGO)  # revision 1 live, revision 2 approved and waiting for its embargo
     line = _mutate(project, old, new)

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from redteam import build, built, make_project
 
 ALLOWED = {
@@ -26,8 +25,11 @@ IGNORED = {".DS_Store": b"\x00\x00\x00\x01Bud1", ".icons/brand/mark.svg": b'<svg
 
 
 def snapshot(tree: Path) -> dict[str, str]:
-    return {p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(tree.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(tree.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +61,31 @@ def copy(good: Path, tmp_path: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("name", "data", "expected"), [
-    ("notes.txt", b"internal notes\n", "overrides/notes.txt: expected a theme template (*.html) or a file under "
-                                      "overrides/assets/ of type css, gif, ico, jpeg, jpg, js, otf, png, svg, ttf, "
-                                      "webp, woff, woff2; got a .txt file"),
-    ("assets/page.html", b"<p>hello</p>", "overrides/assets/page.html: expected a theme template"),
-    ("assets/data.json", b"{}", "overrides/assets/data.json: expected a theme template"),
-    ("partials/README", b"notes", "overrides/partials/README: expected a theme template"),
-    ("assets/images/evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-     "overrides/assets/images/evil.svg: expected an image; got an SVG with script or an event handler (onload=)"),
-    (".icons/brand/evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "overrides/.icons/brand/evil.svg: expected an image; got an SVG with script or an event handler (<script)"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        (
+            "notes.txt",
+            b"internal notes\n",
+            "overrides/notes.txt: expected a theme template (*.html) or a file under "
+            "overrides/assets/ of type css, gif, ico, jpeg, jpg, js, otf, png, svg, ttf, "
+            "webp, woff, woff2; got a .txt file",
+        ),
+        ("assets/page.html", b"<p>hello</p>", "overrides/assets/page.html: expected a theme template"),
+        ("assets/data.json", b"{}", "overrides/assets/data.json: expected a theme template"),
+        ("partials/README", b"notes", "overrides/partials/README: expected a theme template"),
+        (
+            "assets/images/evil.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+            "overrides/assets/images/evil.svg: expected an image; got an SVG with script or an event handler (onload=)",
+        ),
+        (
+            ".icons/brand/evil.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "overrides/.icons/brand/evil.svg: expected an image; got an SVG with script or an event handler (<script)",
+        ),
+    ],
+)
 def test_an_undeclared_file_under_overrides_is_refused(copy: Path, name: str, data: bytes, expected: str) -> None:
     (copy / "overrides" / name).parent.mkdir(parents=True, exist_ok=True)
     (copy / "overrides" / name).write_bytes(data)
@@ -79,7 +94,7 @@ def test_an_undeclared_file_under_overrides_is_refused(copy: Path, name: str, da
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
     assert snapshot(copy / "site" / "public") == before
-    assert not [p for p in (copy / "site").rglob(Path(name).name)]
+    assert not list((copy / "site").rglob(Path(name).name))
 
 
 def test_a_link_under_overrides_is_refused(copy: Path, tmp_path: Path) -> None:

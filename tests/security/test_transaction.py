@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, build, built, make_project
 
 ANSWER = "SECRET the change skipped the second review we normally require."
@@ -29,8 +28,11 @@ LANGUAGES = ("en", "zh-Hant")
 
 def snapshot(tree: Path) -> dict[str, str]:
     """Every file of a tree (through the live link) by path, with the sha256 of its bytes."""
-    return {p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(tree.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(tree.rglob("*"))
+        if p.is_file()
+    }
 
 
 def files_containing(folder: Path, text: str) -> list[str]:
@@ -39,8 +41,8 @@ def files_containing(folder: Path, text: str) -> list[str]:
 
 def scan_clean(project: Path, at: str) -> None:
     """The live public site is complete and the leak scan, run as the build runs it, finds nothing."""
-    from crisiskit.publish.leaks import internal_fragments, scan_site
     from crisiskit.pipeline import compose, read_incidents, read_site_options
+    from crisiskit.publish.leaks import internal_fragments, scan_site
 
     public = project / "site" / "public"
     for page in ["index.html", *(f"{lang}/index.html" for lang in LANGUAGES)]:
@@ -84,13 +86,19 @@ def test_the_live_site_is_a_relative_link_to_a_complete_release(copy: Path) -> N
     link = copy / "site" / "public"
     assert link.is_symlink() and not os.readlink(link).startswith("/")
     assert (link / "index.html").is_file() and [p.name for p in (copy / "site" / ".releases").iterdir()] == [
-        Path(os.readlink(link)).name]
+        Path(os.readlink(link)).name
+    ]
 
 
 def test_the_live_site_is_served_by_a_plain_http_server(copy: Path) -> None:
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", "site/public"],
-                              cwd=copy, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", "site/public"],
+        cwd=copy,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         line = server.stdout.readline()  # "Serving HTTP on 127.0.0.1 port N (http://127.0.0.1:N/) ..."
         port = int(line.split(" port ")[1].split()[0])
@@ -128,22 +136,26 @@ def test_a_declared_svg_that_runs_script_is_refused(copy: Path) -> None:
     with (copy / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("extra:\n  crisiskit:\n    public_assets: [badge.svg]\n")
     (copy / "content" / "en" / "badge.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>', encoding="utf-8")
+        '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>', encoding="utf-8"
+    )
     refused(copy, "site/public/en/badge.svg: expected an image; got an SVG with script or an event handler")
 
 
 def test_a_dead_link_into_the_site_is_refused(copy: Path) -> None:
     (copy / "content" / "en" / "links.md").write_text(
         '# Links\n\n<a href="../incidents/nowhere/">gone</a> <a href="https://example.org/">elsewhere</a>\n',
-        encoding="utf-8")
-    stderr = refused(copy, "site/public/en/links/index.html: expected every link into the site to resolve; "
-                           "got ../incidents/nowhere/")
+        encoding="utf-8",
+    )
+    stderr = refused(
+        copy, "site/public/en/links/index.html: expected every link into the site to resolve; got ../incidents/nowhere/"
+    )
     assert "example.org" not in stderr
 
 
 def test_a_failing_internal_build_switches_no_audience(copy: Path) -> None:
     (copy / "content" / "en" / "spokes.md").write_text(
-        "---\naudience: internal\n---\n\n# Spokes\n\n[gone](missing.md)\n", encoding="utf-8")
+        "---\naudience: internal\n---\n\n# Spokes\n\n[gone](missing.md)\n", encoding="utf-8"
+    )
     before = snapshot(copy / "site" / "public")
     result = build(copy, AFTER_EMBARGO, "all")  # the public site builds and verifies; the internal one does not
     assert result.returncode == 1 and "mkdocs build of the internal en site failed" in result.stderr, result.stderr
@@ -192,9 +204,13 @@ def test_sigkill_at_any_point_leaves_the_previous_or_the_new_site_whole(tmp_path
 
 def killed_build(project: Path, at: str, delay: float) -> dict[str, str] | None:
     """Start `crisiskit build`, SIGKILL its whole process group (engine included) after ``delay`` s; the live site."""
-    process = subprocess.Popen([sys.executable, "-m", "crisiskit", "build", "--at", at, "--audience", "public"],
-                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crisiskit", "build", "--at", at, "--audience", "public"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:

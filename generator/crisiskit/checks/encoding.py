@@ -42,20 +42,34 @@ def encoding_findings(item: ComposedIncident, settings: dict[str, str]) -> Itera
                 where = post_origin(revision, post.channel)
                 m = measure(post.channel, post.text, item.config.sms_parts.get(post.channel))
                 if not m.fits:
-                    yield finding("CK102", where, f"expected at most {m.max_parts} SMS part(s); got {m.parts} "
-                                  f"({m.count} {m.encoding} units) in revision {revision.number}",
-                                  channel=post.channel, language=language, settings=settings)
+                    yield finding(
+                        "CK102",
+                        where,
+                        f"expected at most {m.max_parts} SMS part(s); got {m.parts} "
+                        f"({m.count} {m.encoding} units) in revision {revision.number}",
+                        channel=post.channel,
+                        language=language,
+                        settings=settings,
+                    )
                 offending = {ch: gsm7_replacement(ch) for ch in post.text if not is_gsm7(ch)}
                 if not offending or None in offending.values():
                     continue  # GSM-7 already, or UCS-2 by design (a script GSM-7 does not have)
                 fixed = sms_length("".join(offending.get(ch) or "" if ch in offending else ch for ch in post.text))
-                cost = (f"the whole SMS is UCS-2: {m.parts} part(s) of {m.count} UCS-2 units instead of "
-                        f"{fixed.parts} GSM-7 part(s)")
+                cost = (
+                    f"the whole SMS is UCS-2: {m.parts} part(s) of {m.count} UCS-2 units instead of "
+                    f"{fixed.parts} GSM-7 part(s)"
+                )
                 for ch, place in _places(item.incident, revision, post.channel, post.text, language, set(offending)):
                     fix = f'write "{offending[ch]}" instead' if offending[ch] else "delete it"
-                    yield finding("CK104", place, f"expected GSM-7 characters only in the {post.channel} post of "
-                                  f"revision {revision.number}; got {_name(ch)}: {fix}; with it {cost}",
-                                  channel=post.channel, language=language, settings=settings)
+                    yield finding(
+                        "CK104",
+                        place,
+                        f"expected GSM-7 characters only in the {post.channel} post of "
+                        f"revision {revision.number}; got {_name(ch)}: {fix}; with it {cost}",
+                        channel=post.channel,
+                        language=language,
+                        settings=settings,
+                    )
 
 
 def _name(ch: str) -> str:
@@ -65,13 +79,17 @@ def _name(ch: str) -> str:
 def _sources(incident: Incident, revision: Revision, channel: str) -> list[Text]:
     """The kit texts a post's words may come from: its override, or the sections a derived post is made of."""
     override = revision.channels.get(channel)
-    own = [override.text] if override and override.text else \
-        [revision.statement.headline, revision.statement.acknowledgement, incident.organization.name]
+    own = (
+        [override.text]
+        if override and override.text
+        else [revision.statement.headline, revision.statement.acknowledgement, incident.organization.name]
+    )
     return [text for text in own if text is not None] + [text for _, text in walk_texts(revision.facts)]
 
 
-def _places(incident: Incident, revision: Revision, channel: str, post: str, language: str,
-            chars: set[str]) -> Iterator[tuple[str, Origin]]:
+def _places(
+    incident: Incident, revision: Revision, channel: str, post: str, language: str, chars: set[str]
+) -> Iterator[tuple[str, Origin]]:
     """Each offending character with where it was written; one not found in a kit text at the post's origin."""
     unplaced = set(chars)
     for text in _sources(incident, revision, channel):
@@ -92,8 +110,8 @@ def _places(incident: Incident, revision: Revision, channel: str, post: str, lan
 
 def _context(raw: str, index: int) -> str:
     """The character at ``index`` with its neighbours, up to a {{ }} placeholder (rendered differently)."""
-    left = raw[max(0, index - _CONTEXT):index].rsplit("}}", 1)[-1]
-    right = raw[index + 1:index + 1 + _CONTEXT].split("{{", 1)[0]
+    left = raw[max(0, index - _CONTEXT) : index].rsplit("}}", 1)[-1]
+    right = raw[index + 1 : index + 1 + _CONTEXT].split("{{", 1)[0]
     return left + raw[index] + right
 
 

@@ -15,12 +15,18 @@ from crisiskit.checks.markup import markup_findings
 from crisiskit.checks.structure import structure_findings
 from crisiskit.checks.translations import stale_findings, untranslated_findings
 from crisiskit.checks.wording import wording_findings
-from crisiskit.model.incident import Incident
 from crisiskit.compose.composed import ComposedIncident
+from crisiskit.model.incident import Incident
 
 
-def run_checks(composed: list[ComposedIncident], at: datetime, *, approvals: bool = True,
-               before: dict[str, Incident] | None = None, base: str = "") -> list[Finding]:
+def run_checks(
+    composed: list[ComposedIncident],
+    at: datetime,
+    *,
+    approvals: bool = True,
+    before: dict[str, Incident] | None = None,
+    base: str = "",
+) -> list[Finding]:
     """Every finding for every incident as of ``at``.
 
     Approvals are checked only when the kits' project is known (their hashes
@@ -31,15 +37,21 @@ def run_checks(composed: list[ComposedIncident], at: datetime, *, approvals: boo
     for item in composed:
         settings = item.config.rules
         incident = item.incident
-        for results in (limit_findings(item, settings), encoding_findings(item, settings),
-                        agreement_findings(item, settings),
-                        literal_findings(incident, settings), avoid_findings(incident, settings),
-                        language_findings(incident, settings), untranslated_findings(incident, settings),
-                        stale_findings(incident, (before or {}).get(incident.id), base, settings),
-                        structure_findings(incident, settings), wording_findings(incident, settings),
-                        character_findings(incident, settings),
-                        markup_findings(incident, settings),
-                        cadence_findings(item, at, settings, approvals),
-                        approval_findings(item, at, settings) if approvals else iter(())):
+        for results in (
+            limit_findings(item, settings),
+            encoding_findings(item, settings),
+            agreement_findings(item, settings),
+            literal_findings(incident, settings),
+            avoid_findings(incident, settings),
+            language_findings(incident, settings),
+            untranslated_findings(incident, settings),
+            stale_findings(incident, (before or {}).get(incident.id), base, settings),
+            structure_findings(incident, settings),
+            wording_findings(incident, settings),
+            character_findings(incident, settings),
+            markup_findings(incident, settings),
+            cadence_findings(item, at, settings, approvals),
+            approval_findings(item, at, settings) if approvals else iter(()),
+        ):
             found.update(f for f in results if f is not None)
     return sorted(found, key=Finding.sort_key)

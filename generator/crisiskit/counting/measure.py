@@ -59,8 +59,9 @@ def measure(channel: str, text: str, max_parts: int | None = None) -> Measuremen
         sms = sms_length(text)
         most = max_parts or spec.max_parts or 1
         limit = 160 if sms.encoding == "gsm7" else 70
-        return Measurement(channel, sms.units, limit, sms.encoding + "_units", sms.parts <= most, sms.encoding,
-                           sms.parts, most)
+        return Measurement(
+            channel, sms.units, limit, sms.encoding + "_units", sms.parts <= most, sms.encoding, sms.parts, most
+        )
     if spec.unit == "weighted":
         count = weighted_length(text)
     elif spec.unit == "graphemes":

@@ -59,13 +59,24 @@ def sms_length(text: str) -> SmsLength:
 
 
 _REPLACEMENTS = {
-    **dict.fromkeys("\u2018\u2019\u201A\u201B\u2032\u2035\u02BC\u00B4\u0060", "'"),
-    **dict.fromkeys("\u201C\u201D\u201E\u201F\u2033\u2036\u00AB\u00BB", '"'),
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u00b4\u0060", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036\u00ab\u00bb", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-    **dict.fromkeys("\u00A0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\t", " "),
-    **dict.fromkeys("\u200B\u200C\u200D\u2060\uFEFF\u00AD", ""),
-    "\u2026": "...", "\u2022": "-", "\u00B7": ".", "\u2039": "<", "\u203A": ">", "\u00D7": "x", "\u00F7": "/",
-    "\u2122": "TM", "\u00A9": "(c)", "\u00AE": "(R)", "\u00E7": "c", "\u2192": "->", "\u2190": "<-",
+    **dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\t", " "),
+    **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00b7": ".",
+    "\u2039": "<",
+    "\u203a": ">",
+    "\u00d7": "x",
+    "\u00f7": "/",
+    "\u2122": "TM",
+    "\u00a9": "(c)",
+    "\u00ae": "(R)",
+    "\u00e7": "c",
+    "\u2192": "->",
+    "\u2190": "<-",
 }
 
 
@@ -84,8 +95,10 @@ def gsm7_replacement(ch: str) -> str | None:
     """
     if ch in _REPLACEMENTS:
         return _REPLACEMENTS[ch]
-    for form in (unicodedata.normalize("NFKC", ch),
-                 "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))):
+    for form in (
+        unicodedata.normalize("NFKC", ch),
+        "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)),
+    ):
         if form and form != ch and all(is_gsm7(c) for c in form):
             return form
     return None

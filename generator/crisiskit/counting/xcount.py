@@ -38,12 +38,14 @@ LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 """twitter-text v3 configuration: code points in these ranges weigh 100, every other one DEFAULT_WEIGHT."""
 MAX_URL_LENGTH = 4096
 
-_INVALID = "\uFFFE\uFEFF\uFFFF"
-_DIRECTIONAL = "\u202A-\u202E\u061C\u200E\u200F\u2066\u2067\u2068\u2069"
-_SPACES = "\x09-\x0D\x20\x85\xA0\u1680\u180E\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+_INVALID = "\ufffe\ufeff\uffff"
+_DIRECTIONAL = "\u202a-\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"
+_SPACES = "\x09-\x0d\x20\x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _PUNCT = r"\!'#%&'\(\)*\+,\\\-\.\/:;<=>\?@\[\]\^_{|}~\$"
-_LATIN_ACCENTS = (r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268"
-                  r"\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF")
+_LATIN_ACCENTS = (
+    r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268"
+    r"\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF"
+)
 _CYRILLIC = r"\u0400-\u04FF"
 _DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
 _PATH_CHAR = rf"[a-z{_CYRILLIC}0-9!\*';:=\+,\.\$\/%#\[\]\-\u2013_~@\|&{_LATIN_ACCENTS}]"
@@ -75,8 +77,10 @@ def _trie(names: list[str]) -> str:
     branches: dict[str, list[str]] = {}
     for name in names:
         branches.setdefault(name[:1], []).append(name[1:])
-    parts = [regex.escape(head) + _trie(sorted(rests, key=lambda r: (-len(r), r))) if head else ""
-             for head, rests in sorted(branches.items(), key=lambda item: item[0] == "")]
+    parts = [
+        regex.escape(head) + _trie(sorted(rests, key=lambda r: (-len(r), r))) if head else ""
+        for head, rests in sorted(branches.items(), key=lambda item: item[0] == "")
+    ]
     return "(?:" + "|".join(parts) + ")" if len(parts) > 1 else parts[0]
 
 
@@ -87,11 +91,16 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
     subdomain = f"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
     name = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
     before = f"(?:[^A-Za-z0-9@＠$#＃{_INVALID}]|[{_DIRECTIONAL}]|^)"
-    url = (f"({before})((https?://)?({subdomain}{{0,126}}{name}{tld})(?::[0-9]+)?(/{_PATH}*)?"
-           f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?)")
+    url = (
+        f"({before})((https?://)?({subdomain}{{0,126}}{name}{tld})(?::[0-9]+)?(/{_PATH}*)?"
+        f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?)"
+    )
     ascii_domain = f"(?:[\\-a-z0-9{_LATIN_ACCENTS}]+\\.)+{tld}"
-    return (regex.compile(url, regex.IGNORECASE), regex.compile(ascii_domain, regex.IGNORECASE),
-            regex.compile(f"\\.{tld}", regex.IGNORECASE))
+    return (
+        regex.compile(url, regex.IGNORECASE),
+        regex.compile(ascii_domain, regex.IGNORECASE),
+        regex.compile(f"\\.{tld}", regex.IGNORECASE),
+    )
 
 
 _TCO = regex.compile(rf"^https?://t\.co/([a-z0-9]+)(?:\?{_QUERY_CHAR}*{_QUERY_END})?", regex.IGNORECASE)
@@ -145,7 +154,7 @@ def _emoji_spans(text: str) -> dict[int, int]:
     spans = {}
     for match in regex.finditer(r"\X", text):
         cluster = match.group(0)
-        if _EMOJI.search(cluster) and not (cluster[0] in "©®" and "\uFE0F" not in cluster):
+        if _EMOJI.search(cluster) and not (cluster[0] in "©®" and "\ufe0f" not in cluster):
             spans[match.start()] = match.end()
     return spans
 
@@ -194,9 +203,13 @@ def parse_post(text: str) -> XParse:
         index += 1
     weighted = total // SCALE
     offset = _utf16(text) - _utf16(normalized)
-    return XParse(weighted, valid and 0 < weighted <= MAX_WEIGHTED_LENGTH,
-                  weighted * 1000 // MAX_WEIGHTED_LENGTH, (0, max(_utf16(text) - 1, 0)),
-                  (0, _utf16(normalized[:valid_end + 1]) - 1 + offset))
+    return XParse(
+        weighted,
+        valid and 0 < weighted <= MAX_WEIGHTED_LENGTH,
+        weighted * 1000 // MAX_WEIGHTED_LENGTH,
+        (0, max(_utf16(text) - 1, 0)),
+        (0, _utf16(normalized[: valid_end + 1]) - 1 + offset),
+    )
 
 
 def weighted_length(text: str) -> int:

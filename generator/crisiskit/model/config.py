@@ -34,15 +34,19 @@ KIT_BYTES_RANGE = (10_000, 10_000_000)
 def _kit_bytes(value: Any) -> int:
     low, high = KIT_BYTES_RANGE
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise PydanticCustomError("crisiskit", "expected a whole number of bytes from {low} to {high}; got {got}",
-                                  {"low": f"{low:,}", "high": f"{high:,}", "got": describe(value)})
+        raise PydanticCustomError(
+            "crisiskit",
+            "expected a whole number of bytes from {low} to {high}; got {got}",
+            {"low": f"{low:,}", "high": f"{high:,}", "got": describe(value)},
+        )
     return value
 
 
 def _rule_id(value: Any) -> str:
     if not isinstance(value, str) or value not in rule_table():
-        raise PydanticCustomError("crisiskit", "expected a rule id from data/rules.yml such as CK201; got {got}",
-                                  {"got": describe(value)})
+        raise PydanticCustomError(
+            "crisiskit", "expected a rule id from data/rules.yml such as CK201; got {got}", {"got": describe(value)}
+        )
     return value
 
 
@@ -64,8 +68,11 @@ def _sms_channel(value: Any) -> str:
 
     sms = [name for name, spec in registry().items() if spec.unit == "sms"]
     if value not in sms:
-        raise PydanticCustomError("crisiskit", "expected an SMS channel ({names}); got {got}",
-                                  {"names": ", ".join(sms), "got": describe(value)})
+        raise PydanticCustomError(
+            "crisiskit",
+            "expected an SMS channel ({names}); got {got}",
+            {"names": ", ".join(sms), "got": describe(value)},
+        )
     return value
 
 
@@ -148,7 +155,8 @@ def _load(path: Path, _mtime: int, _size: int, _inode: int) -> Config:
     return Config(
         approvals_by_severity={**_default_by_severity(), **{str(k): v for k, v in by_severity.items()}},
         approvals_by_channel={**_default_by_channel(), **settings.approvals.by_channel},
-        rules=dict(settings.rules), kit_bytes=settings.limits.kit_bytes, severity=policy,
+        rules=dict(settings.rules),
+        kit_bytes=settings.limits.kit_bytes,
+        severity=policy,
         sms_parts=dict(settings.limits.sms_parts),
     )
-
