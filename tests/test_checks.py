@@ -213,6 +213,12 @@ TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
         "caused by a third-party",
     ),
     (
+        "CK405",
+        "blame-shifting-zh",
+        [("這次更新與舊型讀卡機不相容。", "這次中斷是第三方供應商造成的。")],
+        "是第三方供應商造成",
+    ),
+    (
         "CK406",
         "unverified-fix-time",
         [("Our engineers are tracing the failures now.", "Payments will be fixed within the hour.")],
@@ -310,6 +316,11 @@ TRIPS: list[tuple[str, str, list[tuple[str, str]], str]] = [
 
 # near misses: text that looks like a mistake but is not one
 MISSES: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "CK405",
+        "a-supplier-named-with-facts-zh",
+        [("這次更新與舊型讀卡機不相容。", "這次更新與我們向供應商採購的舊型讀卡機不相容，責任在我們。")],
+    ),
     ("CK101", "x-at-the-limit", _override("x", "a" * (280 - 23 - 1) + " " + LINK, "處理中。" + LINK)),
     ("CK201", "small-numbers-are-words", [("Card payments fail at checkout;", "Card payments fail at 3 of 4 tills;")]),
     (
