@@ -43,24 +43,17 @@ def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iter
                 for said in promise.finditer(post.text):
                     when = said.group("when").strip()
                     if not composed.next_update_at:
-                        yield finding(
-                            "CK205",
-                            where,
-                            f"expected no next-update promise (revision {revision.number} "
-                            f'gives none); got "{when}" in the {post.channel} post',
-                            channel=post.channel,
-                            language=language,
-                            token=said.group(0).strip(),
-                            settings=settings,
-                        )
+                        expected = f"no next-update promise (revision {revision.number} gives none)"
                     elif when and composed.next_update_at not in when:
-                        yield finding(
-                            "CK205",
-                            where,
-                            f"expected the next update of revision {revision.number} "
-                            f'("{composed.next_update_at}"); got "{when}" in the {post.channel} post',
-                            channel=post.channel,
-                            language=language,
-                            token=said.group(0).strip(),
-                            settings=settings,
-                        )
+                        expected = f'the next update of revision {revision.number} ("{composed.next_update_at}")'
+                    else:
+                        continue
+                    yield finding(
+                        "CK205",
+                        where,
+                        f'expected {expected}; got "{when}" in the {post.channel} post',
+                        channel=post.channel,
+                        language=language,
+                        token=said.group(0).strip(),
+                        settings=settings,
+                    )
