@@ -3,7 +3,14 @@
 # Browser tests drive Debian's chromium (never a downloaded browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# Install this checkout (editable) with its test dependencies; skipped when it is installed already
+# and pyproject.toml is unchanged since (the stamp lives in build/, which is never committed).
+stamp="build/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -e "$stamp" ] || ! python3 -c 'import crisiskit, pathlib, sys
+sys.exit(not pathlib.Path(crisiskit.__file__).resolve().is_relative_to(pathlib.Path.cwd().resolve()))' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  mkdir -p build && rm -f build/.installed-* && touch "$stamp"
+fi
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq

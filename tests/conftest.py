@@ -13,6 +13,33 @@ sys.path.insert(0, str(Path(__file__).parent / "security"))
 TESTDATA = Path(__file__).parent / "testdata"
 
 
+# The longest modules (a real build or a browser in most tests) go to the workers first: pytest-xdist
+# hands out whole files in collection order (--dist loadfile), so one of these collected last would
+# keep one core busy while the other sits idle at the end.
+LONGEST_FIRST = (
+    "security/test_transaction_sigkill.py",
+    "security/test_transaction.py",
+    "hostile/test_hostile.py",
+    "test_engine.py",
+    "security/test_browser_inert.py",
+    "test_serve.py",
+    "test_cache.py",
+    "test_approve_concurrent.py",
+    "hostile/test_hostile_properties.py",
+    "test_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.relative_to(here).as_posix() if item.path.is_relative_to(here) else ""
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: within a module, and for every other module, the order stays
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files with the current output")
 

@@ -99,8 +99,10 @@ def invoke(project: Path, *args: str, input: str | None = None) -> Ran:
     return Ran(result.exit_code, result.stdout, result.stderr)
 
 
-def build(project: Path, at: str, audience: str = "all") -> Path:
-    result = run_crisiskit(project, "build", "--at", at, "--audience", audience)
+def build(project: Path, at: str, audience: str = "all", *, process: bool = True) -> Path:
+    """`crisiskit build`, insisting it succeeded: in a process of its own, or (``process=False``) in this one."""
+    args = ("build", "--at", at, "--audience", audience)
+    result = run_crisiskit(project, *args) if process else invoke(project, *args)
     assert result.returncode == 0, result.stdout + result.stderr
     return project
 

@@ -140,7 +140,7 @@ def test_review_digest_on_a_two_commit_history(repo: Path, golden) -> None:
     kit.write_text(kit.read_text(encoding="utf-8") + CORRECTION, encoding="utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "correct the share of visitors")
-    result = run_crisiskit(repo, "review", "--base", "HEAD~1", "--at", AFTER.isoformat())
+    result = invoke(repo, "review", "--base", "HEAD~1", "--at", AFTER.isoformat())
     assert result.returncode == 0, result.stderr
     golden.check(TESTDATA / "test_approve" / "review.md", result.stdout)
     assert "crisiskit approve kits/minimal.yml --revision 2 --role communications" in result.stdout

@@ -136,12 +136,12 @@ def test_a_kit_that_does_not_load_after_the_write_is_put_back_byte_for_byte(proj
 
     def compose_then_fail():
         calls.append(1)
-        if len(calls) == 2:  # the check after writing
+        if len(calls) == 3:  # the check after writing (before it: once before the lock, once under it)
             raise KitError([Problem(KIT, 3, 1, "id", "expected the kit to load")])
         return _composed(project)
 
     with pytest.raises(UserError) as caught:
         approve(project, kit, 1, "communications", "Lee Chen", compose_kit=compose_then_fail, at=AFTER)
     assert "did not load again, so the original was put back" in str(caught.value)
-    assert kit.read_bytes() == original and len(calls) == 2
+    assert kit.read_bytes() == original and len(calls) == 3
     assert not [p for p in (project / "kits").iterdir() if p.name.startswith(".")]

@@ -50,7 +50,10 @@ def test_verbose_shows_each_stage_at_work(project: Path) -> None:
     assert result.exit_code == EXIT_OK, result.output
     debug = _lines(result.stderr, "debug ")
     assert "debug crisiskit.model.load: 1 kit file(s) read, 0 unreadable" in debug
-    assert f"debug crisiskit.pipeline: 1 incident(s) loaded, validated and resolved from {project / 'kits'}" in debug
+    # the one kit is new to the cache (build/cache/), so it is read and rendered: the file is named
+    kit = project / "kits" / "acme-outage.yml"
+    assert f"debug crisiskit.pipeline: 1 incident(s) loaded, validated and resolved from {kit}" in debug
+    assert "debug crisiskit.pipeline: generate: 1 of 1 kit(s) new or changed, the rest remembered (build/cache/)" in debug
     assert "debug crisiskit.write: created content/en/incidents/acme-outage/index.md" in debug
     rendered = [line for line in debug if line.startswith("debug crisiskit.pipeline: ") and "rendered" in line]
     created = [line for line in debug if line.startswith("debug crisiskit.write: created ")]

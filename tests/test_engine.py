@@ -111,7 +111,27 @@ def test_the_site_config_keeps_python_name_tags(emoji_project: Path) -> None:
     assert "pymdownx.superfences" in config.markdown_extensions  # the root's list, inherited whole
     assert config.theme["language"] == "en" and config.theme.name == "material"
     assert config.strict is True and config.site_url == "https://status.acme.example/en/"
-    assert list(config.plugins) == ["material/search"]  # the site's plugins replace the root's
+    hooks = Path(__import__("crisiskit.publish.mkdocs_hooks").publish.mkdocs_hooks.__file__)
+    assert list(config.plugins) == ["material/search", str(hooks)]  # the site's plugins replace the root's
+
+
+def test_compiled_templates_serve_only_environments_configured_alike() -> None:
+    """The fork server's compiled templates (engine_preload) are keyed by the environment's settings too:
+    code compiled without autoescaping never renders for an environment that escapes, and the reverse."""
+    from jinja2 import DictLoader, Environment
+
+    from crisiskit.publish.engine_preload import CompiledTemplates
+
+    shared = CompiledTemplates()
+    loader = DictLoader({"page.html": "<p>{{ text }}</p>"})
+    plain = Environment(loader=loader, bytecode_cache=shared, autoescape=False)
+    escaping = Environment(loader=loader, bytecode_cache=shared, autoescape=True)
+    assert plain.get_template("page.html").render(text="<b>") == "<p><b></p>"
+    assert escaping.get_template("page.html").render(text="<b>") == "<p>&lt;b&gt;</p>"
+    assert len(shared.store) == 2
+    again = Environment(loader=loader, bytecode_cache=shared, autoescape=True)
+    assert again.get_template("page.html").render(text="<b>") == "<p>&lt;b&gt;</p>"
+    assert len(shared.store) == 2  # the same settings: compiled once, used again
 
 
 def test_reading_the_site_url_keeps_tags_and_changes_no_yaml_loader(emoji_project: Path) -> None:

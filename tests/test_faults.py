@@ -28,8 +28,10 @@ from click.testing import CliRunner
 from crisiskit.cli.main import BUG_REPORT, main
 from crisiskit.errors import EXIT_BUG, EXIT_INTERRUPTED, SystemProblem
 from crisiskit.write import read_marker
+from sites import Ran
 
-crisiskit = security.crisiskit
+crisiskit = security.crisiskit  # the real command, in a process of its own
+run = security.run  # the same entry point in this process: a failing file system is as real to it
 KIT = "kits/acme-outage.yml"
 SCENARIO = """scenario: outage
 describe: {en: A service is down.}
@@ -88,7 +90,7 @@ def _temps(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if ".crisiskit-tmp" in p.name]
 
 
-def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+def _one_line(result: subprocess.CompletedProcess[str] | Ran) -> str:
     assert "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -106,7 +108,7 @@ def _retitle(project: Path) -> None:
 def test_read_only_content_is_one_line_naming_the_folder(project: Path, mount) -> None:
     mount(project / "content", read_only=True)
     before = _snapshot(project / "content")
-    result = crisiskit(project, "generate")
+    result = run(project, "generate")
     assert result.returncode == 1
     line = _one_line(result)
     assert line.startswith("content/") and "the file system is read-only" in line, line
@@ -115,11 +117,11 @@ def test_read_only_content_is_one_line_naming_the_folder(project: Path, mount) -
 
 def test_full_disk_during_generate_leaves_content_as_it_was_then_recovers(project: Path, mount) -> None:
     mount(project / "content")
-    assert crisiskit(project, "generate").returncode == 0
+    assert run(project, "generate").returncode == 0
     _retitle(project)
     before = _snapshot(project / "content")
     _fill(project / "content")
-    result = crisiskit(project, "generate")
+    result = run(project, "generate")
     assert result.returncode == 1
     line = _one_line(result)
     assert line.startswith("content/") and "no space left on device" in line, line
@@ -127,7 +129,7 @@ def test_full_disk_during_generate_leaves_content_as_it_was_then_recovers(projec
     assert _snapshot(project / "content") == before, "a full disk half-wrote content/"
     assert _temps(project / "content") == []
     (project / "content/.filler").unlink()
-    assert crisiskit(project, "generate").returncode == 0
+    assert run(project, "generate").returncode == 0
     assert any(b"Acme site outage" in text for text in _snapshot(project / "content").values())
 
 
@@ -136,7 +138,7 @@ def test_new_on_a_full_disk_creates_no_kit(project: Path, mount) -> None:
     (project / "kits/scenarios/outage.yml").write_text(SCENARIO, encoding="utf-8")
     mount(project / "kits")
     _fill(project / "kits")
-    result = crisiskit(project, "new", "water-leak", "--scenario", "outage")
+    result = run(project, "new", "water-leak", "--scenario", "outage")
     assert result.returncode == 1
     assert _one_line(result) == (
         "kits/water-leak.yml: no space left on device: free some space, then run again (no kit was created)"
@@ -175,7 +177,7 @@ def test_a_name_too_long_is_named_shortened_with_what_to_do(tmp_path: Path) -> N
 def test_new_refuses_an_id_too_long_for_a_file_name(project: Path) -> None:
     (project / "kits/scenarios").mkdir()
     (project / "kits/scenarios/outage.yml").write_text(SCENARIO, encoding="utf-8")
-    result = crisiskit(project, "new", "a" * 252, "--scenario", "outage")
+    result = run(project, "new", "a" * 252, "--scenario", "outage")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "expected an id of at most 64 characters" in result.stderr and "252 characters long" in result.stderr
     assert sorted(p.name for p in (project / "kits").iterdir()) == ["acme-outage.yml", "scenarios"]
@@ -188,7 +190,7 @@ def test_approve_on_a_240_character_id_is_an_error_at_its_line(project: Path) ->
         (project / KIT).read_text(encoding="utf-8").replace("id: acme-outage", f"id: {long_id}"), encoding="utf-8"
     )
     before = kit.read_bytes()
-    result = crisiskit(
+    result = run(
         project, "approve", f"kits/{long_id}.yml", "--revision", "1", "--role", "communications", "--by", "Lee Chen"
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -230,7 +232,7 @@ def test_ctrl_c_during_build_exits_130_and_leaves_nothing_half_written(project: 
     markers = [read_marker(p) for p in (project / "content").rglob("*") if p.suffix in (".md", ".json")]
     # the signal may land between two renames: every file is wholly old or wholly new (here: absent or intact)
     assert all(m is None or m.intact for m in markers) and sum(m is not None for m in markers) >= 1
-    assert crisiskit(project, "generate").returncode == 0, "an interrupted run leaves nothing in the next one's way"
+    assert run(project, "generate").returncode == 0, "an interrupted run leaves nothing in the next one's way"
 
 
 def _interrupt_on(monkeypatch: pytest.MonkeyPatch, module: object, name: str, call: int) -> None:
@@ -288,16 +290,16 @@ def test_usage_errors_keep_exit_2_through_the_wrapper(project: Path, monkeypatch
 
 
 def test_generate_force_keeps_a_copied_page_with_notes_that_no_kit_generates(project: Path) -> None:
-    assert crisiskit(project, "generate").returncode == 0
+    assert run(project, "generate").returncode == 0
     notes = project / "content/en/my-notes.md"
     text = (project / "content/en/incidents/acme-outage/index.md").read_text(encoding="utf-8") + "\nMy notes.\n"
     notes.write_text(text, encoding="utf-8")
     edited = project / "content/en/incidents/acme-outage/faq.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nA hand edit.\n", encoding="utf-8")
-    refused = crisiskit(project, "generate")
+    refused = run(project, "generate")
     assert refused.returncode == 1 and "content/en/my-notes.md was edited by hand" in refused.stderr
     assert "no kit generates it any more" in refused.stderr
-    forced = crisiskit(project, "generate", "--force")
+    forced = run(project, "generate", "--force")
     assert forced.returncode == 0, forced.stderr
     assert notes.read_text(encoding="utf-8") == text, "--force deleted a person's file no kit generates"
     assert "content/en/my-notes.md was kept" in forced.stderr

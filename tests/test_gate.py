@@ -49,7 +49,7 @@ def gated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     )
     kit.write_text(text.replace(PLANTED, ERROR), encoding="utf-8")
     approve_all(project, {"acme-outage": (1, 2), "acme-other": (1, 2)})  # approved as it is: the rules still apply
-    return project, build(project, AFTER_EMBARGO, "all")
+    return project, build(project, AFTER_EMBARGO, "all", process=False)
 
 
 def test_the_build_fails_and_names_what_it_held_back(gated) -> None:
@@ -77,6 +77,6 @@ def test_the_internal_site_still_shows_the_held_revision(gated) -> None:
 
 def test_a_clean_build_holds_nothing_back(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
-    result = build(project, AFTER_EMBARGO)
+    result = build(project, AFTER_EMBARGO, process=False)
     assert result.returncode == 0, result.stderr
     assert "held back" not in result.stderr + result.stdout

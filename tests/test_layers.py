@@ -21,6 +21,7 @@ STAGES = [
     "render",
     "checks",
     "write",
+    "cache",
     "review",
     "publish",
     "pipeline",

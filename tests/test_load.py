@@ -78,3 +78,21 @@ def test_a_missing_path_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     loaded = load_kits([tmp_path / "kits"])
     assert loaded.files == []
     assert [p.message.split(";")[0] for p in loaded.problems] == ["expected a kit file or a folder of kits"]
+
+
+def test_a_file_read_again_is_parsed_once_and_each_reader_gets_its_own_data(tmp_path: Path) -> None:
+    """load_file remembers the parse of unchanged bytes (serve reloads on every change); a caller that
+    changes its data changes nobody else's, and changed bytes are parsed anew."""
+    from crisiskit.model.load import _parse
+
+    path = tmp_path / "kit.yml"
+    path.write_text("id: a\nfacts: {n: {value: 1}}\n", encoding="utf-8")
+    first = load_file(path, "incident")
+    hits = _parse.cache_info().hits
+    second = load_file(path, "incident")
+    assert _parse.cache_info().hits == hits + 1
+    first.data["facts"]["n"]["value"] = 99
+    first.data["id"] = "changed"
+    assert second.data == load_file(path, "incident").data == {"id": "a", "facts": {"n": {"value": 1}}}
+    path.write_text("id: b\n", encoding="utf-8")
+    assert load_file(path, "incident").data == {"id": "b"}

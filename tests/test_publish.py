@@ -32,12 +32,12 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 @pytest.fixture(scope="module")
 def before(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(copy_project(tmp_path_factory.mktemp("before") / "project"), BEFORE_EMBARGO)
+    return build(copy_project(tmp_path_factory.mktemp("before") / "project"), BEFORE_EMBARGO, process=False)
 
 
 @pytest.fixture(scope="module")
 def after(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(copy_project(tmp_path_factory.mktemp("after") / "project"), AFTER_EMBARGO, "public")
+    return build(copy_project(tmp_path_factory.mktemp("after") / "project"), AFTER_EMBARGO, "public", process=False)
 
 
 def _embargoed() -> list[tuple[str, int]]:

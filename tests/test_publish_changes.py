@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sites import BEFORE_EMBARGO, build, composed_samples, copy_project, html_text, run_crisiskit, squash
+from sites import BEFORE_EMBARGO, build, composed_samples, copy_project, html_text, invoke, squash
 
 DRAFT = """  - revision: 3
     status: resolved
@@ -44,7 +44,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "content/en/draft-notes.txt").write_text("internal notes\n", encoding="utf-8")
     kit = project / "kits/delivery-delay.yml"
     kit.write_text(kit.read_text(encoding="utf-8") + DRAFT, encoding="utf-8")
-    return build(project, BEFORE_EMBARGO, "all")
+    return build(project, BEFORE_EMBARGO, "all", process=False)
 
 
 def test_a_planted_leak_fails_the_build_and_names_the_file(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_a_planted_leak_fails_the_build_and_names_the_file(tmp_path: Path) -> No
     context = text_context(item.incident, item.incident.current, "en", "")
     answer = context.render(item.incident.internal_qa[0].answer, "en")
     (project / "content/en/leaked.md").write_text(f"# Notes\n\n{answer}\n", encoding="utf-8")
-    result = run_crisiskit(project, "build", "--at", BEFORE_EMBARGO, "--audience", "public")
+    result = invoke(project, "build", "--at", BEFORE_EMBARGO, "--audience", "public")
     assert result.returncode == 1
     assert "site/public/en/leaked/index.html" in result.stderr
     assert "Traceback" not in result.stderr

@@ -2,7 +2,9 @@
 
 Each case under testdata/test_validate/<case>/ is a kits folder made from base.yml with one kind of
 mistake (or several); expected.txt is the exact standard error of `crisiskit check`, refreshed with
-`pytest --update-golden` and read by a person before it is committed.
+`pytest --update-golden` and read by a person before it is committed. The command runs in this
+process (the same entry point and exit codes as the installed command); tests/test_cli.py runs the
+installed command itself.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TESTDATA
-from sites import run_crisiskit
+from sites import invoke
 
 CASES = TESTDATA / "test_validate"
 NAMES = sorted(p.name for p in CASES.iterdir() if (p / "kits").is_dir())
@@ -29,7 +31,7 @@ def test_bad_kit_gets_its_exact_message(name: str, tmp_path: Path, golden) -> No
     case = CASES / name
     shutil.copytree(case / "kits", tmp_path / "kits")
     args = (case / "args.txt").read_text().split() if (case / "args.txt").exists() else ["kits"]
-    result = run_crisiskit(tmp_path, "check", *args)
+    result = invoke(tmp_path, "check", *args)  # the command's entry point, in this process
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
@@ -39,7 +41,7 @@ def test_bad_kit_gets_its_exact_message(name: str, tmp_path: Path, golden) -> No
 def test_base_kit_is_valid(tmp_path: Path) -> None:
     (tmp_path / "kits").mkdir()
     shutil.copy(CASES / "base.yml", tmp_path / "kits" / "outage.yml")
-    result = run_crisiskit(tmp_path, "check", "kits")
+    result = invoke(tmp_path, "check", "kits")
     assert result.returncode == 0, result.stderr
 
 

@@ -9,8 +9,9 @@ once, so a user sees every problem of the run together.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from crisiskit.errors import BuildError, KitError, UserError
@@ -73,10 +74,12 @@ def approved_record(project: Path, incident_id: str) -> dict[str, dict[str, dict
     """
     import json
 
-    path = project / "content" / "incidents" / incident_id / "kit.json"
+    from crisiskit.cache import read_regular
+
+    raw = read_regular(project / "content" / "incidents" / incident_id / "kit.json")  # never a link or a device
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw or b"")
+    except ValueError:
         return {}
     record: dict[str, dict[str, dict]] = {}
     for revision in data.get("revisions", []) if isinstance(data, dict) else []:
@@ -96,12 +99,25 @@ def read_project(project: Path) -> tuple[list[ComposedIncident], SiteOptions]:
 
 
 def generate(
-    project: Path, *, check_only: bool = False, force: bool = False, composed: list[ComposedIncident] | None = None
+    project: Path,
+    *,
+    check_only: bool = False,
+    force: bool = False,
+    composed: list[ComposedIncident] | None = None,
+    cache: bool = True,
 ) -> WritePlan:
-    """load -> validate -> resolve -> render -> write: the review tree under content/ (``composed``: already read)."""
+    """load -> validate -> resolve -> render -> write: the review tree under content/ (``composed``: already read).
+
+    Kits whose bytes and pages are as the last run left them are not read again (cache.py), unless
+    ``cache`` is false.
+    """
     from crisiskit.render.pages import render_pages
     from crisiskit.write import plan_writes, write_pages
 
+    if composed is None and cache:
+        plan = _generate_with_cache(project, check_only=check_only, force=force)
+        if plan is not None:
+            return plan
     if composed is None:
         composed, _site = read_project(project)
     pages = render_pages(composed, "review")
@@ -115,15 +131,101 @@ def generate(
     return write_pages(pages, content, force=force)
 
 
+def _kit_files(files: Sequence[tuple[Path, str, Path]]) -> list[tuple[Path, str, bytes]] | None:
+    """Each incident kit of ``files`` (from load.discover), the name it is shown by, and its bytes, read once
+    before anything is loaded; None if one is not a plain file of bounded size (a link, a device, a giant),
+    which the full path, reading every kit, reports."""
+    from crisiskit.cache import read_regular
+    from crisiskit.model.load import display_path
+
+    kits = []
+    for path, kind, _ in files:
+        if kind != "incident":
+            continue
+        data = read_regular(path)
+        if data is None:
+            return None
+        kits.append((path, display_path(path), data))
+    return kits
+
+
+def _generate_with_cache(project: Path, *, check_only: bool, force: bool) -> WritePlan | None:
+    """`generate` rendering only kits whose bytes or pages changed (cache.py); None when caches are off.
+
+    The incidents index lists every incident: its lines for unchanged kits come from the cache, so
+    it is rendered whole every time. Problems between kits (two files with one id) and kits that
+    do not load go to the full path, which reads every kit and says what is wrong.
+    """
+    from crisiskit.cache import GenerateCache
+    from crisiskit.model.load import discover
+    from crisiskit.render.pages import index_page, index_rows, render_pages
+    from crisiskit.write import plan_writes, write_pages
+
+    files = discover([project / "kits"])
+    site = read_site_options(project)
+    cache = GenerateCache.open(project, site.url, [path for path, kind, _ in files if kind == "scenario"])
+    if cache is None:
+        return None
+    content = project / "content"
+    ids: dict[str, str] = {}
+    rows: dict[str, list] = {}
+    kept: set[PurePosixPath] = set()
+    missed: dict[str, tuple[Path, bytes]] = {}
+    kits = _kit_files(files)
+    if kits is None:
+        return None
+    for path, shown, data in kits:
+        entry = cache.lookup(data, shown, content)
+        if entry is None:
+            missed[shown] = (path, data)
+            continue
+        ids[shown] = entry.incident_id
+        kept.update(entry.pages)
+        for lang, remembered in entry.rows.items():
+            rows.setdefault(lang, []).extend(remembered)
+    pages = []
+    fresh: list[tuple[str, bytes, str, list[PurePosixPath], dict[str, list]]] = []
+    if missed:
+        for item in compose(read_incidents([path for path, _ in missed.values()]), site, project):
+            shown = item.incident.source
+            if shown not in missed:
+                return None
+            own = render_pages([item], "review", index=False)
+            own_rows: dict[str, list] = {
+                lang: list(index_rows(item, list(item.incident.revisions), lang)) for lang in item.incident.languages
+            }
+            for lang, found in own_rows.items():
+                rows.setdefault(lang, []).extend(found)
+            ids[shown] = item.incident.id
+            pages += own
+            fresh.append((shown, missed[shown][1], item.incident.id, [p.path for p in own], own_rows))
+    if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
+        return None
+    pages += [index_page(rows[lang], lang) for lang in sorted(rows)]
+    log.debug("%d page(s) rendered for content/", len(pages))
+    log.debug("generate: %d of %d kit(s) new or changed, the rest remembered (build/cache/)", len(missed), len(kits))
+    if check_only:
+        return plan_writes(pages, content, kept=frozenset(kept))
+    from crisiskit.publish.switch import guard_project
+
+    guard_project(project)
+    plan = write_pages(pages, content, force=force, kept=frozenset(kept))
+    for shown, data, incident_id, written, own_rows in fresh:
+        cache.store(data, shown, incident_id, written, own_rows, content)
+    return plan
+
+
 def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
     """generate, then stage, verify (strict build, file types, links, leak scan) and switch each audience's site."""
     from crisiskit.checks.engine import run_checks
     from crisiskit.checks.gate import held_back, without
+    from crisiskit.publish.engine import warm_up
     from crisiskit.publish.site import publish
     from crisiskit.publish.switch import guard_project
 
     guard_project(project)  # before generate writes content/: nothing is written through a link out of the project
     composed, site = read_project(project)  # once: generate and every site build read the same composition
+    warm_up()  # the engine's workers load MkDocs while content/ is written and the rules run (not for bad kits)
     generate(project, force=force, composed=composed)
     languages = sorted(
         {lang for c in composed for lang in c.incident.languages}
@@ -162,21 +264,78 @@ def project_of(paths: list[Path]) -> Path | None:
     return None
 
 
-def check(paths: list[Path], at: datetime, base: str | None = None) -> tuple[int, list[Finding]]:
+def check(paths: list[Path], at: datetime, base: str | None = None, *, cache: bool = True) -> tuple[int, list[Finding]]:
     """load -> validate -> resolve -> render -> check: (incidents checked, every finding of every rule).
 
     With ``base`` (a git revision) the kits as they were there are read too,
-    to find translations left stale by a change to the source text.
+    to find translations left stale by a change to the source text. Kits inside
+    a project whose inputs did not change are not judged again (cache.py), unless ``cache`` is false.
     """
     from crisiskit.checks.engine import run_checks
     from crisiskit.compose.composed import SiteOptions
 
-    incidents = read_incidents(paths)
     project = project_of(paths)
+    if cache and base is None and project is not None:
+        cached = _check_with_cache(paths, at, project)
+        if cached is not None:
+            return cached
+    incidents = read_incidents(paths)
     site = read_site_options(project) if project is not None else SiteOptions("https://status.example.invalid/")
     composed = compose(incidents, site, project)
     before = incidents_at(project, base) if base is not None else {}
     return len(incidents), run_checks(composed, at, approvals=project is not None, before=before, base=base or "")
+
+
+def _check_with_cache(paths: list[Path], at: datetime, project: Path) -> tuple[int, list[Finding]] | None:
+    """`check` reading and judging only kits whose inputs changed (cache.py); None when caches are off.
+
+    Each kit file's bytes (and its kit.json's) are read once, before anything is loaded, and those are
+    what an entry is stored under: a file edited meanwhile is a miss next time, never a wrong hit.
+    Problems between kits (two files with one id) are found by the full path, which reads them all.
+    """
+    from crisiskit.cache import CheckCache, Probe
+    from crisiskit.checks.engine import run_checks
+    from crisiskit.checks.findings import Finding
+    from crisiskit.model.load import discover
+
+    files = discover(paths)
+    cache = CheckCache.open(
+        project, read_site_options(project).url, [path for path, kind, _ in files if kind == "scenario"]
+    )
+    if cache is None:
+        return None
+    kits = _kit_files(files)
+    if kits is None:
+        return None
+    findings: list[Finding] = []
+    ids: dict[str, str] = {}
+    missed: dict[str, tuple[Path, bytes]] = {}
+    for path, shown, data in kits:
+        entry = cache.lookup(data, shown, at)
+        if entry is None:
+            missed[shown] = (path, data)
+        else:
+            ids[shown] = entry.incident_id
+            findings += entry.findings
+    if missed:
+        incidents = read_incidents([path for path, _ in missed.values()])
+        site = read_site_options(project)
+        for incident in incidents:
+            shown = incident.source
+            if shown not in missed:
+                return None  # a kit read under another name than expected: judge everything afresh
+            path, data = missed[shown]
+            record = cache.record_key(incident.id)
+            item = compose([incident], site, project)[0]
+            probe = Probe.of(at)
+            found = run_checks([item], probe, approvals=True)
+            cache.store(data, shown, incident.id, record, probe, found)
+            ids[shown] = incident.id
+            findings += found
+    if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
+        return None  # two kits with one id, or a kit that produced no incident: the full path reports it
+    log.debug("check: %d of %d kit(s) judged afresh, the rest remembered (build/cache/)", len(missed), len(kits))
+    return len(kits), sorted(set(findings), key=Finding.sort_key)
 
 
 def incidents_at(project: Path | None, base: str) -> dict[str, Incident]:

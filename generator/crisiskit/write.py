@@ -114,10 +114,18 @@ def _shown(content: Path, path: Path) -> str:
     return (Path(content.name) / path.relative_to(content)).as_posix()
 
 
-def plan_writes(pages: list[RenderedPage], content: Path, *, force: bool = False) -> WritePlan:
-    """Compare the pages with content/ and say what writing them would change; writes nothing."""
+def plan_writes(
+    pages: list[RenderedPage], content: Path, *, force: bool = False, kept: frozenset[PurePosixPath] = frozenset()
+) -> WritePlan:
+    """Compare the pages with content/ and say what writing them would change; writes nothing.
+
+    ``kept``: pages known to be on disk exactly as generated (their kit and the files themselves are
+    as the last run left them, see cache.py): listed as unchanged, neither read nor removed.
+    """
     plan = WritePlan()
     wanted: dict[Path, str] = {}
+    for known_page in sorted(kept):
+        plan.unchanged.append(_shown(content, _target(content, known_page)))
     for page in pages:
         target = _target(content, page.path)
         if target in wanted:
@@ -141,8 +149,9 @@ def plan_writes(pages: list[RenderedPage], content: Path, *, force: bool = False
             plan.unchanged.append(shown)
         else:
             plan.update.append(shown)
+    known = {_target(content, page_path) for page_path in kept}
     if content.exists():
-        for path in sorted(p for p in content.rglob("*") if p.is_file() and p not in wanted):
+        for path in sorted(p for p in content.rglob("*") if p.is_file() and p not in wanted and p not in known):
             marker = read_marker(path) if path.suffix in (".md", ".json") else None
             if marker is None:
                 continue
@@ -186,12 +195,20 @@ def project_lock(project: Path, timeout: float = 60) -> Iterator[None]:
 
 
 def write_pages(
-    pages: list[RenderedPage], content: Path, *, force: bool = False, lock_timeout: float = 60
+    pages: list[RenderedPage],
+    content: Path,
+    *,
+    force: bool = False,
+    lock_timeout: float = 60,
+    kept: frozenset[PurePosixPath] = frozenset(),
 ) -> WritePlan:
-    """Bring content/ in line with ``pages``: all conflicts first, then every temp file, then renames, then removals."""
+    """Bring content/ in line with ``pages``: all conflicts first, then every temp file, then renames, then removals.
+
+    ``kept``: pages already on disk as generated (see plan_writes).
+    """
     with project_lock(content.parent, lock_timeout):
         remove_leftover_temps(content)
-        plan = plan_writes(pages, content, force=force)
+        plan = plan_writes(pages, content, force=force, kept=kept)
         if plan.conflicts:
             raise WriteConflict(plan.conflicts + ["nothing was written"])
         base = content.parent

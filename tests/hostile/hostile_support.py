@@ -2,21 +2,31 @@
 
 Every command runs in a child process with a 1 GB address-space limit
 (``resource.RLIMIT_AS``: a runaway allocation becomes a MemoryError, which
-the test sees as a traceback) and a timeout. A sentinel folder beside the
-scratch project holds a secret that a symbolic link points at: it must never
-change and its contents must never be printed.
+the test sees as a traceback) and a timeout. The child is forked from
+fork_server.py, started once per test process with the modules `crisiskit
+check` imports already imported (Python's start and those imports were most
+of each case's time), and is from there on what `python -m crisiskit` is: the
+same exit code, stdout and stderr (fork_server.py says how). A sentinel folder
+beside the scratch project holds a secret that a symbolic link points at: it
+must never change and its contents must never be printed.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import json
 import os
-import resource
+import select
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
@@ -29,24 +39,84 @@ TIMEOUT = {"check": 60, "generate": 120, "build": 300}
 SECRET = "HOSTILE-SENTINEL-SECRET-4f1c9"
 
 
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "400"}
+
+
+class ForkServer:
+    """fork_server.py, started on first use and stopped when the test process ends."""
+
+    def __init__(self) -> None:
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (the server's stderr, for its lifetime; closed in stop)
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "fork_server.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=_environment(),
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.requests: IO[bytes] = self.process.stdin
+        self.replies = self.process.stdout.fileno()  # read unbuffered: select() must see every answer not yet read
+        self.pending = b""
+        self._reply(None)  # ready
+        atexit.register(self.stop)
+
+    def _reply(self, timeout: float | None) -> dict[str, Any] | None:
+        """The server's next answer, or None when ``timeout`` seconds pass first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self.pending:
+            if (
+                deadline is not None
+                and not select.select([self.replies], [], [], max(0, deadline - time.monotonic()))[0]
+            ):
+                return None
+            chunk = os.read(self.replies, 65536)
+            if not chunk:
+                self.log.seek(0)
+                raise RuntimeError("the fork server ended: " + self.log.read().decode("utf-8", "replace")[-3000:])
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def run(self, project: Path, args: list[str], timeout: float, scratch: Path) -> tuple[int, bytes, bytes]:
+        """Exit status, stdout and stderr of `python -m crisiskit ARGS` in ``project``; killed after ``timeout``."""
+        out, err = scratch / "stdout", scratch / "stderr"
+        request = {"args": args, "cwd": str(project), "env": _environment(), "memory": MEMORY}
+        self.requests.write(json.dumps({**request, "stdout": str(out), "stderr": str(err)}).encode() + b"\n")
+        self.requests.flush()
+        started = self._reply(None)
+        assert started is not None
+        ended = self._reply(timeout)
+        if ended is None:  # what subprocess.run does on a timeout: kill the child, wait for it, raise
+            os.kill(started["pid"], signal.SIGKILL)
+            self._reply(None)
+            raise subprocess.TimeoutExpired([sys.executable, "-m", "crisiskit", *args], timeout)
+        return ended["status"], out.read_bytes(), err.read_bytes()
+
+    def stop(self) -> None:
+        self.requests.close()
+        self.process.wait(30)
+        self.log.close()
+
+
+_server: ForkServer | None = None
+
+
+def _text(data: bytes) -> str:
+    """Output decoded as subprocess.run(text=True, encoding="utf-8", errors="replace") decodes it."""
+    return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def crisiskit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The real command line in ``project``, under the memory cap and the command's timeout."""
-    env = {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "400"}
-    return subprocess.run(
-        [sys.executable, "-m", "crisiskit", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=TIMEOUT[args[0]],
-        preexec_fn=_cap_memory,
-        env=env,
-    )
+    """The real command line in ``project``, in a process of its own under the memory cap and the command's timeout."""
+    global _server
+    if _server is None:
+        _server = ForkServer()
+    with tempfile.TemporaryDirectory() as scratch:
+        status, out, err = _server.run(project, list(args), TIMEOUT[args[0]], Path(scratch))
+    return subprocess.CompletedProcess([sys.executable, "-m", "crisiskit", *args], status, _text(out), _text(err))
 
 
 def make_sentinel(folder: Path) -> Path:
@@ -86,7 +156,7 @@ def base_kit(name: str) -> str:
 
 # Cases a file cannot hold: links, special files, and sizes too big to commit. Each writes kits/<name>.yml
 # (and what it needs) into the kits folder; ``sentinel`` is the folder beside the project.
-def _link(target: str | Callable[[Path, Path], Path]) -> Callable[[Path, Path], None]:
+def _link(target: str | Callable[[Path, Path], Path]) -> Callable[[Path, Path, str], None]:
     def make(kits: Path, sentinel: Path, name: str) -> None:
         where = target(kits, sentinel) if callable(target) else Path(target)
         (kits / f"{name}.yml").symlink_to(where)

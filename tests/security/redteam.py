@@ -6,16 +6,27 @@ Every test gets a fresh copy (``project``), so an attack never touches another
 test's tree or the user's sample kits. ``approve_all`` records approvals of the
 current composed text, so a test that changes what an approval covers changes
 the kit first and approves after (or not at all, to prove the change is held back).
+
+``crisiskit`` runs the real command in a process of its own; ``run`` runs the same
+entry point in this process (no second of Python start-up), for every test that
+needs no real process (signals, rlimits, processes racing each other). ``build`` and
+``built`` take ``process=False`` for the same.
 """
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from sites import Ran
 
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
@@ -26,20 +37,33 @@ BEFORE_EMBARGO = "2026-11-20T14:00:00+08:00"
 AFTER_EMBARGO = "2026-11-20T17:00:00+08:00"
 
 
+_approved: list[Path] = []
+
+
 def make_project(target: Path, approve: bool = True) -> Path:
-    """A copy of the fixture site repository (with the product's theme overrides) at ``target``."""
-    shutil.copytree(FIXTURE, target)
-    shutil.copytree(REPO / "overrides", target / "overrides")
-    if approve:
-        approve_all(target)
+    """A copy of the fixture site repository (with the product's theme overrides) at ``target``.
+
+    Approved (``approve_all``) once per test process into a private template, then copied: the
+    approvals a copy holds are the ones `crisiskit approve` recorded for exactly this text.
+    """
+    if not approve:
+        shutil.copytree(FIXTURE, target)
+        shutil.copytree(REPO / "overrides", target / "overrides")
+        return target
+    if not _approved:
+        template = Path(tempfile.mkdtemp(prefix="crisiskit-redteam-")) / "project"
+        atexit.register(shutil.rmtree, template.parent, True)
+        approve_all(make_project(template, approve=False))
+        _approved.append(template)
+    shutil.copytree(_approved[0], target, ignore=shutil.ignore_patterns(".crisiskit.lock"))
     return target
 
 
 def approve_all(project: Path, approved: dict[str, tuple[int, ...]] | None = None) -> None:
-    """Approve the listed revisions' current text, as communications, through the real command."""
+    """Approve the listed revisions' current text, as communications, through the command's entry point."""
     for incident, numbers in (approved or APPROVED).items():
         for number in numbers:
-            result = crisiskit(
+            result = run(
                 project,
                 "approve",
                 f"kits/{incident}.yml",
@@ -73,13 +97,24 @@ def crisiskit(project: Path, *args: str, timeout: float = 600) -> subprocess.Com
     )
 
 
-def build(project: Path, at: str = BEFORE_EMBARGO, audience: str = "public") -> subprocess.CompletedProcess[str]:
-    return crisiskit(project, "build", "--at", at, "--audience", audience)
+def run(project: Path, *args: str) -> Ran:
+    """The command line's own entry point run in this process, in ``project``: exit status, stdout and stderr."""
+    from sites import invoke
+
+    return invoke(project, *args)
 
 
-def built(project: Path, at: str = BEFORE_EMBARGO, audience: str = "public") -> Path:
+def build(
+    project: Path, at: str = BEFORE_EMBARGO, audience: str = "public", *, process: bool = True
+) -> subprocess.CompletedProcess[str] | Ran:
+    """`crisiskit build`, in a process of its own or (``process=False``) in this one."""
+    args = ("build", "--at", at, "--audience", audience)
+    return crisiskit(project, *args) if process else run(project, *args)
+
+
+def built(project: Path, at: str = BEFORE_EMBARGO, audience: str = "public", *, process: bool = True) -> Path:
     """Build and insist it succeeded; the project's site/ folder."""
-    result = build(project, at, audience)
+    result = build(project, at, audience, process=process)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, build, built, crisiskit, make_project
+from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, build, built, make_project, run
 
 KIT = "kits/acme-outage.yml"
 # (case, old text, new text, the rule check reports): published revision 1 or kit-level fields -> CK602;
@@ -48,9 +48,17 @@ NEW_FAQ = """  - question: {en: Can I get a refund?, zh-Hant: 我可以退款嗎
 def approved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The approved fixture, generated (kit.json records the approved text) and built once."""
     project = make_project(tmp_path_factory.mktemp("coverage") / "project")
-    result = crisiskit(project, "generate")
+    result = run(project, "generate")
     assert result.returncode == 0, result.stderr
-    built(project, AFTER_EMBARGO)
+    built(project, AFTER_EMBARGO, process=False)
+    return project
+
+
+@pytest.fixture(scope="module")
+def waiting(approved: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The approved fixture built again before the embargo: revision 1 live, revision 2 approved and waiting."""
+    project = _copy(approved, tmp_path_factory.mktemp("waiting"))
+    built(project, BEFORE_EMBARGO, process=False)
     return project
 
 
@@ -98,7 +106,7 @@ def _heading(page: str) -> str:
 
 
 def _findings(project: Path, at: str) -> list[dict]:
-    result = crisiskit(project, "check", "--at", at, "--format", "json")
+    result = run(project, "check", "--at", at, "--format", "json")
     return json.loads(result.stdout)
 
 
@@ -123,7 +131,7 @@ def test_a_change_to_published_text_is_refused_at_its_line(
     errors = [f for f in _findings(project, AFTER_EMBARGO) if f["rule"] == "CK602"]
     assert errors, f"{case}: check did not notice the change"
     assert {f["line"] for f in errors} == {line}, f"{case}: {errors}"
-    result = build(project, AFTER_EMBARGO)
+    result = build(project, AFTER_EMBARGO, process=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"{KIT}:{line}:" in result.stderr
     assert _public_files(project / "site") == before, f"{case}: the public site changed"
@@ -137,23 +145,23 @@ def test_a_new_public_faq_entry_needs_approval(approved: Path, tmp_path: Path) -
     kit.write_text(text.replace("internal_qa:\n", NEW_FAQ + "internal_qa:\n", 1), encoding="utf-8")
     errors = [f for f in _findings(project, AFTER_EMBARGO) if f["rule"] == "CK602"]
     assert errors and all(f["path"] == "faq" for f in errors), errors
-    assert build(project, AFTER_EMBARGO).returncode == 1
+    assert build(project, AFTER_EMBARGO, process=False).returncode == 1
     assert _public_files(project / "site") == before
     assert "Can I get a refund" not in json.dumps({k: v.decode("utf-8", "replace") for k, v in before.items()})
 
 
 @pytest.mark.parametrize(("case", "old", "new"), EMBARGOED, ids=[c[0] for c in EMBARGOED])
 def test_a_changed_embargoed_revision_never_goes_live(
-    approved: Path, tmp_path: Path, case: str, old: str, new: str
+    waiting: Path, tmp_path: Path, case: str, old: str, new: str
 ) -> None:
-    project = _copy(approved, tmp_path)
-    site = built(project, BEFORE_EMBARGO)  # revision 1 live, revision 2 approved and waiting for its embargo
+    project = _copy(waiting, tmp_path)  # revision 1 live, revision 2 approved and waiting for its embargo
+    site = project / "site"
     line = _mutate(project, old, new)
     stale = [f for f in _findings(project, BEFORE_EMBARGO) if f["rule"] == "CK601" and "revision 2" in f["message"]]
     assert [f["line"] for f in stale] == [line], f"{case}: reported before the embargo ends, at the change: {stale}"
     due = [f for f in _findings(project, AFTER_EMBARGO) if f["rule"] == "CK602" and "revision 2" in f["message"]]
     assert [f["line"] for f in due] == [line], f"{case}: once due, the changed text is an error: {due}"
-    result = build(project, AFTER_EMBARGO)
+    result = build(project, AFTER_EMBARGO, process=False)
     assert result.returncode == 1 and f"{KIT}:{line}:" in result.stderr, result.stderr
     statement = (site / "public/en/incidents/acme-outage/index.html").read_text(encoding="utf-8")
     assert _heading(statement) == "Our website is down", "the approved revision 1 is not the current statement"

@@ -38,7 +38,7 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, data in {**ALLOWED, **IGNORED}.items():
         (project / "overrides" / name).parent.mkdir(parents=True, exist_ok=True)
         (project / "overrides" / name).write_bytes(data)
-    built(project)
+    built(project, process=False)
     return project
 
 
@@ -90,7 +90,7 @@ def test_an_undeclared_file_under_overrides_is_refused(copy: Path, name: str, da
     (copy / "overrides" / name).parent.mkdir(parents=True, exist_ok=True)
     (copy / "overrides" / name).write_bytes(data)
     before = snapshot(copy / "site" / "public")
-    result = build(copy)
+    result = build(copy, process=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
     assert snapshot(copy / "site" / "public") == before
@@ -102,7 +102,7 @@ def test_a_link_under_overrides_is_refused(copy: Path, tmp_path: Path) -> None:
     outside.write_text("body { background: url(https://tracker.example/p.gif); }\n", encoding="utf-8")
     os.symlink(outside, copy / "overrides" / "assets" / "linked.css")
     before = snapshot(copy / "site" / "public")
-    result = build(copy)
+    result = build(copy, process=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"overrides/assets/linked.css: expected a file or folder; got a symbolic link to {outside}" in result.stderr
     assert snapshot(copy / "site" / "public") == before

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Page, Route, expect
-from redteam import BEFORE_EMBARGO, approve_all, built, crisiskit, make_project, rules_off
+from redteam import BEFORE_EMBARGO, approve_all, built, make_project, rules_off, run
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -65,7 +65,7 @@ def _hostile(project: Path) -> None:
     with (project / KIT).open("w", encoding="utf-8") as out:
         yaml.dump(data, out)
     approve_all(project)
-    result = crisiskit(project, "approve", KIT, "--revision", "1", "--role", "legal", "--by", APPROVER)
+    result = run(project, "approve", KIT, "--revision", "1", "--role", "legal", "--by", APPROVER)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -75,7 +75,7 @@ def local_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = make_project(tmp_path_factory.mktemp("inert") / "project", approve=False)
     _hostile(project)
     rules_off(project)  # the renderer's own defence, with nothing held back by the rules
-    public = built(project, BEFORE_EMBARGO) / "public"
+    public = built(project, BEFORE_EMBARGO, process=False) / "public"
     handler = partial(_QuietHandler, directory=str(public))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -29,7 +29,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "content" / "en" / "plain.md").write_text(
         "---\naudience: public\n---\n\n# Plain\n\nZQXPUBLIC.\n", encoding="utf-8"
     )
-    return built(project, audience="all")
+    return built(project, audience="all", process=False)
 
 
 def public_text(site: Path) -> str:
@@ -65,7 +65,7 @@ def test_a_public_page_is_published(site: Path) -> None:
 def test_front_matter_mkdocs_would_misread_is_refused(tmp_path: Path, text: str, expected: str) -> None:
     project = make_project(tmp_path / "project", approve=False)
     (project / "content" / "en" / "odd.md").write_text(text, encoding="utf-8")
-    result = build(project, audience="internal")
+    result = build(project, audience="internal", process=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert expected in result.stderr.splitlines()
     assert not (project / "site" / "internal").exists()

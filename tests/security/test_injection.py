@@ -21,7 +21,7 @@ from pathlib import Path
 import markdown
 import pytest
 from inert import HEADINGS, STRUCTURE, audit
-from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, approve_all, built, crisiskit, make_project, rules_off
+from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, approve_all, built, make_project, rules_off, run
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -169,7 +169,7 @@ def inject(project: Path, cases: list[Case]) -> None:
     approve_all(project)
     for case in cases:
         if case.field == "approver":
-            result = crisiskit(project, "approve", KIT, "--revision", "1", "--role", "legal", "--by", case.payload)
+            result = run(project, "approve", KIT, "--revision", "1", "--role", "legal", "--by", case.payload)
             assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -212,14 +212,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
         if group not in sites:
             project = make_project(tmp_path_factory.mktemp(f"hostile-{group}") / "project", approve=False)
             inject(project, [case for case in CASES if case.group == group])
-            result = crisiskit(project, "check", KIT, "--format", "json")
+            result = run(project, "check", KIT, "--format", "json")
             assert result.returncode == 1, result.stdout + result.stderr
             rules_off(project)  # the renderer's own defence, with nothing held back by the rules
             sites[group] = HostileSite(
                 project,
                 (project / KIT).read_text(encoding="utf-8"),
                 json.loads(result.stdout),
-                built(project, BEFORE_EMBARGO) / "public",
+                built(project, BEFORE_EMBARGO, process=False) / "public",
             )
         return sites[group]
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 import shutil
 import unicodedata
 from pathlib import Path
-from subprocess import CompletedProcess
 from urllib.parse import quote
 
 import pytest
 from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, approve_all, build, make_project
+
+from sites import Ran
 
 # Kit edits: a composable accent in every quoted secret (so NFD differs from NFC), a review reply with a
 # private follow-up and a Q&A whose answer is three words long.
@@ -119,14 +120,14 @@ def copy_of(approved: Path, tmp_path_factory: pytest.TempPathFactory, name: str)
 @pytest.fixture(scope="module")
 def clean_then_leaking(
     approved: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[CompletedProcess[str], CompletedProcess[str], dict[str, bytes], dict[str, bytes]]:
+) -> tuple[Ran, Ran, dict[str, bytes], dict[str, bytes]]:
     """A clean build, then every quoting page added and built again: both results and the live site after each."""
     project = copy_of(approved, tmp_path_factory, "combined")
-    clean = build(project, BEFORE_EMBARGO)
+    clean = build(project, BEFORE_EMBARGO, process=False)
     before = live_files(project)
     for name in PAGES:
         (project / "content" / "en" / f"{name}.md").write_text(page(body(name)), encoding="utf-8")
-    leaking = build(project, BEFORE_EMBARGO)
+    leaking = build(project, BEFORE_EMBARGO, process=False)
     return clean, leaking, before, live_files(project)
 
 
@@ -135,7 +136,7 @@ def live_files(project: Path) -> dict[str, bytes]:
     return {p.relative_to(public).as_posix(): p.read_bytes() for p in sorted(public.rglob("*")) if p.is_file()}
 
 
-def reported(result: CompletedProcess[str]) -> dict[str, list[str]]:
+def reported(result: Ran) -> dict[str, list[str]]:
     """File -> the labels the failed build named for it."""
     found: dict[str, list[str]] = {}
     for line in (result.stdout + result.stderr).splitlines():
@@ -186,7 +187,7 @@ def test_one_quote_alone_fails_the_build_until_it_is_public(
     project = copy_of(approved, tmp_path_factory, "alone")
     name = "leak-embargoed-cause-href"
     (project / "content" / "en" / f"{name}.md").write_text(page(body(name)), encoding="utf-8")
-    result = build(project, at)
+    result = build(project, at, process=False)
     assert result.returncode == status, result.stdout + result.stderr
     if status:
         assert [(file, label.split(",")[0]) for file, labels in reported(result).items() for label in labels] == [

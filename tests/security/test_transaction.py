@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -55,7 +53,7 @@ def scan_clean(project: Path, at: str) -> None:
 def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project whose public site was built and verified before the embargo lifted."""
     project = make_project(tmp_path_factory.mktemp("good") / "project")
-    built(project)
+    built(project, process=False)
     scan_clean(project, BEFORE_EMBARGO)
     assert not files_containing(project / "site" / "public", "SECRET")
     return project
@@ -72,7 +70,7 @@ def copy(good: Path, tmp_path: Path) -> Path:
 def refused(project: Path, *expected: str) -> str:
     """Build, and insist it failed cleanly naming ``expected``, with the previous site intact and no leftovers."""
     before = snapshot(project / "site" / "public")
-    result = build(project)
+    result = build(project, process=False)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     for text in expected:
@@ -157,7 +155,8 @@ def test_a_failing_internal_build_switches_no_audience(copy: Path) -> None:
         "---\naudience: internal\n---\n\n# Spokes\n\n[gone](missing.md)\n", encoding="utf-8"
     )
     before = snapshot(copy / "site" / "public")
-    result = build(copy, AFTER_EMBARGO, "all")  # the public site builds and verifies; the internal one does not
+    # the public site builds and verifies; the internal one does not
+    result = build(copy, AFTER_EMBARGO, "all", process=False)
     assert result.returncode == 1 and "mkdocs build of the internal en site failed" in result.stderr, result.stderr
     assert snapshot(copy / "site" / "public") == before
     assert not (copy / "site" / "internal").exists()
@@ -169,55 +168,31 @@ def test_a_site_folder_from_an_older_crisiskit_is_replaced_whole(copy: Path) -> 
     public.unlink()
     shutil.copytree(release, public)  # the layout an older crisiskit left: a plain folder
     (public / "en" / "stale.html").write_text("<p>old</p>\n", encoding="utf-8")
-    built(copy, AFTER_EMBARGO)
+    built(copy, AFTER_EMBARGO, process=False)
     assert public.is_symlink() and not (public / "en" / "stale.html").exists()
     assert (public / "en/incidents/acme-outage/revisions/2/index.html").is_file()
     assert [p.name for p in (copy / "site").iterdir() if p.name.startswith((".staging-", ".public"))] == []
     assert len(list((copy / "site" / ".releases").iterdir())) == 1
 
 
-def test_sigkill_at_any_point_leaves_the_previous_or_the_new_site_whole(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project")
-    public = project / "site" / "public"
-    first = killed_build(project, BEFORE_EMBARGO, 1.5)  # no site yet: afterwards none, or the finished one
-    started = time.monotonic()
-    built(project, AFTER_EMBARGO)
-    duration = time.monotonic() - started
-    scan_clean(project, AFTER_EMBARGO)
-    after = snapshot(public)
-    built(project, BEFORE_EMBARGO)
-    scan_clean(project, BEFORE_EMBARGO)
-    before = snapshot(public)
-    assert before != after and first in (None, before)
-    interrupted_staging = 0
-    for index, fraction in enumerate((0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 0.95, 1.1)):
-        live = killed_build(project, (AFTER_EMBARGO, BEFORE_EMBARGO)[index % 2], duration * fraction)
-        assert live in (before, after), f"killed after {duration * fraction:.2f}s: site/public is neither site"
-        interrupted_staging += any(p.name.startswith(".staging-") for p in (project / "site").iterdir())
-    assert interrupted_staging, "no kill landed while a tree was being staged"
-    built(project, AFTER_EMBARGO)
-    assert snapshot(public) == after
-    hidden = sorted(p.name for p in (project / "site").iterdir() if p.name.startswith("."))
-    assert hidden == [".publish.lock", ".releases"]
-    assert len(list((project / "site" / ".releases").iterdir())) == 1
-
-
-def killed_build(project: Path, at: str, delay: float) -> dict[str, str] | None:
-    """Start `crisiskit build`, SIGKILL its whole process group (engine included) after ``delay`` s; the live site."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crisiskit", "build", "--at", at, "--audience", "public"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        process.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    public = project / "site" / "public"
-    return snapshot(public) if public.exists() else None
+def test_a_retired_release_waits_in_the_trash_until_the_next_run_removes_it(copy: Path, tmp_path: Path) -> None:
+    """The run after a success removes what it retired (in the background, while it builds), and only that."""
+    site = copy / "site"
+    first = (site / "public").resolve().name
+    built(copy, AFTER_EMBARGO, process=False)
+    second = (site / "public").resolve().name
+    assert [p.name.rsplit("-", 1)[0] for p in (site / ".trash").iterdir()] == [first]
+    outside = tmp_path / "outside"
+    (outside / "keep").mkdir(parents=True)
+    (outside / "keep" / "page.html").write_text("<p>not crisiskit's</p>\n", encoding="utf-8")
+    (site / ".trash" / "planted").symlink_to(outside)  # a link in the trash is unlinked, never followed
+    (copy / "build" / ".trash").mkdir(exist_ok=True)
+    (copy / "build" / ".trash" / "planted").symlink_to(outside / "keep")
+    built(copy, BEFORE_EMBARGO, process=False)
+    assert [p.name.rsplit("-", 1)[0] for p in (site / ".trash").iterdir()] == [second]
+    assert sorted(p.name for p in (site / ".releases").iterdir()) == [(site / "public").resolve().name]
+    assert not (copy / "build" / ".trash" / "planted").is_symlink()
+    assert (outside / "keep" / "page.html").read_text(encoding="utf-8") == "<p>not crisiskit's</p>\n"
 
 
 MOUNT = shutil.which("mount") or "/bin/mount"
@@ -237,7 +212,7 @@ def tiny_disk(tmp_path: Path):
 
 def test_a_full_disk_fails_in_one_line_and_the_previous_site_stays(tiny_disk: Path) -> None:
     project = make_project(tiny_disk / "project")
-    built(project)
+    built(project, process=False)
     before = snapshot(project / "site" / "public")
     messages = []
     big = project / "content" / "en" / "big.md"
@@ -246,7 +221,7 @@ def test_a_full_disk_fails_in_one_line_and_the_previous_site_stays(tiny_disk: Pa
             big.write_text("# Big\n\n" + "word " * (page // 5), encoding="utf-8")
         stat = os.statvfs(tiny_disk)
         (tiny_disk / "filler").write_bytes(b"\0" * max(0, stat.f_bavail * stat.f_frsize - room))
-        result = build(project, AFTER_EMBARGO)
+        result = build(project, AFTER_EMBARGO, process=False)
         assert result.returncode == 1, result.stdout + result.stderr
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "no space left on device" in lines[0], lines
@@ -256,7 +231,7 @@ def test_a_full_disk_fails_in_one_line_and_the_previous_site_stays(tiny_disk: Pa
         big.unlink(missing_ok=True)
         messages.append(lines[0])
     assert any("while MkDocs built" in m for m in messages) and not all("while MkDocs built" in m for m in messages)
-    built(project, AFTER_EMBARGO)
+    built(project, AFTER_EMBARGO, process=False)
     assert (project / "site/public/en/incidents/acme-outage/revisions/2/index.html").is_file()
     assert not [p for p in (project / "site").iterdir() if p.name.startswith(".staging-")]
     assert len(list((project / "site" / ".releases").iterdir())) == 1

@@ -182,8 +182,13 @@ class XParse:
     valid_range: tuple[int, int]
 
 
+@lru_cache(maxsize=8192)
 def parse_post(text: str) -> XParse:
-    """Parse ``text`` as X does: its weighted length, whether X accepts it, and up to where it is valid."""
+    """Parse ``text`` as X does: its weighted length, whether X accepts it, and up to where it is valid.
+
+    Remembered per text: composing fits each post by measuring its candidates, and the channel-limit
+    rule measures the chosen ones again; the result is immutable.
+    """
     normalized = regex.sub(r"\r\n|\r", "\n", unicodedata.normalize("NFC", text))
     urls = dict(find_urls(normalized))
     emoji = _emoji_spans(normalized)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -151,6 +152,29 @@ def load_file(
     raw = read_bounded(path, shown, root if root is not None else path.parent, limits)
     if isinstance(raw, Problem):
         return raw
+    parsed = _parse(path, shown, kind, limits, raw)
+    # each caller gets its own data to do with as it likes; the remembered parse stays as it was read
+    return replace(parsed, data=_copied(parsed.data)) if isinstance(parsed, SourceFile) else parsed
+
+
+def _copied(value: Any) -> Any:
+    """A copy of plain loaded data (mappings, lists, scalars): much faster than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
+
+
+@lru_cache(maxsize=256)
+def _parse(path: Path, shown: str, kind: FileKind, limits: Limits, raw: bytes) -> SourceFile | Problem:
+    """The file's bytes as a kit (or why not): a pure function of its inputs, so remembered per process.
+
+    A long-running process (``serve``, which reloads on every change) and a command that reads the same
+    scenario for many kits parse each unchanged file once. Every read still goes through read_bounded
+    (links, devices, size); only the parse of the same bytes under the same name and limits is shared,
+    and load_file hands each caller a copy of the data.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -9,10 +9,15 @@ every setting Material documents works, ``!!python/name:`` tags included: nothin
 dumped again on the way. Relative paths in the root resolve against the root, as they would for
 ``mkdocs build`` run there (``config_file_path``), and the build runs in the project folder.
 
-Builds run in a pool of spawned worker processes, one build per fresh worker
+Builds run in a pool of worker processes, one build per fresh worker
 (``max_tasks_per_child=1``): MkDocs and Material keep module state between builds, and two
-workers use both cores. Strict mode is MkDocs' own (``strict: true`` in the site's file: its
-``CountHandler`` turns any warning into ``Abort``). What MkDocs logs is collected in the worker
+workers use both cores. Workers are forked from multiprocessing's fork server, which imported
+the engine once (engine_preload.py: MkDocs, Material, the Markdown extensions, jieba's
+dictionary, Material's templates compiled, which mkdocs_hooks.py hands to each site's Jinja
+environment), so a worker starts in milliseconds from a state that never built a site; the
+server is single-threaded, so the fork is safe, and it lives as long as this process. Strict
+mode is MkDocs' own (``strict: true`` in the site's file: its ``CountHandler`` turns any warning
+into ``Abort``). What MkDocs logs is collected in the worker
 and handed back, then logged through ``crisiskit.publish.engine`` (its progress at debug level,
 so ``-v`` shows it and a plain run stays quiet); a failure becomes a
 BuildError that lists the warnings and errors, and a full disk one line naming the path.
@@ -155,24 +160,46 @@ def _is_mkdocs(error: BaseException) -> bool:
 
 @contextlib.contextmanager
 def engine_pool() -> Iterator[ProcessPoolExecutor]:
-    """Two spawned workers, one build each; on any failure, nothing queued starts and nothing is left running.
+    """Two forked workers, one build each; on any failure, nothing queued starts and nothing is left running.
 
     One task per child also keeps clear of CPython's gh-115634 (a pool deadlock on 3.11 to 3.13 that
     needs a limit above one): with a limit of one, every finished task retires its worker and the
     pool always spawns the replacement.
     """
-    pool = ProcessPoolExecutor(
-        max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1
-    )
+    pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=_context(), max_tasks_per_child=1)
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """The fork server's context, its preload set before the server first starts (it starts once per process)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crisiskit.publish.engine_preload"])
+    return context
+
+
+def warm_up() -> None:
+    """Start the fork server now, so its imports run while crisiskit writes content/ and runs the rules."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
 def submit(pool: ProcessPoolExecutor, job: EngineJob) -> Future[EngineResult]:
-    """Start building one site; ``finish`` waits for it."""
-    return pool.submit(run_build, job)
+    """Start building one site; ``finish`` waits for it.
+
+    A pool already broken by a worker that died (killed, out of memory) refuses new work at once;
+    the refusal is kept in the future, so ``finish`` reports the site whose worker died first.
+    """
+    try:
+        return pool.submit(run_build, job)
+    except BrokenProcessPool as error:
+        refused: Future[EngineResult] = Future()
+        refused.set_exception(error)
+        return refused
 
 
 def finish(future: Future[EngineResult], job: EngineJob, shown_site: str) -> int:

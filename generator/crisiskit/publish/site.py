@@ -32,7 +32,7 @@ from crisiskit.compose.composed import ComposedIncident, SiteOptions
 from crisiskit.compose.labels import labels
 from crisiskit.errors import BuildError
 from crisiskit.publish.engine import EngineJob, engine_pool, finish, read_root_config, submit
-from crisiskit.publish.switch import active_svg, remove_tree, shown, transaction, tree_files, verify_tree
+from crisiskit.publish.switch import active_svg, shown, transaction, tree_files, verify_tree
 from crisiskit.render.escaping import html_text
 from crisiskit.render.feeds import render_feeds
 from crisiskit.render.pages import render_pages
@@ -113,11 +113,20 @@ def page_audience(path: Path, shown: str) -> str:
     return value
 
 
+def audience_pages(composed: list[ComposedIncident], audience: str, at: datetime) -> list[RenderedPage]:
+    """Every generated page of one audience, in every language: rendered once, then split by language."""
+    return render_pages(composed, "public" if audience == "public" else "internal", at)
+
+
 def language_pages(
-    composed: list[ComposedIncident], audience: str, language: str, at: datetime, site: SiteOptions
+    pages: list[RenderedPage],
+    composed: list[ComposedIncident],
+    audience: str,
+    language: str,
+    at: datetime,
+    site: SiteOptions,
 ) -> list[RenderedPage]:
-    """Generated pages of one tree, paths relative to its docs root."""
-    pages = render_pages(composed, "public" if audience == "public" else "internal", at)
+    """Generated pages of one tree (``pages``: the audience's, from audience_pages), paths relative to its root."""
     prefix = PurePosixPath(language)
     out = [RenderedPage(p.path.relative_to(prefix), p.text, p.source) for p in pages if p.path.parts[0] == language]
     out += render_feeds(composed, site.for_audience(audience), language, at if audience == "public" else None)
@@ -193,6 +202,8 @@ def site_config(
         },
         "plugins": plugins,
         "nav": nav,
+        # the project's own hooks (a list, so this one replaces the root's), then crisiskit's: see mkdocs_hooks.py
+        "hooks": [*(base.get("hooks") or []), str(Path(__file__).with_name("mkdocs_hooks.py"))],
     }
     if audience == "internal":
         config["site_name"] = f"{base.get('site_name', 'crisiskit')} (internal)"
@@ -210,18 +221,18 @@ def prepare_tree(
     at: datetime,
     site_dir: Path,
     theme_files: list[Path],
+    pages: list[RenderedPage],
 ) -> EngineJob:
     """Assemble one docs tree, the declared theme files and the site's config file under build/; the engine's job."""
     docs_dir = project / "build" / audience / language / "docs"
-    remove_tree(docs_dir.parent, project)
-    docs_dir.mkdir(parents=True)
+    docs_dir.mkdir(parents=True)  # publish cleared build/<audience>/ first
     public_assets = list(((base.get("extra") or {}).get("crisiskit") or {}).get("public_assets") or [])
     hand = hand_written_pages(project / "content", language, audience, public_assets)
     for path in hand:
         target = docs_dir / path.relative_to(project / "content" / language)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
-    for page in language_pages(composed, audience, language, at, site):
+    for page in language_pages(pages, composed, audience, language, at, site):
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, encoding="utf-8")
@@ -328,9 +339,11 @@ def publish(
             started = {}  # every tree is handed to the engine as soon as it is assembled; both workers stay busy
             for audience in audiences:
                 staged = run.stage(audience)
+                run.clear(project / "build" / audience)  # the last run's trees: renamed away, removed meanwhile
+                pages = audience_pages(composed, audience, at)
                 for lang in languages:
                     job = prepare_tree(
-                        project, base, composed, site, audience, lang, languages, at, staged / lang, theme_files
+                        project, base, composed, site, audience, lang, languages, at, staged / lang, theme_files, pages
                     )
                     started[audience, lang] = (job, submit(pool, job))
             for audience in audiences:

@@ -6,6 +6,7 @@ Layout under ``site/`` (every name but the two links is crisiskit's own bookkeep
     internal -> .releases/internal-<id>
     .releases/<audience>-<id>/            complete, verified trees; only the live one is kept
     .staging-<audience>-<id>/             a tree being built and verified; never served
+    .trash/                               leftovers being removed in the background
     .publish.lock                         one publishing run at a time
 
 Why a symlink swap: ``os.replace`` of a new link over the old one is one rename(2), atomic on
@@ -22,7 +23,11 @@ it, and for the public site only allowed file types, no SVG that runs script, an
 into itself (MkDocs' strict mode runs in engine.py, the leak scan in site.py).
 
 A run killed at any point leaves the previous site live: staging trees and releases no link names
-are leftovers that the next run removes, under the lock. Nothing is ever removed through a link:
+are leftovers that the next run removes, under the lock. Removing a large tree is slow on some
+disks (an ext4 mounted with ``discard`` takes seconds for a few thousand files), so a successful
+run only renames leftovers into ``.trash/`` (one rename each) and a background thread removes
+them while the next run composes and builds; a failed run removes them at once, so a full disk
+gets its space back. Nothing is ever removed through a link:
 ``guard_project`` refuses a ``site/``, ``build/`` or ``content/`` (or a live tree inside ``site/``)
 that is a link or leaves the project before anything is touched, ``remove_tree`` re-checks every
 path, and ``shutil.rmtree`` does not follow links inside a tree.
@@ -33,9 +38,12 @@ from __future__ import annotations
 import ctypes
 import os
 import posixpath
+import queue
 import re
 import secrets
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +59,7 @@ from crisiskit.write import fsync_folder
 AUDIENCES = ("public", "internal")
 RELEASES = ".releases"
 STAGING = ".staging-"
+TRASH = ".trash"
 LOCK_TIMEOUT = 600.0
 
 
@@ -122,7 +131,7 @@ def tree_files(folder: Path, project: Path) -> tuple[list[Path], list[str]]:
     return sorted(files), links
 
 
-def remove_tree(path: Path, project: Path) -> None:
+def remove_tree(path: Path, project: Path, check_only: bool = False) -> None:
     """Remove a folder crisiskit made; refuse one that is, or is reached through, a link (never followed)."""
     current = project
     for part in path.relative_to(project).parts:
@@ -131,17 +140,25 @@ def remove_tree(path: Path, project: Path) -> None:
             raise BuildError(
                 f"{shown(project, current)}: expected a folder crisiskit made; got a symbolic link; nothing was removed"
             )
-    if path.is_dir():
+    if path.is_dir() and not check_only:
         shutil.rmtree(path)
 
 
 class Transaction:
     """One publishing run: staging trees by audience, switched in only by ``switch``."""
 
-    def __init__(self, site: Path):
+    def __init__(self, site: Path, sweeper: Sweeper | None = None):
         self.site = site
+        self.sweeper = sweeper or Sweeper()
         self.id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}"
         self.staged: dict[str, Path] = {}
+
+    def clear(self, path: Path) -> None:
+        """Free ``path``, a folder crisiskit makes under build/, for a new tree: retired now, removed meanwhile."""
+        project = self.site.parent
+        remove_tree(path, project, check_only=True)  # refuses a path that is, or goes through, a link
+        if path.exists():
+            self.sweeper.retire(path, project / "build")
 
     def stage(self, audience: str) -> Path:
         """A fresh, empty staging folder for ``audience``, on the same filesystem as the live site."""
@@ -188,42 +205,140 @@ def transaction(project: Path) -> Iterator[Transaction]:
         raise BuildError(
             "site/.publish.lock: another crisiskit build is publishing; wait for it, then run again"
         ) from None
+    sweeper = Sweeper()
+    succeeded = False
     try:
-        remove_leftovers(site)
-        yield Transaction(site)
+        remove_leftovers(site, sweeper)
+        sweeper.sweep(project / "build" / TRASH)  # trees a killed run retired but did not remove
+        yield Transaction(site, sweeper)
+        succeeded = True
     finally:
         try:
-            remove_leftovers(site)  # on failure too: a full disk gets its space back
+            # after a success, the release no longer live waits in .trash/ for the next run's sweeper;
+            # after a failure everything goes now: a full disk gets its space back
+            remove_leftovers(site, sweeper if succeeded else None, later=succeeded)
         finally:
-            lock.release()
+            try:
+                sweeper.wait()
+            finally:
+                lock.release()
 
 
-def remove_leftovers(site: Path) -> None:
-    """Staging trees, stray links and releases no live link names: what killed or failed runs left behind."""
+def remove_leftovers(site: Path, sweeper: Sweeper | None = None, later: bool = False) -> None:
+    """Staging trees, stray links and releases no live link names: what killed or failed runs left behind.
+
+    With a ``sweeper`` they are renamed into ``.trash/`` and removed in the background (``later``: left
+    there for the next run's sweeper); without one, they are removed now.
+    """
     live = {os.readlink(site / a).split("/")[-1] for a in AUDIENCES if (site / a).is_symlink()}
+
+    def gone(entry: Path, root: Path) -> None:
+        if sweeper is None:
+            _remove_quietly(entry, root)
+        else:
+            sweeper.retire(entry, root, remove=not later)
+
     for entry in site.iterdir():
         if entry.name.startswith(STAGING) or any(entry.name.startswith(f".{a}.link-") for a in AUDIENCES):
-            _remove_quietly(entry, site)
+            gone(entry, site)
     releases = site / RELEASES
     if releases.is_dir() and not releases.is_symlink():
         for entry in releases.iterdir():
             if entry.name not in live:
+                gone(entry, site)
+    if sweeper is None:
+        trash = site / TRASH
+        if trash.is_dir() and not trash.is_symlink():
+            for entry in trash.iterdir():
                 _remove_quietly(entry, site)
+    elif not later:
+        sweeper.sweep(site / TRASH)
 
 
-def _remove_quietly(entry: Path, site: Path) -> None:
-    """Best effort: a leftover that cannot go now (say, still being written by an orphaned engine) goes next run."""
+class Sweeper:
+    """Removes retired trees in a background thread while the build works; ``wait`` before the lock goes.
+
+    ``retire`` renames a tree into ``<root>/.trash/`` (``root``: ``site/`` or ``build/``): one rename,
+    after which the old name is free at once. ``sweep`` queues what a trash folder already holds.
+    Removing files is mostly waiting on the disk, so it overlaps with the build's own work. A trash
+    folder that is a link is never entered, and a link inside one is unlinked, never followed.
+    """
+
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[tuple[Path, Path] | None] = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
+
+    def retire(self, path: Path, root: Path, remove: bool = True) -> None:
+        """Move ``path`` (inside ``root``) out of the way into ``root/.trash/`` (and queue it for removal
+        unless ``remove`` is false: the next run removes it then); remove it now if the move fails."""
+        trash = root / TRASH
+        try:
+            if trash.is_symlink():
+                raise OSError(f"{trash} is a link")
+            trash.mkdir(exist_ok=True)
+            retired = trash / f"{path.name}-{secrets.token_hex(4)}"
+            os.rename(path, retired)
+        except OSError:
+            _remove_quietly(path, root)
+            return
+        if remove:
+            self._later(retired, root)
+
+    def sweep(self, trash: Path) -> None:
+        """Queue everything ``trash`` holds (what earlier runs retired)."""
+        if trash.is_symlink() or not trash.is_dir():
+            return
+        for entry in trash.iterdir():
+            self._later(entry, trash.parent)
+
+    def _later(self, path: Path, root: Path) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._work, name="crisiskit-sweeper", daemon=True)
+            self.thread.start()
+        self.queue.put((path, root))
+
+    def _work(self) -> None:
+        # Ctrl+C and SIGTERM go to the main thread, which stops the build; this thread only removes files
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        while (item := self.queue.get()) is not None:
+            _remove_quietly(*item)
+
+    def wait(self) -> None:
+        """Let the thread finish what was queued (it ran during the build, so there is little left)."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+
+
+def _remove_quietly(entry: Path, root: Path) -> None:
+    """Best effort: a leftover that cannot go now (say, still being written by an orphaned engine) goes next run.
+
+    ``root`` is the folder of crisiskit's own that holds it (``site/`` or ``build/``).
+    """
     try:
         if entry.is_symlink() or entry.is_file():
             entry.unlink()
         else:
-            remove_tree(entry, site.parent)
-    except OSError:
+            remove_tree(entry, root.parent)
+    except (OSError, BuildError):
         pass
 
 
 def _sync_tree(folder: Path) -> None:
-    """Flush every file of a release before it goes live, so a power cut cannot leave a live, truncated page."""
+    """Flush every file of a release before it goes live, so a power cut cannot leave a live, truncated page.
+
+    One syncfs(2) of the file system that holds the release flushes all its files and folders in one
+    call (an fsync per file costs a disk flush per page: most of a large site's switch). Where the call
+    is missing (not Linux), each file is flushed on its own.
+    """
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        synced = _syncfs(fd)
+    finally:
+        os.close(fd)
+    if synced:
+        return
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_file() and not path.is_symlink():
             fd = os.open(path, os.O_RDONLY)
@@ -232,6 +347,15 @@ def _sync_tree(folder: Path) -> None:
             finally:
                 os.close(fd)
     fsync_folder(folder)
+
+
+def _syncfs(fd: int) -> bool:
+    """syncfs(2) on the file system holding ``fd``; False where the C library has no such call or it failed."""
+    try:
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (AttributeError, OSError):
+        return False
+    return bool(call(fd) == 0)
 
 
 def _exchange(a: Path, b: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import regex
 
@@ -46,12 +47,18 @@ def diff_texts(old: str, new: str) -> list[Change]:
     """The changes that turn ``old`` into ``new``: equal runs, each followed by its deletion and insertion.
 
     A lone space kept between two changes is folded into them, so "are investigating" -> "have fixed"
-    reads as one replacement rather than two.
+    reads as one replacement rather than two. Each pair is compared once per run (the review, public
+    and internal trees all show the same changes).
     """
+    return list(_diff_texts(old, new))
+
+
+@lru_cache(maxsize=4096)
+def _diff_texts(old: str, new: str) -> tuple[Change, ...]:
     a, b = tokens(old), tokens(new)
     if len(a) * len(b) > MAX_COMPARED:
         # SequenceMatcher is quadratic: past this a text shows as replaced whole, in bounded time
-        return [c for c in (Change("delete", old), Change("insert", new)) if c.text]
+        return tuple(c for c in (Change("delete", old), Change("insert", new)) if c.text)
     opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     changes: list[Change] = []
     deleted, inserted = "", ""
@@ -72,7 +79,7 @@ def diff_texts(old: str, new: str) -> list[Change]:
         changes.append(Change("delete", deleted))
     if inserted:
         changes.append(Change("insert", inserted))
-    return changes
+    return tuple(changes)
 
 
 def diff_html(old: str, new: str, said: dict[str, str]) -> Trusted:

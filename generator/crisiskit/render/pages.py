@@ -32,8 +32,13 @@ Tree = Literal["review", "public", "internal"]
 _ENV = page_environment(PackageLoader("crisiskit", "templates/pages"))  # every value escaped unless Trusted
 
 
-def render_pages(composed: list[ComposedIncident], audience: Tree, at: datetime | None = None) -> list[RenderedPage]:
-    """Every page for ``audience``; ``at`` (required for public) decides which revisions are visible."""
+def render_pages(
+    composed: list[ComposedIncident], audience: Tree, at: datetime | None = None, *, index: bool = True
+) -> list[RenderedPage]:
+    """Every page for ``audience``; ``at`` (required for public) decides which revisions are visible.
+
+    Without ``index``, the incidents' own pages only (the index lists every incident: see index_rows).
+    """
     pages: list[RenderedPage] = []
     languages = sorted({lang for c in composed for lang in c.incident.languages})
     shown: list[tuple[ComposedIncident, list[Revision]]] = []
@@ -46,9 +51,13 @@ def render_pages(composed: list[ComposedIncident], audience: Tree, at: datetime 
             pages.extend(_incident_pages(item, revisions, lang, audience))
         if audience != "public":
             pages.append(_kit_json(item))
-    for lang in languages:
-        pages.append(_index_page(shown, lang))
+    for lang in languages if index else []:
+        pages.append(index_page([row for item, revisions in shown for row in index_rows(item, revisions, lang)], lang))
     return pages
+
+
+IndexRow = tuple[bool, float, dict[str, str]]
+"""One incident's line in the incidents index: (resolved, -time of its latest revision, what the line shows)."""
 
 
 def _front_matter(values: dict[str, object]) -> str:
@@ -304,28 +313,35 @@ def _kit_json(item: ComposedIncident) -> RenderedPage:
     )
 
 
-def _index_page(shown: list[tuple[ComposedIncident, list[Revision]]], lang: str) -> RenderedPage:
+def index_rows(item: ComposedIncident, revisions: list[Revision], lang: str) -> list[IndexRow]:
+    """The incident's line in ``lang``'s incidents index (none if it is not published in that language).
+
+    Plain data, so a run that did not compose the incident again (its inputs unchanged) can keep it.
+    """
+    if lang not in item.incident.languages:
+        return []
     t = labels(lang)
-    rows = []
-    for item, revisions in shown:
-        if lang not in item.incident.languages:
-            continue
-        latest = revisions[-1]
-        text = item.texts[latest.number][lang]
-        rows.append(
-            (
-                latest.status == "resolved",
-                -latest.visible_from.timestamp(),
-                {
-                    "title": text.title,
-                    "link": f"{item.incident.id}/index.md",
-                    "status": t["status"][latest.status],
-                    "severity": t["severity"][text.severity],
-                    "updated": text.published_at,
-                },
-            )
+    latest = revisions[-1]
+    text = item.texts[latest.number][lang]
+    return [
+        (
+            latest.status == "resolved",
+            -latest.visible_from.timestamp(),
+            {
+                "title": text.title,
+                "link": f"{item.incident.id}/index.md",
+                "status": t["status"][latest.status],
+                "severity": t["severity"][text.severity],
+                "updated": text.published_at,
+            },
         )
-    rows.sort(key=lambda row: (row[0], row[1], row[2]["title"]))
+    ]
+
+
+def index_page(rows: list[IndexRow], lang: str) -> RenderedPage:
+    """``lang``'s incidents index: open incidents first, newest first."""
+    t = labels(lang)
+    rows = sorted(rows, key=lambda row: (row[0], row[1], row[2]["title"]))
     body = _ENV.get_template("incidents.md.j2").render(
         t=t, open=[r[2] for r in rows if not r[0]], closed=[r[2] for r in rows if r[0]]
     )

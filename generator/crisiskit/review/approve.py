@@ -97,6 +97,11 @@ def approve(
     moment = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if kit_path.is_symlink():
         raise UserError(f"{kit_path}: expected the kit itself; got a symbolic link (approve edits the file in place)")
+    # Composed once before the lock: a kit that does not load is refused without waiting for it, and the
+    # tables, patterns and parsed scenarios composing needs are ready, so the lock is held only for
+    # the work that must be exclusive (concurrent approvals of one incident queue on it). The hash
+    # recorded is still the one composed under the lock, from the file as this run edits it.
+    compose_kit()
     with project_lock(project, lock_timeout):
         remove_leftover_temps(kit_path.parent)
         composed = compose_kit()

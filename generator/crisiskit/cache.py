@@ -1,0 +1,410 @@
+"""Work that does not change is not done again: per-incident results remembered under build/cache/.
+
+An organisation's archive grows for years while each update changes one
+incident, so `check` reads and judges only the kits whose inputs changed
+since the last run. An entry is used only when everything that could change
+its result is the same: the kit's bytes and the path it is shown by, every
+scenario file, crisiskit.yml, the site's address, the approved texts
+kit.json keeps for the incident, and crisiskit itself (the hash of its own
+code and data, so a new rule or a fixed bug is never hidden by an old entry).
+
+Time is an input too: `check --at` (by default now) decides what is due,
+published or overdue. The rules are run with a ``Probe`` for the moment,
+a datetime that records every instant it is compared with; an entry holds
+which side of each instant the moment was on, and is used again only while
+a new moment is on the same side of every one of them. A rule that uses the
+moment any other way (prints it, adds to it) makes its entry good for that
+exact moment only.
+
+Entries are JSON, read as data and checked field by field, never code. A
+cache someone committed is never trusted: in a git checkout where build/
+holds tracked files (a pull request can add anything), caches are off and
+the command says so. A damaged or half-written entry is simply a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+import stat
+import subprocess
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any, Self
+
+import crisiskit
+from crisiskit.checks.findings import Finding
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+CACHE_DIR = ("build", "cache")
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sha256 over crisiskit's own files (code, templates, data): any change to the tool is a new digest."""
+    root = Path(crisiskit.__file__).parent
+    digest = hashlib.sha256(crisiskit.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def caching_allowed(project: Path) -> bool:
+    """False when build/ holds files git tracks (a committed cache could say anything), or git cannot tell."""
+    folder = project.resolve()
+    if not any((p / ".git").exists() for p in [folder, *folder.parents]):
+        return True  # not a git checkout: build/ holds only what crisiskit wrote on this machine
+    try:
+        tracked = subprocess.run(
+            ["git", "-C", str(folder), "ls-files", "-z", "--", "build"],
+            capture_output=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        log.warning("build/cache/: git could not say whether build/ is committed; working without caches")
+        return False
+    if tracked:
+        log.warning("build/ holds files committed to git: crisiskit ignores its caches there (remove them from git)")
+        return False
+    return True
+
+
+class Probe(datetime):
+    """A moment that records the instants it is compared with, so a result can say for which moments it holds."""
+
+    compared: list[datetime]
+    exact: bool
+
+    @classmethod
+    def of(cls, moment: datetime) -> Probe:
+        probe = cls(
+            moment.year,
+            moment.month,
+            moment.day,
+            moment.hour,
+            moment.minute,
+            moment.second,
+            moment.microsecond,
+            moment.tzinfo,
+            fold=moment.fold,
+        )
+        probe.compared = []
+        probe.exact = False
+        return probe
+
+    def _plain(self) -> datetime:
+        return datetime(
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            self.microsecond,
+            self.tzinfo,
+            fold=self.fold,
+        )
+
+    def _seen(self, other: object) -> datetime:
+        if not isinstance(other, datetime):
+            self.exact = True
+            raise TypeError("a Probe compares with datetimes only")
+        self.compared.append(other)
+        return self._plain()
+
+    def __lt__(self, other: object) -> bool:
+        return self._seen(other) < other  # type: ignore[operator]
+
+    def __le__(self, other: object) -> bool:
+        return self._seen(other) <= other  # type: ignore[operator]
+
+    def __gt__(self, other: object) -> bool:
+        return self._seen(other) > other  # type: ignore[operator]
+
+    def __ge__(self, other: object) -> bool:
+        return self._seen(other) >= other  # type: ignore[operator]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, datetime) and self._seen(other) == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = datetime.__hash__
+
+    def _used(self) -> datetime:
+        self.exact = True
+        return self._plain()
+
+    def isoformat(self, *args: Any, **kwargs: Any) -> str:
+        return self._used().isoformat(*args, **kwargs)
+
+    def strftime(self, fmt: str) -> str:
+        return self._used().strftime(fmt)
+
+    def __str__(self) -> str:
+        return str(self._used())
+
+    def __format__(self, spec: str) -> str:
+        return format(self._used(), spec)
+
+    def astimezone(self, tz: Any = None) -> datetime:  # type: ignore[override]  # a plain moment, not a probe
+        return self._used().astimezone(tz)
+
+    def timestamp(self) -> float:
+        return self._used().timestamp()
+
+    def replace(self, *args: Any, **kwargs: Any) -> datetime:  # type: ignore[override]  # a plain moment
+        return self._used().replace(*args, **kwargs)
+
+    def __add__(self, other: Any) -> Any:
+        return self._used() + other
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        return self._used() - other
+
+    def __rsub__(self, other: Any) -> Any:
+        return other - self._used()
+
+    def date(self) -> Any:
+        return self._used().date()
+
+    def sides(self) -> list[tuple[str, int]]:
+        """Each instant compared with, and on which side of it this moment is (-1 before, 0 at, 1 after)."""
+        moment = self._plain()
+        seen = {x.isoformat(): (moment > x) - (moment < x) for x in self.compared}
+        return sorted(seen.items())
+
+
+# A kit is at most 1 MB by default (crisiskit.yml may lower it, never past this); kit.json is bigger.
+READ_LIMIT = 64 * 2**20
+
+
+def read_regular(path: Path, limit: int = READ_LIMIT) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link, device or pipe) of at most ``limit``
+    bytes; None otherwise, so the caller leaves it to the loader, which says what is wrong with it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        return data if len(data) <= limit else None
+    finally:
+        os.close(fd)
+
+
+def _sign(moment: datetime, instant: datetime) -> int:
+    return (moment > instant) - (moment < instant)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One incident's remembered findings and the moments they hold for."""
+
+    incident_id: str
+    findings: list[Finding]
+
+
+class KitCache:
+    """Remembered per-kit results of one command, one JSON file per kit file under build/cache/<kind>/."""
+
+    kind = ""
+
+    def __init__(self, project: Path, common: str):
+        self.folder = project.joinpath(*CACHE_DIR, self.kind)
+        self.project = project
+        self.common = common
+
+    @classmethod
+    def open(cls, project: Path, site_url: str, scenario_files: Iterable[Path]) -> Self | None:
+        """The cache for this project and these shared inputs, or None when caches may not be used."""
+        if not caching_allowed(project):
+            return None
+        digest = hashlib.sha256(f"{FORMAT}\0{cls.kind}\0{code_digest()}\0{site_url}\0".encode())
+        config = project / "crisiskit.yml"
+        shared = read_regular(config) if config.exists() or config.is_symlink() else b"-"
+        for path in sorted(scenario_files):
+            data = read_regular(path)
+            if data is None or shared is None:
+                return None  # a link, a device, a giant: the full path reads it and says what is wrong
+            digest.update(b"\0" + path.name.encode() + b"\0" + data)
+        if shared is None:
+            return None
+        digest.update(b"\0" + shared)
+        return cls(project, digest.hexdigest())
+
+    def _write(self, shown: str, data: dict[str, Any]) -> None:
+        target = self._file(shown)
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, target)  # whole or absent; no fsync: a lost entry is only a miss
+        except OSError as error:
+            log.debug("build/cache/: not written (%s)", error)
+            temporary.unlink(missing_ok=True)
+
+    def _read(self, shown: str, kit: bytes) -> dict[str, Any] | None:
+        """The entry for the kit file ``shown``, if it was stored for these very bytes and shared inputs."""
+        data = json.loads(self._file(shown).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self._kit_key(shown, kit):
+            return None
+        if not isinstance(data.get("id"), str):
+            return None
+        return data
+
+    def _file(self, shown: str) -> Path:
+        return self.folder / (hashlib.sha256(shown.encode()).hexdigest()[:32] + ".json")
+
+    def _kit_key(self, shown: str, kit: bytes) -> str:
+        return hashlib.sha256(f"{self.common}\0{shown}\0".encode() + kit).hexdigest()
+
+
+class CheckCache(KitCache):
+    """The remembered findings of `check`."""
+
+    kind = "check"
+
+    def _record_key(self, incident_id: str) -> str:
+        data = read_regular(self.project / "content" / "incidents" / incident_id / "kit.json")
+        return "-" if data is None else hashlib.sha256(data).hexdigest()
+
+    def lookup(self, kit: bytes, shown: str, at: datetime) -> Entry | None:
+        """The findings remembered for the kit file ``shown`` holding ``kit``, if they hold at ``at``."""
+        try:
+            data = self._read(shown, kit)
+            if data is None or data.get("record") != self._record_key(data["id"]):
+                return None
+            incident_id = data["id"]
+            exact = data.get("exact")
+            if exact is not None:
+                if datetime.fromisoformat(exact) != at:
+                    return None
+            elif any(_sign(at, datetime.fromisoformat(x)) != side for x, side in data["sides"]):
+                return None
+            return Entry(incident_id, [_finding(f) for f in data["findings"]])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, damaged or from another version: a miss
+
+    def record_key(self, incident_id: str) -> str:
+        """The approved texts kit.json keeps for the incident, as a hash: read before the kit is composed."""
+        return self._record_key(incident_id)
+
+    def store(
+        self, kit: bytes, shown: str, incident_id: str, record: str, probe: Probe, findings: list[Finding]
+    ) -> None:
+        """Remember ``findings`` of the kit file ``shown`` as it held ``kit`` and kit.json as it hashed to
+        ``record``, both read before the kit was loaded (best effort: a cache not written is no cache)."""
+        data = {
+            "format": FORMAT,
+            "key": self._kit_key(shown, kit),
+            "id": incident_id,
+            "record": record,
+            "exact": probe._plain().isoformat() if probe.exact else None,
+            "sides": probe.sides(),
+            "findings": [asdict(f) for f in findings],
+        }
+        self._write(shown, data)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One incident's pages in content/ as the last `generate` left them, and its lines in the index."""
+
+    incident_id: str
+    pages: list[PurePosixPath]
+    rows: dict[str, list[Any]]
+
+
+class GenerateCache(KitCache):
+    """What `generate` wrote for each kit: a kit whose bytes and pages are as they were is not rendered again.
+
+    A page counts as it was when its size and modification time are those recorded right after it
+    was written (as git's index does): a hand edit, a deleted page or a kit.json another run rewrote
+    makes the incident a miss, and the ordinary write path then says or does what it always does.
+    kit.json is one of the pages, so the approved texts it keeps (an input of composing) are as
+    they were whenever an entry is used.
+    """
+
+    kind = "generate"
+
+    def lookup(self, kit: bytes, shown: str, content: Path) -> Generated | None:
+        try:
+            data = self._read(shown, kit)
+            if data is None:
+                return None
+            pages = []
+            for relative, size, mtime in data["pages"]:
+                path = PurePosixPath(relative)
+                if path.is_absolute() or ".." in path.parts:
+                    return None
+                info = content.joinpath(*path.parts).stat()
+                if (info.st_size, info.st_mtime_ns) != (size, mtime):
+                    return None
+                pages.append(path)
+            rows = data["rows"]
+            if not isinstance(rows, dict) or not all(isinstance(v, list) for v in rows.values()):
+                return None
+            return Generated(data["id"], pages, {lang: [_row(r) for r in lines] for lang, lines in rows.items()})
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store(
+        self,
+        kit: bytes,
+        shown: str,
+        incident_id: str,
+        pages: list[PurePosixPath],
+        rows: dict[str, list[Any]],
+        content: Path,
+    ) -> None:
+        """Remember the pages as they are on disk now (just written) for the kit file ``shown`` holding ``kit``."""
+        try:
+            stats = [(p.as_posix(), *_stat(content.joinpath(*p.parts))) for p in pages]
+        except OSError:
+            return
+        self._write(
+            shown, {"format": FORMAT, "key": self._kit_key(shown, kit), "id": incident_id, "pages": stats, "rows": rows}
+        )
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def _row(data: Any) -> tuple[bool, float, dict[str, str]]:
+    """An index line from its JSON form, each part of the type it must have."""
+    resolved, when, shown = data
+    if not isinstance(resolved, bool) or not isinstance(when, (int, float)) or not isinstance(shown, dict):
+        raise TypeError("index row")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in shown.items()):
+        raise TypeError("index row")
+    return resolved, float(when), shown
+
+
+FINDING_FIELDS = {"file": str, "line": int, "column": int, "rule": str, "severity": str, "path": str}
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    """A Finding from its JSON form, each field of the type it must have."""
+    for name, kind in FINDING_FIELDS.items():
+        if not isinstance(data.get(name), kind):
+            raise TypeError(name)
+    return Finding(**data)
