@@ -22,7 +22,9 @@ AXE_BASELINE = {
 
 @pytest.fixture(scope="module")
 def public_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = build(copy_project(tmp_path_factory.mktemp("browser") / "project"), BEFORE_EMBARGO, "public")
+    project = build(
+        copy_project(tmp_path_factory.mktemp("browser") / "project"), BEFORE_EMBARGO, "public", process=False
+    )
     return project / "site" / "public"
 
 

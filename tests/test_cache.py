@@ -53,7 +53,7 @@ def test_remembered_findings_equal_fresh_ones_at_every_moment(
     monkeypatch.chdir(project)
     caplog.set_level(logging.DEBUG, logger="crisiskit.pipeline")
     tried = moments(project)
-    order = tried + tried[::-3]  # forwards, then back: entries stored at one moment, read at another
+    order = tried + tried[::-4]  # forwards, then back: entries stored at one moment, read at another
     # the reference: what check(cache=False) does, with the moment-free part (load, compose) done once
     composed = compose(read_incidents([Path("kits")]), read_site_options(project), project)
     assert check([Path("kits")], tried[0], cache=False) == (4, run_checks(composed, tried[0], approvals=True))

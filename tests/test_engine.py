@@ -84,7 +84,7 @@ def emoji_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project with Material's emoji setup and a hand-written page using an icon and an emoji."""
     project = with_emoji(make_project(tmp_path_factory.mktemp("engine") / "project"))
     (project / "content" / "en" / "help.md").write_text(PAGE, encoding="utf-8")
-    built(project, BEFORE_EMBARGO, "all")
+    built(project, BEFORE_EMBARGO, "all", process=False)
     return project
 
 
@@ -162,10 +162,10 @@ def test_a_broken_python_name_tag_is_an_error_at_its_line(tmp_path: Path) -> Non
 
 def test_a_warning_fails_the_strict_build_and_the_previous_site_stays(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
-    built(project)
+    built(project, process=False)
     before = snapshot(project / "site" / "public")
     (project / "content" / "en" / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
-    result = build(project, AFTER_EMBARGO)
+    result = build(project, AFTER_EMBARGO, process=False)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "mkdocs build of the public en site failed" in result.stderr, result.stderr
@@ -208,7 +208,7 @@ def makeExtension(**kwargs):
 
 def test_a_killed_worker_publishes_nothing_and_leaves_nothing_running(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
-    built(project)
+    built(project, process=False)
     before = snapshot(project / "site" / "public")
     (tmp_path / "extensions").mkdir()
     (tmp_path / "extensions" / "killer.py").write_text(KILLER, encoding="utf-8")
