@@ -252,3 +252,25 @@ def test_generate_remembers_unchanged_kits_and_writes_what_a_full_run_writes(
         with pytest.raises(WriteConflict) as from_scratch:
             generate(fresh, cache=False)
     assert str(from_cache.value) == str(from_scratch.value)
+
+
+def test_a_new_version_of_crisiskit_or_of_a_library_it_relies_on_is_a_new_digest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Entries are keyed by code_digest: another parser or validator version may read the same kit otherwise."""
+    import crisiskit
+    from crisiskit import cache
+
+    cache.code_digest.cache_clear()
+    before = cache.code_digest()
+    real = cache.metadata.version
+    monkeypatch.setattr(cache.metadata, "version", lambda name: "0.0.1" if name == "ruamel.yaml" else real(name))
+    cache.code_digest.cache_clear()
+    assert cache.code_digest() != before
+    monkeypatch.setattr(cache.metadata, "version", real)
+    monkeypatch.setattr(crisiskit, "__version__", "9.9.9")
+    cache.code_digest.cache_clear()
+    assert cache.code_digest() != before
+    monkeypatch.undo()
+    cache.code_digest.cache_clear()
+    assert cache.code_digest() == before

@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any, Self
 
@@ -46,11 +47,22 @@ FORMAT = 1
 CACHE_DIR = ("build", "cache")
 
 
+# The libraries whose version can change what check and generate say about the same kit: the YAML
+# parser, the validator, the templates, number and date formats, the Markdown subset, host names.
+LIBRARIES = ("ruamel.yaml", "pydantic", "pydantic-core", "jinja2", "babel", "regex", "markdown", "idna", "nh3")
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """sha256 over crisiskit's own files (code, templates, data): any change to the tool is a new digest."""
+    """sha256 over crisiskit's own files (code, templates, data) and the versions of the libraries that
+    shape its results: any change to the tool or to one of them is a new digest."""
     root = Path(crisiskit.__file__).parent
     digest = hashlib.sha256(crisiskit.__version__.encode())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"\0{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"\0{library}=-".encode())
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
