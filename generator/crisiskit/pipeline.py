@@ -108,13 +108,14 @@ def generate(
 ) -> WritePlan:
     """load -> validate -> resolve -> render -> write: the review tree under content/ (``composed``: already read).
 
-    Kits whose bytes and pages are as the last run left them are not read again (cache.py), unless
-    ``cache`` is false.
+    Kits whose bytes and pages are as the last run left them are not rendered again (cache.py), unless
+    ``cache`` is false; ``composed`` is used only when caches are off. `build` passes its composition
+    and, with caches on, renders and holds in memory only the pages of new or changed kits.
     """
     from crisiskit.render.pages import render_pages
     from crisiskit.write import plan_writes, write_pages
 
-    if composed is None and cache:
+    if cache:
         plan = _generate_with_cache(project, check_only=check_only, force=force)
         if plan is not None:
             return plan
