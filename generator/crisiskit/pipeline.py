@@ -300,9 +300,8 @@ def _check_with_cache(paths: list[Path], at: datetime, project: Path) -> tuple[i
     from crisiskit.model.load import discover
 
     files = discover(paths)
-    cache = CheckCache.open(
-        project, read_site_options(project).url, [path for path, kind, _ in files if kind == "scenario"]
-    )
+    site = read_site_options(project)
+    cache = CheckCache.open(project, site.url, [path for path, kind, _ in files if kind == "scenario"])
     if cache is None:
         return None
     kits = _kit_files(files)
@@ -320,7 +319,6 @@ def _check_with_cache(paths: list[Path], at: datetime, project: Path) -> tuple[i
             findings += entry.findings
     if missed:
         incidents = read_incidents([path for path, _ in missed.values()])
-        site = read_site_options(project)
         for incident in incidents:
             shown = incident.source
             if shown not in missed:
