@@ -8,12 +8,14 @@ and zh-Hant) is built in a scratch folder and measured with the real command lin
   (build/cache/ remembers each kit's findings);
 - generate: `crisiskit generate` into an empty content/, then again with nothing changed;
 - full build: `crisiskit build --audience public` from nothing (no site/, no build/);
-- engine: MkDocs itself (`mkdocs build`) over the very trees and configs that build left in build/,
-  one after the other: what the engine alone costs for the same pages;
+- engine: MkDocs itself (its build function, as `mkdocs build` calls it) over the very parts and configs that
+  build left in build/, one after the other in one process: what the engine alone costs for the same pages;
 - publish one revision: one approved revision added to one incident, then `crisiskit build
   --audience public` until it is live (its page is checked to be there);
 - peak memory: the largest total resident memory of the command and all its processes (sampled);
-- HTML per page and one statement page's size, on the English public site.
+- HTML per page and one statement page's size, on the English public site;
+- the drill (issue 17): `crisiskit new` with a complete answers file, `check`, `approve --pending` for each
+  role, `build --audience public`, until the holding statement is live in both languages: each step's time.
 
 Timings belong here and in the README, never in a unit test.
 
@@ -88,20 +90,32 @@ def run(project: Path, *args: str) -> tuple[float, int, subprocess.CompletedProc
     return seconds, peak[0], subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
+# MkDocs' own build, as `mkdocs build` runs it, for each config in turn, in one process (so the interpreter's
+# start and MkDocs' imports are paid once, as crisiskit's engine pays them once in its fork server).
+ENGINE = """
+import sys, tempfile, time
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+total = 0.0
+for config in sys.argv[1:]:
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        loaded = load_config(config, site_dir=out)
+        loaded.plugins.on_startup(command="build", dirty=False)
+        build(loaded)
+        loaded.plugins.on_shutdown()
+        total += time.perf_counter() - start
+print(total)
+"""
+
+
 def engine_seconds(project: Path) -> float:
-    """MkDocs alone over every public tree build/ holds, one after the other, into scratch folders."""
-    total = 0.0
-    for config in sorted((project / "build" / "public").rglob("mkdocs.yml")):
-        with tempfile.TemporaryDirectory() as out:
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", out],
-                cwd=project,
-                check=True,
-                capture_output=True,
-            )
-            total += time.perf_counter() - start
-    return total
+    """MkDocs alone over every public part build/ holds (publish/archive.py), one after the other."""
+    configs = [str(c) for c in sorted((project / "build" / "public").glob("*/parts/*/mkdocs.yml"))]
+    done = subprocess.run(
+        [sys.executable, "-c", ENGINE, *configs], cwd=project, check=True, capture_output=True, text=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def measure(count: int, scratch: Path) -> dict[str, float | int]:
@@ -126,6 +140,7 @@ def measure(count: int, scratch: Path) -> dict[str, float | int]:
     assert published.returncode == 0, published.stderr[-3000:]
     live = project / "site" / "public" / "en" / "incidents" / target / "revisions" / str(number) / "index.html"
     assert live.is_file(), f"revision {number} of {target} is not live after the build"
+    steps = drill(project)
     return {
         "incidents": count,
         "check_s": round(check_s, 2),
@@ -141,7 +156,72 @@ def measure(count: int, scratch: Path) -> dict[str, float | int]:
         "html_pages_en": len(html),
         "html_kb_per_page": round(sum(p.stat().st_size for p in html) / len(html) / 1024, 1),
         "statement_page_kb": round(statement.stat().st_size / 1024, 1),
+        **{f"drill_{name}_s": round(seconds, 2) for name, seconds in steps.items()},
+        "drill_s": round(sum(steps.values()), 2),
     }
+
+
+# Issue 17's drill: a data breach declared at 11:00, the holding statement out at 11:30 (the answers a PR lead
+# gives `crisiskit new`, in the file a script would pass with --from).
+DRILL_ANSWERS = """\
+title: {en: Unauthorised access to customer data, zh-Hant: 顧客資料遭未經授權存取}
+began_at: 2026-12-02T11:00:00+08:00
+issued_at: 2026-12-02T11:30:00+08:00
+next_update_at: 2026-12-02T15:00:00+08:00
+facts:
+  affected_customers: 4180
+  data_types: [{en: names, zh-Hant: 姓名}, {en: e-mail addresses, zh-Hant: 電子郵件地址}]
+  data_not_involved: [{en: passwords, zh-Hant: 密碼}, {en: payment card numbers, zh-Hant: 信用卡號}]
+  detected_at: 2026-12-02T11:00:00+08:00
+  breach_window_start: 2026-12-01T23:10:00+08:00
+  breach_window_end: 2026-12-02T11:05:00+08:00
+  credit_monitoring_months: 12
+  voucher_value: {en: NT$300, zh-Hant: 新臺幣 300 元}
+  claim_deadline: 2027-03-31T23:59:00+08:00
+  hotline_hours: {en: 09:00 to 21:00 every day, zh-Hant: 每日 09:00 至 21:00}
+  regulator: {en: the Personal Data Protection Commission, zh-Hant: 個人資料保護委員會}
+  regulator_notified_at: 2026-12-02T11:20:00+08:00
+organization:
+  name: {en: Formosa Home, zh-Hant: 福爾摩沙家居}
+  website: https://formosahome.example/
+  boilerplate:
+    en: Formosa Home sells kitchen appliances and household goods in 42 stores across Taiwan and online.
+    zh-Hant: 福爾摩沙家居在全臺 42 家門市及網路商店販售廚房家電與居家用品。
+  city: {en: TAIPEI, zh-Hant: 臺北}
+spokesperson: {name: {en: Grace Lin, zh-Hant: 林佳慧}, title: {en: Head of Communications, zh-Hant: 公關部主管}}
+signatory: {name: {en: David Wang, zh-Hant: 王大衛}, title: {en: Chief Executive, zh-Hant: 執行長}}
+contacts:
+  hotline: +886 2 2700 5678
+  email: care@formosahome.example
+  privacy: privacy@formosahome.example
+"""
+
+
+def drill(project: Path) -> dict[str, float]:
+    """From `crisiskit new` with a complete answers file to the holding statement live in both languages.
+
+    The tool's time for each step a PR lead takes: open the incident, check it, record each required
+    approval, publish. (The person's time, reading and approving, is not the tool's to measure.)
+    """
+    answers = project / "drill-answers.yml"
+    answers.write_text(DRILL_ANSWERS, encoding="utf-8")
+    steps: dict[str, float] = {}
+    kit = "kits/drill-breach.yml"
+    steps["new"], _, made = run(project, "new", "drill-breach", "--scenario", "data-breach", "--from", str(answers))
+    assert made.returncode == 0, made.stdout + made.stderr
+    steps["check"], _, checked = run(project, "check", kit, "--at", AT)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    steps["approve"] = 0.0
+    for role in ("communications", "legal"):
+        seconds, _, approved = run(project, "approve", kit, "--pending", "--role", role, "--by", "Drill Lead")
+        assert approved.returncode == 0, approved.stdout + approved.stderr
+        steps["approve"] += seconds
+    steps["publish"], _, built = run(project, "build", "--at", AT, "--audience", "public")
+    assert built.returncode == 0, built.stderr[-3000:]
+    for language in ("en", "zh-Hant"):
+        page = project / "site" / "public" / language / "incidents" / "drill-breach" / "index.html"
+        assert page.is_file(), f"the drill's holding statement is not live in {language}"
+    return steps
 
 
 COLUMNS = [
@@ -157,6 +237,7 @@ COLUMNS = [
     ("peak_mb", "peak memory (MB)"),
     ("html_kb_per_page", "HTML per page (KB)"),
     ("statement_page_kb", "statement page (KB)"),
+    ("drill_s", "drill: new to live (s)"),
 ]
 
 

@@ -102,9 +102,9 @@ def test_the_site_config_keeps_python_name_tags(emoji_project: Path) -> None:
 
     from crisiskit.publish.engine import EngineJob, load_site_config
 
-    config_file = emoji_project / "build" / "public" / "en" / "mkdocs.yml"
+    config_file = emoji_project / "build" / "public" / "en" / "parts" / "front" / "mkdocs.yml"  # publish/archive.py
     written = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    assert written["INHERIT"] == "../../../mkdocs.yml" and "markdown_extensions" not in written
+    assert written["INHERIT"] == "../../../../../mkdocs.yml" and "markdown_extensions" not in written
     config = load_site_config(EngineJob("public", "en", config_file, emoji_project))
     assert config.mdx_configs["pymdownx.emoji"]["emoji_index"] is twemoji
     assert config.mdx_configs["pymdownx.emoji"]["emoji_generator"] is to_svg

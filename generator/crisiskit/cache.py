@@ -288,35 +288,47 @@ class KitCache:
         return hashlib.sha256(f"{self.common}\0{shown}\0".encode() + kit).hexdigest()
 
 
-class CheckCache(KitCache):
-    """The remembered findings of `check`."""
-
-    kind = "check"
+class TimedKitCache(KitCache):
+    """A cache whose entries also depend on the approved texts kit.json keeps and on the moment (Probe)."""
 
     def _record_key(self, incident_id: str) -> str:
         data = read_regular(self.project / "content" / "incidents" / incident_id / "kit.json")
         return "-" if data is None else hashlib.sha256(data).hexdigest()
 
-    def lookup(self, kit: bytes, shown: str, at: datetime) -> Entry | None:
-        """The findings remembered for the kit file ``shown`` holding ``kit``, if they hold at ``at``."""
-        try:
-            data = self._read(shown, kit)
-            if data is None or data.get("record") != self._record_key(data["id"]):
-                return None
-            incident_id = data["id"]
-            exact = data.get("exact")
-            if exact is not None:
-                if datetime.fromisoformat(exact) != at:
-                    return None
-            elif any(_sign(at, datetime.fromisoformat(x)) != side for x, side in data["sides"]):
-                return None
-            return Entry(incident_id, [_finding(f) for f in data["findings"]])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing, damaged or from another version: a miss
-
     def record_key(self, incident_id: str) -> str:
         """The approved texts kit.json keeps for the incident, as a hash: read before the kit is composed."""
         return self._record_key(incident_id)
+
+    def _timed(self, kit: bytes, shown: str, at: datetime) -> dict[str, Any] | None:
+        """The entry for ``shown`` holding ``kit``, if kit.json is as it was and it holds at ``at`` (else None)."""
+        data = self._read(shown, kit)
+        if data is None or data.get("record") != self._record_key(data["id"]):
+            return None
+        exact = data.get("exact")
+        if exact is not None:
+            return data if datetime.fromisoformat(exact) == at else None
+        if any(_sign(at, datetime.fromisoformat(x)) != side for x, side in data["sides"]):
+            return None
+        return data
+
+    @staticmethod
+    def _moment(probe: Probe) -> dict[str, Any]:
+        """What an entry records of the moment it was computed for: the sides it holds for, or the moment itself."""
+        return {"exact": probe._plain().isoformat() if probe.exact else None, "sides": probe.sides()}
+
+
+class CheckCache(TimedKitCache):
+    """The remembered findings of `check`."""
+
+    kind = "check"
+
+    def lookup(self, kit: bytes, shown: str, at: datetime) -> Entry | None:
+        """The findings remembered for the kit file ``shown`` holding ``kit``, if they hold at ``at``."""
+        try:
+            data = self._timed(kit, shown, at)
+            return None if data is None else Entry(data["id"], [_finding(f) for f in data["findings"]])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, damaged or from another version: a miss
 
     def store(
         self, kit: bytes, shown: str, incident_id: str, record: str, probe: Probe, findings: list[Finding]
@@ -328,8 +340,7 @@ class CheckCache(KitCache):
             "key": self._kit_key(shown, kit),
             "id": incident_id,
             "record": record,
-            "exact": probe._plain().isoformat() if probe.exact else None,
-            "sides": probe.sides(),
+            **self._moment(probe),
             "findings": [asdict(f) for f in findings],
         }
         self._write(shown, data)

@@ -9,10 +9,10 @@ once, so a user sees every problem of the run together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crisiskit.errors import BuildError, KitError, UserError
 from crisiskit.model.incident import Incident
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the later stages load only when a command needs them, so `c
     from crisiskit.write import WritePlan
 
 log = logging.getLogger(__name__)
+COMPOSE_BATCH = 32
 
 
 def read_incidents(paths: list[Path]) -> list[Incident]:
@@ -105,6 +106,7 @@ def generate(
     force: bool = False,
     composed: list[ComposedIncident] | None = None,
     cache: bool = True,
+    fresh: dict[str, Rendered] | None = None,
 ) -> WritePlan:
     """load -> validate -> resolve -> render -> write: the review tree under content/ (``composed``: already read).
 
@@ -116,7 +118,7 @@ def generate(
     from crisiskit.write import plan_writes, write_pages
 
     if cache:
-        plan = _generate_with_cache(project, check_only=check_only, force=force)
+        plan = _generate_with_cache(project, check_only=check_only, force=force, fresh=fresh or {})
         if plan is not None:
             return plan
     if composed is None:
@@ -150,12 +152,35 @@ def _kit_files(files: Sequence[tuple[Path, str, Path]]) -> list[tuple[Path, str,
     return kits
 
 
-def _generate_with_cache(project: Path, *, check_only: bool, force: bool) -> WritePlan | None:
+def _remembered(cache: Any, kits: list[tuple[Path, str, bytes]], at: datetime) -> tuple[list, dict, dict]:
+    """What ``cache`` remembers of each kit at ``at``: the entries found, their incident ids by the name each kit is
+    shown by, and the kits it does not remember (path and bytes, by name), which must be read afresh."""
+    found = []
+    ids: dict[str, str] = {}
+    missed: dict[str, tuple[Path, bytes]] = {}
+    for path, shown, data in kits:
+        entry = cache.lookup(data, shown, at)
+        if entry is None:
+            missed[shown] = (path, data)
+        else:
+            ids[shown] = entry.incident_id
+            found.append(entry)
+    return found, ids, missed
+
+
+Rendered = tuple[bytes, str, list, dict[str, list]]
+"""One kit's review pages as this run rendered them: (the kit's bytes, its incident id, its pages, its index lines)."""
+
+
+def _generate_with_cache(
+    project: Path, *, check_only: bool, force: bool, fresh: dict[str, Rendered]
+) -> WritePlan | None:
     """`generate` rendering only kits whose bytes or pages changed (cache.py); None when caches are off.
 
     The incidents index lists every incident: its lines for unchanged kits come from the cache, so
     it is rendered whole every time. Problems between kits (two files with one id) and kits that
-    do not load go to the full path, which reads every kit and says what is wrong.
+    do not load go to the full path, which reads every kit and says what is wrong. ``fresh``: kits
+    this run composed already (a build), by the name they are shown by, used while their bytes match.
     """
     from crisiskit.cache import GenerateCache
     from crisiskit.model.load import discover
@@ -175,7 +200,17 @@ def _generate_with_cache(project: Path, *, check_only: bool, force: bool) -> Wri
     kits = _kit_files(files)
     if kits is None:
         return None
+    pages = []
+    made: list[tuple[str, bytes, str, list[PurePosixPath], dict[str, list]]] = []
     for path, shown, data in kits:
+        if shown in fresh and fresh[shown][0] == data:
+            _data, incident_id, rendered, lines = fresh[shown]
+            ids[shown] = incident_id
+            pages += rendered
+            for lang, found in lines.items():
+                rows.setdefault(lang, []).extend(found)
+            made.append((shown, data, incident_id, [p.path for p in rendered], lines))
+            continue
         entry = cache.lookup(data, shown, content)
         if entry is None:
             missed[shown] = (path, data)
@@ -184,8 +219,6 @@ def _generate_with_cache(project: Path, *, check_only: bool, force: bool) -> Wri
         kept.update(entry.pages)
         for lang, remembered in entry.rows.items():
             rows.setdefault(lang, []).extend(remembered)
-    pages = []
-    fresh: list[tuple[str, bytes, str, list[PurePosixPath], dict[str, list]]] = []
     if missed:
         for item in compose(read_incidents([path for path, _ in missed.values()]), site, project):
             shown = item.incident.source
@@ -199,48 +232,76 @@ def _generate_with_cache(project: Path, *, check_only: bool, force: bool) -> Wri
                 rows.setdefault(lang, []).extend(found)
             ids[shown] = item.incident.id
             pages += own
-            fresh.append((shown, missed[shown][1], item.incident.id, [p.path for p in own], own_rows))
+            made.append((shown, missed[shown][1], item.incident.id, [p.path for p in own], own_rows))
     if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
         return None
     pages += [index_page(rows[lang], lang) for lang in sorted(rows)]
     log.debug("%d page(s) rendered for content/", len(pages))
-    log.debug("generate: %d of %d kit(s) new or changed, the rest remembered (build/cache/)", len(missed), len(kits))
+    log.debug("generate: %d of %d kit(s) new or changed, the rest remembered (build/cache/)", len(made), len(kits))
     if check_only:
         return plan_writes(pages, content, kept=frozenset(kept))
     from crisiskit.publish.switch import guard_project
 
     guard_project(project)
     plan = write_pages(pages, content, force=force, kept=frozenset(kept))
-    for shown, data, incident_id, written, own_rows in fresh:
+    for shown, data, incident_id, written, own_rows in made:
         cache.store(data, shown, incident_id, written, own_rows, content)
     return plan
 
 
 def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
-    """generate, then stage, verify (strict build, file types, links, leak scan) and switch each audience's site."""
-    from crisiskit.checks.engine import run_checks
-    from crisiskit.checks.gate import held_back, without
+    """generate, then stage, verify (strict build, file types, links, leak scan) and switch each audience's site.
+
+    A public-only build composes and judges only the kits whose inputs changed since the last build
+    (publish/public.py keeps what the public site shows of each incident, for the moments it holds);
+    the internal site shows everything, so a build that includes it composes every kit.
+    """
     from crisiskit.publish.engine import warm_up
-    from crisiskit.publish.site import publish
     from crisiskit.publish.switch import guard_project
 
     guard_project(project)  # before generate writes content/: nothing is written through a link out of the project
+    if audiences == ("public",):
+        warm_up()  # the engine's workers load MkDocs meanwhile
+        done = _build_public_with_cache(project, at, force)
+        if done is not None:
+            return done
+    return _build_whole(project, at, audiences, force)
+
+
+def _build_whole(project: Path, at: datetime, audiences: tuple[str, ...], force: bool) -> list[BuiltSite]:
+    from crisiskit.checks.engine import run_checks
+    from crisiskit.checks.gate import held_back, without
+    from crisiskit.publish.engine import warm_up
+    from crisiskit.publish.public import incident_public, public_input
+    from crisiskit.publish.site import publish
+
     composed, site = read_project(project)  # once: generate and every site build read the same composition
     warm_up()  # the engine's workers load MkDocs while content/ is written and the rules run (not for bad kits)
     generate(project, force=force, composed=composed)
-    languages = sorted(
-        {lang for c in composed for lang in c.incident.languages}
-        | {
-            p.name
-            for p in (project / "content").iterdir()
-            if p.is_dir() and p.name[:1].isalpha() and p.name != "incidents"
-        }
-    )
+    languages = _languages(project, {lang for c in composed for lang in c.incident.languages})
     changed = publication_problems(composed, at)
     if changed and "public" in audiences:
         raise KitError(changed)
     held = held_back(composed, run_checks(composed, at), at) if "public" in audiences else []
-    built = publish(project, without(composed, held), site, audiences, languages, at)
+    shown = without(composed, held)
+    public = None
+    if "public" in audiences:
+        public = public_input(
+            [incident_public(item, site, at, [h for h in held if h.incident == item.incident.id]) for item in shown],
+            site,
+            languages,
+        )
+    return _published(publish(project, shown, site, audiences, languages, at, public), held)
+
+
+def _languages(project: Path, of_kits: set[str]) -> list[str]:
+    """The kits' languages and every language content/ has hand-written pages for."""
+    content = project / "content"
+    written = {p.name for p in content.iterdir() if p.is_dir() and p.name[:1].isalpha() and p.name != "incidents"}
+    return sorted(of_kits | (written if content.is_dir() else set()))
+
+
+def _published(built: list[BuiltSite], held: list) -> list[BuiltSite]:
     for one in built:
         log.info("site/%s/%s/: built, verified and live", one.audience, one.language)
     if held:
@@ -250,6 +311,105 @@ def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: boo
             + "\n".join(line for one in held for line in one.lines())
         )
     return built
+
+
+def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[BuiltSite] | None:
+    """A public build that composes and judges only kits whose inputs changed (publish/public.py); None when
+    caches are off or the kits need the whole path (a kit that does not load, two kits with one id)."""
+    from crisiskit.model.load import discover
+    from crisiskit.publish.public import IncidentPublic, PublicCache, public_input
+    from crisiskit.publish.site import publish
+
+    files = discover([project / "kits"])
+    site = read_site_options(project)
+    cache = PublicCache.open(project, site.url, [path for path, kind, _ in files if kind == "scenario"])
+    kits = _kit_files(files) if cache is not None else None
+    if cache is None or kits is None:
+        return None
+    incidents: list[IncidentPublic]
+    incidents, ids, missed = _remembered(cache, kits, at)
+    pending = [(path, shown, data) for shown, (path, data) in missed.items()]
+    batches = [pending[start : start + COMPOSE_BATCH] for start in range(0, len(pending), COMPOSE_BATCH)]
+    changed: list = []
+    fresh: dict[str, Rendered] = {}
+    for done in _each_batch(batches, cache, site, at, project):
+        if done is None:
+            return None  # a kit that does not load: the whole path reads every kit and reports every problem
+        for shown, incident_id, problems, rendered in done:
+            if problems:  # never remembered: every build refuses it until it is fixed
+                changed += problems
+                continue
+            one = cache.lookup(missed[shown][1], shown, at)
+            if one is None:
+                return None  # not stored (a full disk?): the whole path says what is wrong
+            ids[shown] = incident_id
+            incidents.append(one)
+            fresh[shown] = rendered
+    if changed:
+        raise KitError(changed)
+    if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
+        return None
+    log.debug("build: %d of %d kit(s) composed afresh, the rest remembered (build/cache/)", len(missed), len(kits))
+    generate(project, force=force, fresh=fresh)  # content/: the kits composed above are not composed again
+    fresh.clear()  # their review pages are on disk now: the engine's workers need the memory more
+    languages = _languages(project, {lang for one in incidents for lang in one.languages})
+    public = public_input(incidents, site, languages)
+    held = [h for one in incidents for h in one.held]
+    return _published(publish(project, [], site, ("public",), languages, at, public), held)
+
+
+def _each_batch(batches: list[list], cache: Any, site: SiteOptions, at: datetime, project: Path) -> Iterator[Any]:
+    """Each batch's results (``_kit_batch``), in order: in two forked worker processes when there are several
+    batches (a build from nothing uses both cores), else in this one."""
+    if len(batches) < 2:
+        yield from (_kit_batch(batch, cache, site, at, project) for batch in batches)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_kit_batch, batches, *zip(*[(cache, site, at, project)] * len(batches), strict=True))
+
+
+def _kit_batch(batch: list, cache: Any, site: SiteOptions, at: datetime, project: Path) -> list | None:
+    """Compose and judge one batch of changed kits: store what the public site shows of each (publish/public.py)
+    and return, per kit, (shown, incident id, publication problems, its review pages and index lines); None if
+    a kit does not load."""
+    from crisiskit.cache import Probe
+    from crisiskit.checks.engine import run_checks
+    from crisiskit.checks.gate import held_back, without
+    from crisiskit.publish.public import incident_public
+    from crisiskit.render.pages import index_rows, render_pages
+
+    data_of = {shown: data for _path, shown, data in batch}
+    try:
+        composed = compose(read_incidents([path for path, _shown, _data in batch]), site, project)
+    except KitError:
+        return None
+    out: list[tuple[str, str, list, Rendered | None]] = []
+    for item in composed:
+        shown = item.incident.source
+        if shown not in data_of:
+            return None
+        problems = publication_problems([item], at)
+        if problems:
+            out.append((shown, item.incident.id, problems, None))
+            continue
+        record = cache.record_key(item.incident.id)
+        probe = Probe.of(at)
+        held = held_back([item], run_checks([item], probe), probe)
+        cache.store(data_of[shown], shown, record, probe, incident_public(without([item], held)[0], site, probe, held))
+        revisions = list(item.incident.revisions)
+        rows = {lang: list(index_rows(item, revisions, lang)) for lang in item.incident.languages}
+        out.append(
+            (
+                shown,
+                item.incident.id,
+                [],
+                (data_of[shown], item.incident.id, render_pages([item], "review", index=False), rows),
+            )
+        )
+    return out
 
 
 def project_of(paths: list[Path]) -> Path | None:
@@ -307,16 +467,8 @@ def _check_with_cache(paths: list[Path], at: datetime, project: Path) -> tuple[i
     kits = _kit_files(files)
     if kits is None:
         return None
-    findings: list[Finding] = []
-    ids: dict[str, str] = {}
-    missed: dict[str, tuple[Path, bytes]] = {}
-    for path, shown, data in kits:
-        entry = cache.lookup(data, shown, at)
-        if entry is None:
-            missed[shown] = (path, data)
-        else:
-            ids[shown] = entry.incident_id
-            findings += entry.findings
+    entries, ids, missed = _remembered(cache, kits, at)
+    findings: list[Finding] = [finding for entry in entries for finding in entry.findings]
     if missed:
         incidents = read_incidents([path for path, _ in missed.values()])
         for incident in incidents:

@@ -87,6 +87,19 @@ def with_marker(page: RenderedPage) -> str:
     raise ValueError(f"{page.path}: the writer does not know where a marker goes in a {suffix or 'suffix-less'} file")
 
 
+def has_marker(path: Path) -> bool:
+    """Whether a file carries a crisiskit marker line (intact or not): generated, never a person's page.
+
+    Reads two lines, not the file: telling generated pages from hand-written ones must stay cheap
+    in a review tree of tens of thousands of pages. read_marker says whether the text still matches.
+    """
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return any(_MARKER.fullmatch(handle.readline()) for _ in range(2))
+    except (UnicodeDecodeError, OSError):
+        return False
+
+
 def read_marker(path: Path) -> Marker | None:
     """The marker of a generated file, or None for a file a person wrote."""
     try:
@@ -151,7 +164,8 @@ def plan_writes(
             plan.update.append(shown)
     known = {_target(content, page_path) for page_path in kept}
     if content.exists():
-        for path in sorted(p for p in content.rglob("*") if p.is_file() and p not in wanted and p not in known):
+        every = (Path(top, name) for top, _dirs, names in os.walk(content) for name in names)
+        for path in sorted(p for p in every if p not in wanted and p not in known and p.is_file()):
             marker = read_marker(path) if path.suffix in (".md", ".json") else None
             if marker is None:
                 continue
@@ -319,10 +333,10 @@ def fsync_folder(folder: Path) -> None:
 
 def remove_leftover_temps(folder: Path) -> None:
     """Remove temp files a killed run left behind (a run cleans up after itself otherwise)."""
-    if folder.exists():
-        for path in folder.rglob(".*.crisiskit-tmp-*"):
-            if path.is_file() and _TEMP.match(path.name):
-                path.unlink()
+    for top, _dirs, names in os.walk(folder):  # os.walk (scandir): a review tree holds tens of thousands of pages
+        for name in names:
+            if name.startswith(".") and _TEMP.match(name) and os.path.isfile(path := os.path.join(top, name)):
+                os.unlink(path)
 
 
 def _remove_empty_parents(folder: Path, content: Path) -> None:

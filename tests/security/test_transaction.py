@@ -200,10 +200,14 @@ MOUNT = shutil.which("mount") or "/bin/mount"
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
-    """A 16 MB tmpfs (root only, as on CI and this machine), unmounted afterwards."""
+    """A 32 MB tmpfs (root only, as on CI and this machine), unmounted afterwards.
+
+    Room for the project, its live site and what build/ keeps for the next run (each part of the public
+    site, publish/archive.py): the test fills the rest.
+    """
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    subprocess.run([MOUNT, "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount_point)], check=True)
+    subprocess.run([MOUNT, "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount_point)], check=True)
     yield mount_point
     subprocess.run(["umount", str(mount_point)], check=False)
     if os.path.ismount(mount_point):

@@ -55,6 +55,8 @@ class EngineJob:
     config_file: Path
     project: Path
     level: int = logging.WARNING  # the least severe MkDocs message to hand back (INFO when crisiskit logs debug)
+    part: str = ""  # which part of an archive built in parts (archive.py), for messages
+    epoch: int | None = None  # SOURCE_DATE_EPOCH: the date MkDocs gives pages (sitemap lastmod), from the kits
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ def run_build(job: EngineJob) -> EngineResult:
     logging.captureWarnings(True)
     build.log.addFilter(DuplicateFilter())  # as the mkdocs command line does
     os.chdir(job.project)  # relative paths in extension options (snippets, custom icons) mean what they mean there
+    if job.epoch is not None:  # MkDocs' own reproducible-build setting; this worker builds one site and exits
+        os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)
     printed = io.StringIO()
     failure, os_error = "", None
     try:
@@ -239,8 +243,10 @@ def finish(future: Future[EngineResult], job: EngineJob, shown_site: str) -> int
         said = [
             f"{logging.getLevelName(level)}: {message}" for level, message in result.records if level >= logging.WARNING
         ]
+        part = f" (its part {job.part})" if job.part else ""
         raise BuildError(
-            f"mkdocs build of the {job.audience} {job.language} site failed:\n" + "\n".join([*said, result.failure])
+            f"mkdocs build of the {job.audience} {job.language} site failed{part}:\n"
+            + "\n".join([*said, result.failure])
         )
     log.debug(
         "built the %s %s site in worker process %d (waited %.2fs)",

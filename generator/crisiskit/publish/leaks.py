@@ -111,6 +111,10 @@ class Needles:
     count: int
     dropped: tuple[tuple[str, str], ...]
     """(label, reason) for each secret field that is not a needle of its own."""
+    digest: str = ""
+    """A hash of every needle and its label: a part of the site scanned with the same digest need not be again."""
+    longest: int = 0
+    """The length of the longest needle."""
 
 
 def _unescape_js(text: str) -> str:
@@ -222,28 +226,54 @@ def _values_in(automaton: Any, text: str) -> set[str]:
     return {value for _, value in automaton.iter(text)}
 
 
+SecretForm = tuple[str, str, list[str], str | None]
+"""A secret field as the needles need it: (label, normalised whole, normalised sentences, why the whole is short)."""
+
+
+def secret_forms(secret: Iterable[Fragment], memo: dict[str, tuple[str, list[str]]] | None = None) -> list[SecretForm]:
+    """Each secret field normalised once (a kept per-incident result can hold these instead of the texts)."""
+    memo = {} if memo is None else memo
+    out = []
+    for fragment in secret:
+        whole, parts = _field(fragment.text, memo)
+        out.append((fragment.label, whole, parts, _too_short(fragment.text, whole)))
+    return out
+
+
+def public_forms(public: Iterable[str], memo: dict[str, tuple[str, list[str]]] | None = None) -> list[str]:
+    """Each public text normalised whole."""
+    memo = {} if memo is None else memo
+    return [_field(text, memo)[0] for text in public]
+
+
 def make_needles(secret: Iterable[Fragment], public: Iterable[str], canaries: dict[str, str]) -> Needles:
     """Needles from the secret fields, minus public text; every field left out is listed with its reason."""
     memo: dict[str, tuple[str, list[str]]] = {}
-    public_text = "\n".join({_field(text, memo)[0]: None for text in public})  # no needle has a "\n" to span two
-    fields = [(f.label, f.text, *_field(f.text, memo)) for f in secret]
-    candidates = {text for _, _, whole, parts in fields for text in (whole, *parts) if text}
+    return needles_from(secret_forms(secret, memo), public_forms(public, memo), canaries)
+
+
+def needles_from(fields: list[SecretForm], public: Iterable[str], canaries: dict[str, str]) -> Needles:
+    """make_needles from normalised forms: the same needles whether the texts were normalised now or kept."""
+    public_text = "\n".join(dict.fromkeys(public))  # no needle has a "\n" to span two
+    candidates = {text for _, whole, parts, _ in fields for text in (whole, *parts) if text}
     in_public = _values_in(_automaton({text: text for text in candidates}), public_text)
     words: dict[str, str] = {normalise(marker): label for marker, label in canaries.items()}
     dropped: list[tuple[str, str]] = []
-    for label, text, whole, parts in fields:
+    for label, whole, parts, too_short in fields:
         kept = [part for part in parts if part not in in_public]
         for part in kept:
             words.setdefault(part, label)
-        if reason := _too_short(text, whole):
-            dropped.append((label, reason))
+        if too_short:
+            dropped.append((label, too_short))
         elif whole in in_public:
             dropped.append((label, "public text contains all of it"))
         elif kept:
             continue  # any copy of the whole field contains its sentence needles, which already match
         else:
             words.setdefault(whole, label)
-    return Needles(_automaton(words), len(words), tuple(dropped))
+    digest = hashlib.sha256("\0".join(f"{word}\1{label}" for word, label in sorted(words.items())).encode())
+    longest = max(map(len, words), default=0)
+    return Needles(_automaton(words), len(words), tuple(dropped), digest.hexdigest(), longest)
 
 
 def internal_fragments(composed: list[ComposedIncident], at: datetime) -> Needles:

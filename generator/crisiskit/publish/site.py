@@ -31,13 +31,35 @@ from yaml import load as load_front_matter
 from crisiskit.compose.composed import ComposedIncident, SiteOptions
 from crisiskit.compose.labels import labels
 from crisiskit.errors import BuildError
+from crisiskit.publish.archive import (
+    PartBuild,
+    Source,
+    assemble,
+    check_parts,
+    engine_key,
+    keep,
+    plan_parts,
+    record_part,
+    scan_language,
+    split_parts,
+    walk_kept,
+    write_file,
+)
 from crisiskit.publish.engine import EngineJob, engine_pool, finish, read_root_config, submit
-from crisiskit.publish.switch import active_svg, shown, transaction, tree_files, verify_tree
-from crisiskit.render.escaping import html_text
+from crisiskit.publish.public import PublicInput, incident_public, public_input
+from crisiskit.publish.switch import (
+    active_svg,
+    missing_homes,
+    remove_tree,
+    shown,
+    transaction,
+    tree_files,
+    verify_tree,
+)
 from crisiskit.render.feeds import render_feeds
 from crisiskit.render.pages import render_pages
 from crisiskit.render.rendered import RenderedPage
-from crisiskit.write import read_marker
+from crisiskit.write import has_marker
 
 log = logging.getLogger("crisiskit.publish.engine")  # the engine's messages, whichever module hands them on
 LANGUAGE_NAMES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
@@ -67,7 +89,7 @@ def hand_written_pages(content: Path, language: str, audience: str, public_asset
     pages = []
     for path in chosen:
         relative = path.relative_to(root).as_posix()
-        if path.name.startswith(".") or (path.suffix in (".md", ".json") and read_marker(path) is not None):
+        if path.name.startswith(".") or (path.suffix in (".md", ".json") and has_marker(path)):
             continue
         page = page_audience(path, shown(content.parent, path)) if path.suffix == ".md" else None
         if audience == "public" and (page == "internal" or (page is None and relative not in public_assets)):
@@ -133,24 +155,16 @@ def language_pages(
     return out
 
 
-def _nav(composed: list[ComposedIncident], audience: str, language: str, at: datetime, home: bool) -> list[Any]:
-    """A bounded navigation: home, the incidents index, and open incidents only (at most MAX_NAV_INCIDENTS)."""
+def _nav(language: str, home: bool) -> list[Any]:
+    """The navigation: home and the incidents index, the same on every page.
+
+    Open incidents are on the incidents index (first) and never in the navigation: a navigation that
+    changed with every new title would change every page of the archive, so no part of the public site
+    (archive.py) could be kept from one update to the next.
+    """
     t = labels(language)
     nav: list[Any] = [{LANGUAGE_NAMES.get(language, language): "index.md"}] if home else []
-    entries = []
-    for item in composed:
-        revisions = item.visible(at) if audience == "public" else item.incident.revisions
-        if revisions and language in item.incident.languages and revisions[-1].status != "resolved":
-            title = html_text(item.texts[revisions[-1].number][language].title)  # the theme prints nav titles as HTML
-            entries.append(
-                (
-                    -revisions[-1].visible_from.timestamp(),
-                    item.incident.id,
-                    {title: f"incidents/{item.incident.id}/index.md"},
-                )
-            )
-    entries.sort(key=lambda e: (e[0], e[1]))
-    nav.append({t["incidents"]: ["incidents/index.md", *[e[2] for e in entries[:MAX_NAV_INCIDENTS]]]})
+    nav.append({t["incidents"]: ["incidents/index.md"]})
     return nav
 
 
@@ -244,7 +258,7 @@ def prepare_tree(
         for path in theme_files:
             (theme_dir / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / path, theme_dir / path)
-    nav = _nav(composed, audience, language, at, (docs_dir / "index.md").exists())
+    nav = _nav(language, (docs_dir / "index.md").exists())
     config = site_config(base, project, audience, language, languages, docs_dir, site_dir, nav, theme_dir)
     config_file = docs_dir.parent / "mkdocs.yml"
     config_file.write_text(
@@ -255,6 +269,59 @@ def prepare_tree(
     return EngineJob(
         audience, language, config_file, project, logging.INFO if log.isEnabledFor(logging.DEBUG) else logging.WARNING
     )
+
+
+def prepare_public(
+    project: Path,
+    base: dict[str, Any],
+    public: PublicInput,
+    language: str,
+    languages: list[str],
+    theme_dir: Path | None,
+    common: str,
+) -> list[PartBuild]:
+    """One language's public site as parts (archive.py): which are kept from the last run, which to build."""
+    content = project / "content"
+    public_assets = list(((base.get("extra") or {}).get("crisiskit") or {}).get("public_assets") or [])
+    files: dict[str, Source] = {}
+    for path in hand_written_pages(content, language, "public", public_assets):
+        files[path.relative_to(content / language).as_posix()] = Source.of(path.read_bytes())
+    files.update(public.files.get(language, {}))
+    nav = _nav(language, "index.md" in files)
+
+    def config_for(docs_dir: Path, site_dir: Path, exclude: str) -> dict[str, Any]:
+        config = site_config(base, project, "public", language, languages, docs_dir, site_dir, nav, theme_dir)
+        config["exclude_docs"] = exclude  # the other parts' files: MkDocs' own way of keeping them out of a build
+        return config
+
+    parts = split_parts(files, public.dates.get(language, {}))
+    return plan_parts(project / "build" / "public" / language, language, parts, config_for, common)
+
+
+def sync_theme(project: Path, base: dict[str, Any], theme_files: list[Path], target: Path) -> Path | None:
+    """The declared theme files copied to ``target`` (only what changed is written), for every part to use."""
+    if not (isinstance(base.get("theme"), dict) and base["theme"].get("custom_dir")):
+        if target.is_dir():
+            shutil.rmtree(target)
+        return None
+    source = project / base["theme"]["custom_dir"]
+    wanted = {path.as_posix() for path in theme_files}
+    if target.is_dir():
+        for top, _dirs, names in os.walk(target):
+            for name in names:
+                path = Path(top, name)
+                if path.relative_to(target).as_posix() not in wanted:
+                    path.unlink()
+    for path in theme_files:
+        data = (source / path).read_bytes()
+        out = target / path
+        if out.is_file() and not out.is_symlink() and out.read_bytes() == data:
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.unlink(missing_ok=True)
+        write_file(out, data)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
 
 
 # Theme files a site may carry: templates anywhere but assets/, and under assets/ only these types.
@@ -322,32 +389,43 @@ def publish(
     audiences: tuple[str, ...],
     languages: list[str],
     at: datetime,
+    public: PublicInput | None = None,
 ) -> list[BuiltSite]:
     """Stage every audience's trees, verify them, and switch them live only if every audience passed.
 
     Verified means: MkDocs --strict built every language, each home page is there, the public tree
     holds only allowed file types and no dead link into itself, and the leak scan of every public
-    file found nothing. A failure anywhere, or a full disk, switches nothing.
+    file found nothing. A failure anywhere, or a full disk, switches nothing. The public site is
+    built in parts (archive.py): a part whose inputs did not change since the last run is kept.
+    ``public`` is what the public site shows (public.py); made from ``composed`` when not given.
     """
-    from crisiskit.publish.leaks import internal_fragments, scan_site
-
+    if "public" in audiences and public is None:
+        public = public_input([incident_public(item, site, at, []) for item in composed], site, languages)
     built: list[BuiltSite] = []
     try:
         with transaction(project) as run, engine_pool() as pool:
             base = read_root_config(project)
             theme_files = theme_overrides(project, base)
             started = {}  # every tree is handed to the engine as soon as it is assembled; both workers stay busy
+            parts: dict[str, list[PartBuild]] = {}
             for audience in audiences:
                 staged = run.stage(audience)
-                run.clear(project / "build" / audience)  # the last run's trees: renamed away, removed meanwhile
+                if audience == "public" and public is not None:
+                    parts = _start_public(project, run, pool, base, theme_files, public, languages)
+                    continue
                 pages = audience_pages(composed, audience, at)
+                run.clear(project / "build" / audience)  # the last run's trees: renamed away, removed meanwhile
                 for lang in languages:
                     job = prepare_tree(
                         project, base, composed, site, audience, lang, languages, at, staged / lang, theme_files, pages
                     )
                     started[audience, lang] = (job, submit(pool, job))
+            needles = public.needles if public is not None else None
             for audience in audiences:
                 staged = run.staged[audience]
+                if audience == "public" and needles is not None:
+                    built += _finish_public(project, staged, parts, languages, site, needles)
+                    continue
                 workers = {
                     lang: finish(future, job, f"site/{audience}/{lang}")
                     for lang in languages
@@ -360,13 +438,6 @@ def publish(
                         f"the {audience} site failed verification; nothing was published:\n"
                         + "\n".join(f"  {p}" for p in problems)
                     )
-                if audience == "public":
-                    leaks = scan_site(staged, internal_fragments(composed, at))
-                    if leaks:
-                        raise BuildError(
-                            "the public site contains internal text; nothing was published:\n"
-                            + "\n".join(f"  site/public/{leak.file}: {leak.fragment}" for leak in leaks)
-                        )
                 built += [
                     BuiltSite(
                         audience,
@@ -378,6 +449,8 @@ def publish(
                     for lang in languages
                 ]
             run.switch()
+            if needles is not None:
+                keep([b for lang in languages for b in parts.get(lang, [])], needles.digest)
     except OSError as error:
         path = error.filename2 or error.filename  # a copy or rename names where it wrote second
         where = shown(project, Path(path)) if path else "site"
@@ -385,3 +458,100 @@ def publish(
             f"{where}: {(error.strerror or str(error)).lower()}; nothing was published, the live site is unchanged"
         ) from None
     return built
+
+
+def _start_public(
+    project: Path,
+    run: Any,
+    pool: Any,
+    base: dict[str, Any],
+    theme_files: list[Path],
+    public: PublicInput,
+    languages: list[str],
+) -> dict[str, list[PartBuild]]:
+    """Plan every language's parts and hand each part that must be built to the engine."""
+    root = project / "build" / "public"
+    remove_tree(root, project, check_only=True)  # refuses a build/public that is, or goes through, a link
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.iterdir():  # what an earlier crisiskit (one tree per language) or a dropped language left
+        if old.name not in languages and old.name != "overrides":
+            run.clear(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+        elif old.name in languages and old.is_dir() and not old.is_symlink():
+            for entry in old.iterdir():
+                if entry.name != "parts":
+                    run.clear(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    theme_dir = sync_theme(project, base, theme_files, root / "overrides")
+    common = engine_key(project, base, theme_dir)
+    level = logging.INFO if log.isEnabledFor(logging.DEBUG) else logging.WARNING
+    parts = {}
+    for lang in languages:
+        builds = prepare_public(project, base, public, lang, languages, theme_dir, common)
+        for build in builds:
+            if not build.reused:
+                build.job = EngineJob(
+                    "public", lang, build.config_file, project, level, part=build.part.name, epoch=build.part.epoch
+                )
+                build.future = submit(pool, build.job)
+        parts[lang] = builds
+        kept = sum(b.reused for b in builds)
+        log.debug("public %s site: %d part(s), %d kept from the last build", lang, len(builds), kept)
+    return parts
+
+
+def _finish_public(
+    project: Path,
+    staged: Path,
+    parts: dict[str, list[PartBuild]],
+    languages: list[str],
+    site: SiteOptions,
+    needles: Any,
+) -> list[BuiltSite]:
+    """Wait for the public parts, read each new one once, assemble every language, verify and scan the whole."""
+    from crisiskit.publish.leaks import Leak, normalise, read_file, scannable_text
+
+    lines: dict[str, str] = {}
+    refused: list[Leak] = []
+    built = []
+    url = site.for_audience("public").url
+    leaks = [leak for lang in languages for leak in walk_kept(parts[lang], needles, needles.digest)]
+    for lang in languages:
+        worker = 0
+        for build in parts[lang]:
+            if build.future is not None:
+                pid = finish(build.future, build.job, f"site/public/{lang}")
+                worker = worker or pid
+                refused += record_part(build, url, lines)
+        assemble(parts[lang], staged / lang, project)
+        front = parts[lang][0]
+        built.append(BuiltSite("public", lang, front.folder / "docs", project / "site" / "public" / lang, worker))
+    write_language_chooser(staged, languages)
+    every = [b for lang in languages for b in parts[lang]]
+    problems = missing_homes(staged, languages, "site/public") + check_parts(every, staged)
+    if problems:
+        raise BuildError(
+            "the public site failed verification; nothing was published:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+    leaks += refused
+    for path in sorted(p for p in staged.iterdir() if not p.is_dir()):
+        found = needles_in(needles, scannable_text(read_file(path), path.name, lines)) | needles_in(
+            needles, normalise(path.name)
+        )
+        leaks += [Leak(path.name, label) for label in sorted(found)]
+    for lang in languages:
+        leaks += scan_language(parts[lang], staged / lang, needles, needles.digest, early=True)
+    if leaks:
+        raise BuildError(
+            "the public site contains internal text; nothing was published:\n"
+            + "\n".join(f"  site/public/{leak.file}: {leak.fragment}" for leak in sorted(leaks, key=_leak_order))
+        )
+    return built
+
+
+def _leak_order(leak: Any) -> tuple[str, str]:
+    return leak.file, leak.fragment
+
+
+def needles_in(needles: Any, text: str) -> set[str]:
+    from crisiskit.publish.leaks import _values_in
+
+    return _values_in(needles.automaton, text)

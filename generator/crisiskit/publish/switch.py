@@ -43,6 +43,7 @@ import re
 import secrets
 import shutil
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -319,7 +320,11 @@ def _remove_quietly(entry: Path, root: Path) -> None:
     try:
         if entry.is_symlink() or entry.is_file():
             entry.unlink()
-        else:
+            return
+        remove_tree(entry, root.parent, check_only=True)  # refuses a link on the way (never followed)
+        try:  # in a process of its own: thousands of unlinks then never hold the build's interpreter lock
+            subprocess.run(["rm", "-rf", "--one-file-system", "--", str(entry)], check=False, timeout=3600)
+        except (OSError, subprocess.SubprocessError):
             remove_tree(entry, root.parent)
     except (OSError, BuildError):
         pass
@@ -425,14 +430,35 @@ def verify_tree(root: Path, audience: str, languages: list[str], base_url: str, 
     ``base_url`` is where the tree is served (``https://host/`` or ``https://host/internal/``): absolute
     links to it and root-relative links under its path are links into the tree and must resolve.
     """
-    homes = ["index.html", *(f"{lang}/index.html" for lang in languages)]
-    problems = [
-        f"{shown_as}/{page}: expected the home page; got no such file" for page in homes if not (root / page).is_file()
-    ]
+    problems = missing_homes(root, languages, shown_as)
     files, links = tree_files(root, root)
     problems += [f"{shown_as}/{link}" for link in links]
+    found, targets = inspect_files(root, files, audience, base_url, shown_as)
+    present = {path.relative_to(root).as_posix() for path in files}
+    return problems + found + dead_targets(targets, present)
+
+
+def missing_homes(root: Path, languages: list[str], shown_as: str) -> list[str]:
+    homes = ["index.html", *(f"{lang}/index.html" for lang in languages)]
+    return [
+        f"{shown_as}/{page}: expected the home page; got no such file" for page in homes if not (root / page).is_file()
+    ]
+
+
+def inspect_files(
+    root: Path, files: list[Path], audience: str, base_url: str, shown_as: str, prefix: str = ""
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Each file of ``files`` (under ``root``) on its own: its type, an SVG's script, and where its links lead.
+
+    Returns the problems and, for the public site, every link target inside the tree (a path relative
+    to ``root``; ``""`` for a link leaving the served path) -> the problems it is if nothing is there.
+    A tree built in parts (archive.py) inspects each part once and checks the targets against the whole:
+    ``root`` is then the part's output, which is served at ``prefix`` (``en/``) of the audience's tree.
+    """
+    problems: list[str] = []
+    targets: dict[str, list[str]] = {}
     for path in files if audience == "public" else []:
-        where = f"{shown_as}/{path.relative_to(root).as_posix()}"
+        where = f"{shown_as}/{prefix}{path.relative_to(root).as_posix()}"
         if path.suffix.lower() not in PUBLIC_FILE_TYPES:
             problems.append(
                 f"{where}: expected a file of a type the public site may carry "
@@ -441,18 +467,31 @@ def verify_tree(root: Path, audience: str, languages: list[str], base_url: str, 
         elif path.suffix.lower() == ".svg" and active_svg(path):
             problems.append(f"{where}: expected an image; got {active_svg(path)}")
         elif path.suffix == ".html":
-            problems += [
-                f"{where}: expected every link into the site to resolve; got {link}"
-                for link in _dead_links(root, path, base_url)
-            ]
-    return problems
+            for link, target in _link_targets(root, path, base_url, prefix):
+                targets.setdefault(target, []).append(
+                    f"{where}: expected every link into the site to resolve; got {link}"
+                )
+    return problems, targets
 
 
-def _dead_links(root: Path, page: Path, base_url: str) -> list[str]:
+def dead_targets(targets: dict[str, list[str]], present: set[str]) -> list[str]:
+    """The problems of every link target that is not a file of ``present`` (nor a folder with index.html)."""
+    dead = []
+    for target, problems in targets.items():
+        path = target.rstrip("/")
+        if not target or not (
+            path in present or f"{path}/index.html" in present or (not path and "index.html" in present)
+        ):
+            dead += problems
+    return dead
+
+
+def _link_targets(root: Path, page: Path, base_url: str, prefix: str = "") -> list[tuple[str, str]]:
+    """(link, target relative to ``root``) for each link of ``page`` into the tree; target "" when it leaves it."""
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8", errors="replace"))
     base = urlsplit(base_url)
-    dead = []
+    found = []
     for link in dict.fromkeys(parser.links):
         parts = urlsplit(link)
         if parts.scheme or parts.netloc:
@@ -464,12 +503,11 @@ def _dead_links(root: Path, page: Path, base_url: str) -> list[str]:
         elif parts.path.startswith("/"):
             path = parts.path
         else:
-            path = posixpath.join(base.path + page.parent.relative_to(root).as_posix() + "/", parts.path)
+            folder = posixpath.join(prefix, page.parent.relative_to(root).as_posix())
+            path = posixpath.join(base.path + folder + "/", parts.path)
         path = posixpath.normpath(unquote(path)) + ("/" if path.endswith("/") else "")
         if not path.startswith(base.path) and path + "/" != base.path:
-            dead.append(link)
+            found.append((link, ""))
             continue
-        target = root / path[len(base.path) :].lstrip("/")
-        if not (target.is_file() or (target / "index.html").is_file()):
-            dead.append(link)
-    return dead
+        found.append((link, path[len(base.path) :].lstrip("/") or "/"))
+    return found

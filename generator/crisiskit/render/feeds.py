@@ -27,7 +27,8 @@ Invariants:
 - The entry id is the revision's permalink URL, which never changes and is
   unique per incident, revision and language.
 - Newest entry first; ties broken by incident id, then revision number, so
-  the same kits give the same bytes in any order.
+  the same kits give the same bytes in any order. The site feed carries the
+  SITE_FEED_ENTRIES newest entries; an incident's feed carries all of its own.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from crisiskit.render.rendered import RenderedPage
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+SITE_FEED_ENTRIES = 50
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ET.register_namespace("", ATOM)
 
@@ -73,36 +75,47 @@ def render_feeds(
 ) -> list[RenderedPage]:
     """Site and per-incident Atom and JSON feeds for ``language``; ``at=None`` means every revision (internal)."""
     entries = feed_entries(composed, site, language, at)
-    t = labels(language)
-    home = f"{site.url.rstrip('/')}/{language}/"
-    feeds: list[tuple[PurePosixPath, str, str, list[FeedEntry], str]] = [
-        (PurePosixPath(), t["incidents"], home, entries, "kits/")
-    ]
+    pages = site_feeds(entries, site, language)
     for item in sorted(composed, key=lambda c: c.incident.id):
         mine = [e for e in entries if e.incident_id == item.incident.id]
-        if mine:
-            feeds.append(
-                (
-                    PurePosixPath("incidents", item.incident.id),
-                    mine[0].incident_title,
-                    site.statement_url(language, item.incident.id),
-                    mine,
-                    item.incident.source,
-                )
-            )
-    pages = []
-    for folder, title, page_url, chosen, source in feeds:
-        pages.append(
-            RenderedPage(
-                folder / "feed.xml", atom_feed(chosen, title, f"{page_url}feed.xml", page_url, language), source
-            )
-        )
-        pages.append(
-            RenderedPage(
-                folder / "feed.json", json_feed(chosen, title, f"{page_url}feed.json", page_url, language), source
-            )
-        )
+        pages += incident_feeds(mine, item.incident.id, item.incident.source, site, language)
     return pages
+
+
+def site_feeds(entries: list[FeedEntry], site: SiteOptions, language: str) -> list[RenderedPage]:
+    """The site's feeds: the SITE_FEED_ENTRIES newest entries of ``entries`` (newest first, as feed_entries sorts).
+
+    A reader polls the site feed for what is new; every revision of an incident stays in the incident's own
+    feed. Bounded, the site feed stays small however long the archive grows, and it is the same whether
+    or not the rest of the archive was rendered again (archive.py).
+    """
+    t = labels(language)
+    home = f"{site.url.rstrip('/')}/{language}/"
+    chosen = entries[:SITE_FEED_ENTRIES]
+    return _feed_pages(PurePosixPath(), t["incidents"], home, chosen, language, "kits/")
+
+
+def incident_feeds(
+    entries: list[FeedEntry], incident_id: str, source: str, site: SiteOptions, language: str
+) -> list[RenderedPage]:
+    """One incident's feeds (every entry of it); none when nothing of it is visible."""
+    if not entries:
+        return []
+    url = site.statement_url(language, incident_id)
+    return _feed_pages(
+        PurePosixPath("incidents", incident_id), entries[0].incident_title, url, entries, language, source
+    )
+
+
+def _feed_pages(
+    folder: PurePosixPath, title: str, page_url: str, chosen: list[FeedEntry], language: str, source: str
+) -> list[RenderedPage]:
+    return [
+        RenderedPage(folder / "feed.xml", atom_feed(chosen, title, f"{page_url}feed.xml", page_url, language), source),
+        RenderedPage(
+            folder / "feed.json", json_feed(chosen, title, f"{page_url}feed.json", page_url, language), source
+        ),
+    ]
 
 
 def feed_entries(

@@ -1,0 +1,676 @@
+"""The public site of one language in parts: a front and archive shards, each reused while its inputs are unchanged.
+
+An organisation's archive grows for years while each update changes one incident, so a public
+site is not one MkDocs build but several, each of a part of the same docs tree:
+
+- the front: the hand-written pages, the incidents index, the site feeds, the theme's assets and
+  404 page (everything outside ``incidents/<id>/``);
+- the shards: every incident's own folder (``incidents/<id>/``: statement, permalinks, FAQ,
+  feeds), each incident in the shard its id hashes to, about SHARD_SIZE incidents per shard.
+
+Each part is built by MkDocs with the site's one configuration (the same config file as a whole
+build but for ``docs_dir``, ``site_dir`` and ``exclude_docs``). The pages another part builds are
+present in its docs tree as empty files listed in ``exclude_docs``, MkDocs' own way of keeping a
+file out of a build: links and the navigation resolve to them exactly as in one build of the
+whole tree, and nothing of them is rendered. The navigation is the same for every page (home and
+the incidents index), so a page's HTML depends only on its own part's inputs, and the pages of
+a part are byte for byte what one build of the whole tree makes (tests/test_archive.py).
+
+A part's key is a hash of everything its build reads: its docs files, the stub paths, its config
+file, the dates it gives MkDocs, the engine (crisiskit's code and data, the versions of MkDocs,
+Material and the Markdown extensions) and the project's site files (mkdocs.yml, the environment
+variables it names, theme overrides, hooks). A part whose key and output files (size and
+modification time, as git's index does) are as the last build left them is not built again.
+
+What is merged: Material's search index (its own plugin merges entries the same way on a
+dirty rebuild: order does not matter) and the sitemap, whose dates come from the kits
+(SOURCE_DATE_EPOCH, MkDocs' reproducible-build setting: the newest revision of the part), so a
+reused part and a rebuilt one carry the same dates.
+
+Verification and the leak scan read each part's files once, when the part is built: each file's
+type, the targets of its links (checked against the whole staged tree every run) and its
+normalised text, kept in build/ next to the part. Every run walks the needles through every
+part's kept text (the walk is fast; normalising was the cost), the merged search index from
+the parts' kept views, and the merged sitemap afresh, so what the scan finds is what a scan of
+the whole tree would find (see ``_search_views`` for the one case that is re-read whole).
+"""
+
+from __future__ import annotations
+
+import bisect
+import errno
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import posixpath
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crisiskit.errors import BuildError
+from crisiskit.publish.leaks import (
+    _TAG,
+    Leak,
+    Needles,
+    Refused,
+    _canonical,
+    _decode,
+    _values_in,
+    normalise,
+    read_file,
+    scannable_text,
+)
+from crisiskit.publish.switch import dead_targets, inspect_files, tree_files
+
+log = logging.getLogger(__name__)
+SHARD_SIZE = 32
+FORMAT = 2
+FRONT = "front"
+MERGED = ("search/search_index.json", "sitemap.xml", "sitemap.xml.gz")
+ENGINE_LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jieba", "pathspec", "jinja2")
+_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def shard_count(incidents: int) -> int:
+    """How many shards an archive of ``incidents`` has: a power of two, about SHARD_SIZE incidents each.
+
+    A power of two changes rarely (each doubling of the archive rebuilds every shard once).
+    """
+    count = 1
+    while count * SHARD_SIZE < incidents:
+        count *= 2
+    return count
+
+
+def shard_of(folder: str, count: int) -> str:
+    """The shard of the incident folder ``folder``: stable for an id while the shard count is."""
+    return f"shard-{int.from_bytes(hashlib.sha256(folder.encode()).digest()[:4], 'big') % count:03d}"
+
+
+class Source:
+    """One docs file's bytes, known by their digest; read only when its part is built (a kept part needs the digest)."""
+
+    def __init__(self, digest: str, read: Callable[[], bytes]):
+        self.digest = digest
+        self._read = read
+
+    @classmethod
+    def of(cls, data: bytes) -> Source:
+        return cls(hashlib.sha256(data).hexdigest(), lambda: data)
+
+    def read(self) -> bytes:
+        data = self._read()
+        if hashlib.sha256(data).hexdigest() != self.digest:
+            raise BuildError("build/cache/: a remembered page is not what was recorded; remove build/ and build again")
+        return data
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a language's public site: its docs files, the other parts' paths, and what it contributes."""
+
+    name: str
+    files: dict[str, Source]
+    """docs-relative path -> its bytes: what this part builds."""
+    stubs: frozenset[str]
+    """docs-relative paths another part builds: present (empty) and excluded, so links resolve as in one build."""
+    folders: tuple[str, ...]
+    """For a shard, the incident folders it owns (``incidents/<id>``); the front owns everything else."""
+    epoch: int
+    """SOURCE_DATE_EPOCH: the newest revision time of the part's incidents (the site's, for the front)."""
+
+
+def split_parts(files: dict[str, Source], dates: dict[str, int]) -> list[Part]:
+    """The front and the shards of one language's docs files (``dates``: incident folder -> newest revision time)."""
+    by_folder: dict[str, dict[str, Source]] = {}
+    front: dict[str, Source] = {}
+    for path, data in files.items():
+        parts = path.split("/")
+        if len(parts) >= 3 and parts[0] == "incidents":
+            by_folder.setdefault(parts[1], {})[path] = data
+        else:
+            front[path] = data
+    count = shard_count(len(by_folder))
+    shards: dict[str, dict[str, dict[str, Source]]] = {}
+    for folder, own in by_folder.items():
+        shards.setdefault(shard_of(folder, count), {})[folder] = own
+    in_shards = frozenset(path for own in by_folder.values() for path in own)
+    newest = max(dates.values(), default=0)
+    out = [Part(FRONT, front, in_shards, (), newest)]
+    for name in sorted(shards):
+        own_files = {path: data for own in shards[name].values() for path, data in own.items()}
+        out.append(
+            Part(
+                name,
+                own_files,
+                frozenset(front),
+                tuple(f"incidents/{folder}" for folder in sorted(shards[name])),
+                max((dates.get(folder, 0) for folder in shards[name]), default=0),
+            )
+        )
+    return out
+
+
+def engine_key(project: Path, base: dict[str, Any], theme_dir: Path | None) -> str:
+    """What every part's build reads besides its own files: the engine and the project's site files."""
+    from crisiskit.cache import code_digest
+
+    digest = hashlib.sha256(f"{FORMAT}\0{code_digest()}".encode())
+    for library in ENGINE_LIBRARIES:
+        try:
+            digest.update(f"\0{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"\0{library}=-".encode())
+    config = (project / "mkdocs.yml").read_bytes()
+    digest.update(b"\0mkdocs.yml\0" + config)
+    for name in sorted(set(_env_names(config.decode("utf-8", errors="replace")))):
+        digest.update(f"\0${name}={os.environ.get(name, '')}".encode())
+    for hook in base.get("hooks") or []:
+        path = project / str(hook)
+        digest.update(b"\0hook\0" + str(hook).encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-"))
+    if theme_dir is not None:
+        for path in sorted(theme_dir.rglob("*")):
+            if path.is_file():
+                digest.update(
+                    b"\0theme\0" + path.relative_to(theme_dir).as_posix().encode() + b"\0" + path.read_bytes()
+                )
+    return digest.hexdigest()
+
+
+def _env_names(text: str) -> list[str]:
+    """The environment variables mkdocs.yml reads with ``!ENV`` (their values are inputs of every build)."""
+    names = []
+    for match in re.finditer(r"!ENV\s*(\[[^\]]*\]|\S+)", text):
+        names += re.findall(r"[A-Za-z_][A-Za-z0-9_]*", match.group(1))
+    return names
+
+
+@dataclass
+class PartBuild:
+    """One part in one run: where it lives under build/, its key, and either its kept record or its build."""
+
+    part: Part
+    language: str
+    folder: Path
+    key: str
+    config_file: Path
+    record: dict[str, Any] | None = None
+    job: Any = None
+    future: Any = None
+    scan: str = ""
+    index: list[tuple[int, int, str]] = field(default_factory=list)
+    """(start, end, file) of each file's text in ``scan``."""
+
+    @property
+    def site(self) -> Path:
+        return self.folder / "site"
+
+    reused: bool = False
+    """Kept from the last run (its record read from part.json), not built in this one."""
+
+
+def plan_parts(
+    root: Path,
+    language: str,
+    parts: list[Part],
+    config_for: Callable[[Path, Path, str], dict[str, Any]],
+    common: str,
+) -> list[PartBuild]:
+    """Each part's folder and key; a part whose kept output is intact is reused, the others are made ready to build.
+
+    ``root`` is build/public/<language>; ``config_for(docs_dir, site_dir, exclude_docs)`` is the site's config.
+    """
+    out = []
+    folder = root / "parts"
+    wanted = {part.name for part in parts}
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name not in wanted and not old.is_symlink() and old.is_dir():
+                shutil.rmtree(old)  # a shard the archive no longer has (its shard count changed)
+    for part in parts:
+        where = folder / part.name
+        exclude = _exclude(part)
+        config = config_for(where / "docs", where / "site", exclude)
+        text = (
+            f"# The public {language} site's part {part.name}, written by crisiskit build (publish/archive.py); "
+            "the rest is the root mkdocs.yml.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+        )
+        digest = hashlib.sha256(f"{common}\0{part.epoch}\0".encode() + text.encode())
+        for path in sorted(part.files):
+            digest.update(f"\0{path}\0{part.files[path].digest}".encode())
+        for path in sorted(part.stubs):
+            digest.update(b"\0stub\0" + path.encode())
+        build = PartBuild(part, language, where, digest.hexdigest(), where / "mkdocs.yml")
+        build.record = _kept(build)
+        build.reused = build.record is not None
+        if build.record is None:
+            for name in ("part", "scan"):  # from here on, a half-built part is never reused; its texts still help
+                suffix = ".json" if name == "part" else ".txt"
+                if (where / f"{name}{suffix}").is_file():
+                    os.replace(where / f"{name}{suffix}", where / f"{name}.last{suffix}")
+            _sync_docs(where / "docs", part)
+            write_file(build.config_file, text.encode("utf-8"))
+        out.append(build)
+    return out
+
+
+def _exclude(part: Part) -> str:
+    """exclude_docs for a part: the other parts' files (the front: every incident folder)."""
+    if part.name == FRONT:
+        return "/incidents/*/**\n"
+    return "".join(f"/{_literal(path)}\n" for path in sorted(part.stubs))
+
+
+def _literal(path: str) -> str:
+    """A path as a gitignore pattern matching only itself: wildcards, brackets, "!" and "#" and trailing spaces
+    escaped (a hand-written page may be called anything)."""
+    escaped = re.sub(r"([\\*?\[\]!#])", r"\\\1", path)
+    return escaped[:-1] + "\\ " if escaped.endswith(" ") else escaped
+
+
+def _sync_docs(docs: Path, part: Part) -> None:
+    """Make ``docs`` hold exactly the part's files and the empty stubs, writing only what differs."""
+    docs.mkdir(parents=True, exist_ok=True)
+    wanted = dict(part.files)
+    empty = Source.of(b"")
+    for stub in part.stubs:
+        wanted.setdefault(stub, empty)
+    for top, dirs, names in os.walk(docs, topdown=False):
+        for name in names:
+            path = Path(top, name)
+            relative = path.relative_to(docs).as_posix()
+            if relative not in wanted or path.is_symlink():
+                path.unlink()
+        for name in dirs:
+            path = Path(top, name)
+            if path.is_symlink():
+                path.unlink()
+            elif not any(path.iterdir()):
+                path.rmdir()
+    for relative, source in wanted.items():
+        path = docs / relative
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() == source.digest:
+                continue
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, source.read())
+
+
+def _kept(build: PartBuild) -> dict[str, Any] | None:
+    """The part's record if it was built for this key and its output files are as that build left them."""
+    try:
+        record = json.loads((build.folder / "part.json").read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("key") != build.key:
+            return None
+        kept = [(build.site / name, size, mtime) for name, size, mtime in record["files"]]
+        kept += [(build.folder / name, size, mtime) for name, size, mtime in record["kept"] if name in KEPT]
+        for path, size, mtime in kept:
+            info = path.lstat()
+            if (info.st_size, info.st_mtime_ns) != (size, mtime) or not os.path.isfile(path):
+                return None
+        build.index = [(int(a), int(b), str(c)) for a, b, c in record["index"]]
+        return record
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+KEPT = ("scan.txt", "search.txt")
+
+
+def load_scan(build: PartBuild) -> str:
+    """The part's kept normalised text (read when a scan needs it, so only one part's is in memory at a time)."""
+    if build.scan:
+        return build.scan
+    return (build.folder / "scan.txt").read_text(encoding="utf-8")  # as kept: _kept compared its size and time
+
+
+def owned_files(build: PartBuild) -> list[Path]:
+    """The files of the part's MkDocs output that go into the site (the merged ones are made from all parts)."""
+    site = build.site
+    if build.part.name != FRONT:
+        files = []
+        for folder in build.part.folders:
+            found, links = tree_files(site / folder, site)
+            if links:
+                raise BuildError("\n".join(links + ["nothing was published"]))
+            files += found
+        return files
+    found, links = tree_files(site, site)
+    if links:
+        raise BuildError("\n".join(links + ["nothing was published"]))
+    return [
+        path
+        for path in found
+        if path.relative_to(site).as_posix() not in MERGED
+        and not (path.relative_to(site).parts[0] == "incidents" and len(path.relative_to(site).parts) > 2)
+    ]
+
+
+def record_part(build: PartBuild, base_url: str, lines: dict[str, str]) -> list[Leak]:
+    """Read a freshly built part once: its files' problems, link targets, normalised text and search views.
+
+    ``base_url`` is the public site's address (the audience's, above the languages). Returns the files
+    the scan must refuse. The record is written by ``keep`` once the whole run passed.
+    """
+    site = build.site
+    language = build.language
+    files = owned_files(build)
+    problems, targets = inspect_files(site, files, "public", base_url, "site/public", f"{language}/")
+    previous = _previous_texts(build)
+    refused: list[Leak] = []
+    chunks: list[str] = []
+    index: list[tuple[int, int, str]] = []
+    offset = 0
+    digests: dict[str, str] = {}
+    for path in files:
+        relative = f"{language}/{path.relative_to(site).as_posix()}"
+        try:
+            raw = read_file(path)
+            digest = hashlib.sha256(path.name.lower().encode() + b"\0" + raw).hexdigest()
+            text = previous.get(digest)
+            if text is None:
+                text = scannable_text(raw, path.name, lines)
+        except Refused as refusal:
+            refused.append(Leak(relative, f"cannot be scanned, so it is refused: {refusal}"))
+            continue
+        digests[relative] = digest
+        text = f"{text}\n{normalise(relative)}"
+        index.append((offset, offset + len(text), relative))
+        chunks.append(text + "\n")
+        offset += len(text) + 1
+    search = _search_segment(site)
+    view1, view2, whole = _search_views(search)
+    index.append((offset, offset + len(view1) + 1 + len(view2), f"{language}/search/search_index.json"))
+    chunks += [view1 + "\n", view2 + "\n"]
+    build.scan = "".join(chunks)
+    build.index = index
+    build.record = {
+        "format": FORMAT,
+        "key": build.key,
+        "files": [(p.relative_to(site).as_posix(), *_stat(p)) for p in files],
+        "problems": problems,
+        "targets": targets,
+        "index": index,
+        "digests": digests,
+        "search": {
+            "whole": whole,
+            "entries": bool(search),
+            "ends": [[view, ""] if len(view) <= 2 * EDGE else [view[:EDGE], view[-EDGE:]] for view in (view1, view2)],
+        },
+        "sitemap": _sitemap_urls(site),
+        "needles": None,
+    }
+    write_file(build.folder / "search.txt", search.encode("utf-8"))
+    if build.part.name != FRONT:  # a shard's copy of the theme, 404 page, search index and sitemap: read, not kept
+        for entry in site.iterdir():
+            if entry.name != "incidents":
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    return refused
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def _previous_texts(build: PartBuild) -> dict[str, str]:
+    """Normalised texts the part's last build kept, by content digest: an unchanged file is not normalised again."""
+    try:
+        record = json.loads((build.folder / "part.last.json").read_text(encoding="utf-8"))
+        scan = (build.folder / "scan.last.txt").read_text(encoding="utf-8")
+        if hashlib.sha256(scan.encode()).hexdigest() != record["scan_digest"]:
+            return {}
+        texts = {}
+        for start, end, relative in record["index"]:
+            digest = record["digests"].get(relative)
+            if isinstance(digest, str):
+                texts[digest] = scan[start:end].rsplit("\n", 1)[0]
+        return texts
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    finally:
+        for name in ("part.last.json", "scan.last.txt"):
+            (build.folder / name).unlink(missing_ok=True)
+
+
+def _search_segment(site: Path) -> str:
+    """The part's search entries as they appear inside the merged index (Material's own JSON form)."""
+    path = site / "search" / "search_index.json"
+    if not path.is_file():
+        return ""
+    docs = json.loads(path.read_text(encoding="utf-8")).get("docs") or []
+    return json.dumps(docs, separators=(",", ":"), default=str)[1:-1]
+
+
+def _search_views(segment: str) -> tuple[str, str, bool]:
+    """The scan's two views of a part's search entries (as is, tags stripped), and whether they compose.
+
+    The merged index is the parts' entries joined by commas, and normalising works character by
+    character within a line, so the merged index's views are the parts' views joined. Two things
+    could reach across a join: a ``<`` the tag pattern leaves open, or a Markdown link target left
+    open; a part with either (never in crisiskit's pages) has the merged index normalised whole.
+    """
+    decoded = _decode(segment)
+    stripped = _TAG.sub("", decoded)
+    whole = "<" in stripped or "](" in decoded
+    return _canonical(decoded), _canonical(stripped), whole
+
+
+def _sitemap_urls(site: Path) -> list[list[str]]:
+    path = site / "sitemap.xml"
+    if not path.is_file():
+        return []
+    urls = []
+    for url in ET.parse(path).getroot().findall(f"{{{_SITEMAP}}}url"):
+        loc = url.findtext(f"{{{_SITEMAP}}}loc") or ""
+        lastmod = url.findtext(f"{{{_SITEMAP}}}lastmod") or ""
+        urls.append([loc, lastmod])
+    return urls
+
+
+def assemble(builds: list[PartBuild], staged: Path, project: Path) -> None:
+    """The language's tree in ``staged``: every part's files linked (never copied: they are never written again),
+    then the merged search index and sitemap, written new."""
+    front = next(b for b in builds if b.part.name == FRONT)
+    folders = {"search"}
+    for build in builds:
+        for relative, _size, _mtime in build.record["files"] if build.record else []:
+            folder = posixpath.dirname(relative)
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = posixpath.dirname(folder)
+    staged.mkdir(parents=True, exist_ok=True)
+    for folder in sorted(folders):  # a parent sorts before its children: one mkdir each, no lookups
+        os.mkdir(staged / folder)
+    for build in builds:
+        site = str(build.site)
+        for relative, _size, _mtime in build.record["files"] if build.record else []:
+            target = os.path.join(staged, relative)
+            try:
+                os.link(os.path.join(site, relative), target)
+            except OSError as error:
+                if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                    raise
+                shutil.copyfile(build.site / relative, target)  # another filesystem, or links refused
+    write_file(staged / "search" / "search_index.json", merged_search(builds).encode("utf-8"))
+    sitemap = merged_sitemap(builds)
+    write_file(staged / "sitemap.xml", sitemap)
+    dates = [lastmod for b in builds for _loc, lastmod in (b.record or {}).get("sitemap", []) if lastmod]
+    stamp = front.part.epoch  # as MkDocs stamps it: the newest page date, at midnight UTC
+    if dates:
+        stamp = int(datetime.strptime(max(dates), "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, filename="sitemap.xml.gz", mode="wb", mtime=stamp) as zipped:
+        zipped.write(sitemap)
+    write_file(staged / "sitemap.xml.gz", packed.getvalue())
+
+
+def _search_config(front: PartBuild) -> str:
+    path = front.site / "search" / "search_index.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return json.dumps(data.get("config"), separators=(",", ":"), default=str)
+
+
+def merged_search(builds: list[PartBuild]) -> str:
+    """Material's search index for the whole language: the front's config, every part's entries."""
+    front = next(b for b in builds if b.part.name == FRONT)
+    segments = [(b.folder / "search.txt").read_text(encoding="utf-8") for b in builds]
+    return '{"config":' + _search_config(front) + ',"docs":[' + ",".join(s for s in segments if s) + "]}"
+
+
+def merged_sitemap(builds: list[PartBuild]) -> bytes:
+    """MkDocs' sitemap for the whole language, in MkDocs' own layout: every part's pages with their dates."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{_SITEMAP}">']
+    for build in builds:
+        for loc, lastmod in build.record["sitemap"] if build.record else []:
+            lines.append("    <url>")
+            lines.append(f"         <loc>{_xml(loc)}</loc>")
+            if lastmod:
+                lines.append(f"         <lastmod>{_xml(lastmod)}</lastmod>")
+            lines.append("    </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines).encode("utf-8")  # no newline at the end, as MkDocs writes it
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def check_parts(builds: list[PartBuild], staged: Path) -> list[str]:
+    """Every part's own problems, and each link target of every part checked against the assembled tree."""
+    present = set()
+    for top, _dirs, names in os.walk(staged):
+        for name in names:
+            present.add(Path(top, name).relative_to(staged).as_posix())
+    problems: list[str] = []
+    for build in builds:
+        record = build.record or {}
+        problems += record.get("problems", [])
+        problems += dead_targets(record.get("targets", {}), present)
+    return problems
+
+
+def walk_kept(builds: list[PartBuild], needles: Needles, digest: str) -> list[Leak]:
+    """The leak scan of the parts kept from the last run, which needs only their kept text: done while the
+    engine builds the other parts (scan_language then skips them)."""
+    return [
+        leak
+        for build in builds
+        if build.reused and build.record is not None and build.record.get("needles") != digest
+        for leak in _walk(build, load_scan(build), needles)
+    ]
+
+
+def scan_language(
+    builds: list[PartBuild], staged: Path, needles: Needles, digest: str, *, early: bool = False
+) -> list[Leak]:
+    """The leak scan of one assembled language: each part's kept texts, the merged search index and the sitemap.
+
+    A part's kept text (its files and its search entries' views) is walked again only when the needles
+    changed since it was last scanned. The merged search index is its parts' entries joined by commas,
+    and the views compose (see _search_views), so what remains is the index's head and tail and each
+    join, walked every time with enough of each side to hold the longest needle.
+    """
+    leaks: list[Leak] = []
+    language = staged.name
+    for build in builds:
+        if build.record is None or (build.reused and early):
+            continue  # a kept part was walked by walk_kept while the engine built the others
+        if build.record.get("needles") != digest:  # scanned before with these very needles: nothing new to find
+            leaks += _walk(build, load_scan(build), needles)
+    search = staged / "search" / "search_index.json"
+    relative = f"{language}/search/search_index.json"
+    records = [b.record for b in builds if b.record is not None]
+    if any(r["search"]["whole"] for r in records) or needles.longest >= EDGE:
+        text = scannable_text(read_file(search), search.name, {})
+    else:
+        text = _joins(records, search)
+    found = _values_in(needles.automaton, text) | _values_in(needles.automaton, normalise(relative))
+    leaks += [Leak(relative, label) for label in sorted(found)]
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        path = staged / name
+        found = _values_in(needles.automaton, scannable_text(read_file(path), name, {}))
+        found |= _values_in(needles.automaton, normalise(f"{language}/{name}"))
+        leaks += [Leak(f"{language}/{name}", label) for label in sorted(found)]
+    return leaks
+
+
+EDGE = 4096
+"""How much of each end of a part's search views is kept to scan the joins of the merged index: more than any
+needle (a longer needle has the merged index normalised whole)."""
+
+
+def _walk(build: PartBuild, scan: str, needles: Needles) -> list[Leak]:
+    """Every needle in the part's kept texts, named by file (its search entries by the merged index's name)."""
+    if needles.automaton.kind == 0:  # ahocorasick.EMPTY
+        return []
+    starts = [start for start, _end, _file in build.index]
+    found: dict[str, set[str]] = {}
+    for end, label in needles.automaton.iter(scan):
+        where = bisect.bisect_right(starts, end) - 1
+        found.setdefault(build.index[where][2], set()).add(label)
+    return [Leak(file, label) for file in sorted(found) for label in sorted(found[file])]
+
+
+def _joins(records: list[dict[str, Any]], search: Path) -> str:
+    """The merged search index's text where no part's own scan reaches: its head, its tail and every join."""
+    raw = search.read_text(encoding="utf-8")
+    head, _, _ = raw.partition(',"docs":[')
+    prefix = head + ',"docs":['
+    ends = [r["search"]["ends"] for r in records if r["search"]["entries"]]
+    comma, suffix = _canonical(","), _canonical("]}")
+    out = []
+    for view, opening in ((0, _canonical(_decode(prefix))), (1, _canonical(_TAG.sub("", _decode(prefix))))):
+        pieces = [opening]
+        for first, last in (one[view] for one in ends):
+            # a short view whole; a long one's two ends, with a "\n" no needle spans (its middle was walked)
+            pieces += [first, comma] if not last else [first, "\n", last, comma]
+        if ends:
+            pieces.pop()
+        out.append("".join(pieces) + suffix)
+    return "\n".join(out)
+
+
+def keep(builds: Iterable[PartBuild], digest: str) -> None:
+    """Record each part as built and scanned with needles ``digest``, once the run passed (best effort: a part
+    not recorded is built again next time)."""
+    for build in builds:
+        if build.record is None or (build.reused and build.record.get("needles") == digest):
+            continue
+        build.record["needles"] = digest
+        try:
+            if not build.reused:
+                (build.folder / "scan.txt").write_text(build.scan, encoding="utf-8")
+                build.record["scan_digest"] = hashlib.sha256(build.scan.encode()).hexdigest()
+                build.record["kept"] = [(name, *_stat(build.folder / name)) for name in KEPT]
+            _write_json(build.folder / "part.json", build.record)
+        except OSError as error:
+            log.debug("%s: not kept (%s)", build.folder, error)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``; a refusal (a full disk) names the path, which a failed write() does not."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        if error.filename:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)

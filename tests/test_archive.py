@@ -1,0 +1,256 @@
+"""The public site in parts (publish/archive.py) and each incident remembered (publish/public.py).
+
+An update rebuilds only what it changed, and the result is, file for file, the site a build from
+nothing makes of the same input: the same bytes in every page, feed, search index and sitemap.
+The fixture site has four incidents; with one incident per shard it has a front and up to four
+shards, so each case below changes one thing and proves which parts were built again. Nothing
+unsafe is kept: a kept output changed on disk is built again, and a secret that appears only
+after a part was scanned is still found in it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from crisiskit.publish import archive
+from sites import AFTER_EMBARGO, BEFORE_EMBARGO, composed_samples, copy_project, invoke
+
+
+@pytest.fixture(autouse=True)
+def one_incident_per_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "SHARD_SIZE", 1)
+
+
+def build(project: Path, at: str) -> str:
+    result = invoke(project, "build", "--audience", "public", "--at", at)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stderr
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def built_parts(project: Path) -> dict[str, int]:
+    """Each part of each language -> the modification time of its config file (written only to build the part)."""
+    out = {}
+    for record in sorted((project / "build" / "public").glob("*/parts/*/mkdocs.yml")):
+        out[f"{record.parts[-4]}/{record.parts[-2]}"] = record.stat().st_mtime_ns
+    return out
+
+
+def shard_of(project: Path, language: str, incident: str) -> str:
+    for record in (project / "build" / "public" / language / "parts").iterdir():
+        if (record / "site" / "incidents" / incident).is_dir():
+            return f"{language}/{record.name}"
+    raise AssertionError(f"no part holds {incident}")
+
+
+def fresh(tmp_path: Path, like: Path, at: str) -> dict[str, bytes]:
+    """The public site a build from nothing makes of ``like``'s input (its kits, content/ and config)."""
+    other = tmp_path / "fresh"
+    copy_project(other)
+    for name in ("kits", "content"):
+        for path in sorted((like / name).rglob("*")):
+            if path.is_file():
+                target = other / path.relative_to(like)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(path.read_bytes())
+    build(other, at)
+    return tree(other / "site" / "public")
+
+
+def test_time_passing_rebuilds_only_the_part_whose_incident_changed(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build(project, BEFORE_EMBARGO)
+    before = built_parts(project)
+    assert len(before) >= 6, before  # a front and at least two shards in each language
+    build(project, AFTER_EMBARGO)  # payment-outage's embargoed revision is now due
+    after = built_parts(project)
+    rebuilt = {name for name in after if after[name] != before.get(name)}
+    changed = {shard_of(project, lang, "payment-outage") for lang in ("en", "zh-Hant")}
+    assert rebuilt == changed | {"en/front", "zh-Hant/front"}  # the index and the site feeds changed too
+    assert tree(project / "site" / "public") == fresh(tmp_path, project, AFTER_EMBARGO)
+
+
+def test_an_unchanged_build_keeps_every_part_and_the_same_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build(project, AFTER_EMBARGO)
+    before, site = built_parts(project), tree(project / "site" / "public")
+    build(project, AFTER_EMBARGO)
+    assert built_parts(project) == before
+    assert tree(project / "site" / "public") == site
+
+
+def test_a_hand_written_page_rebuilds_only_the_front(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build(project, AFTER_EMBARGO)
+    before = built_parts(project)
+    home = project / "content" / "en" / "index.md"
+    home.write_text(home.read_text(encoding="utf-8") + "\nCall us any time.\n", encoding="utf-8")
+    build(project, AFTER_EMBARGO)
+    after = built_parts(project)
+    assert {name for name in after if after[name] != before[name]} == {"en/front"}
+    assert tree(project / "site" / "public") == fresh(tmp_path, project, AFTER_EMBARGO)
+
+
+def test_the_merged_search_index_and_sitemap_hold_every_page(tmp_path: Path) -> None:
+    import json
+
+    project = copy_project(tmp_path / "project")
+    build(project, AFTER_EMBARGO)
+    root = project / "site" / "public" / "en"
+    pages = {
+        path.parent.relative_to(root).as_posix() + "/"
+        for path in root.rglob("index.html")
+        if path.parent != root and path.relative_to(root).parts[0] not in ("assets", "search")
+    }
+    index = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
+    located = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert pages <= located, pages - located
+    sitemap = (root / "sitemap.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"<loc>https://[^/]+/en/([^<]*)</loc>", sitemap))
+    assert pages <= listed, pages - listed
+    # a page's date comes from the kits (the newest revision of its part, in UTC), never from the clock
+    at = datetime.fromisoformat(AFTER_EMBARGO)
+    newest = {c.incident.id: max(r.visible_from for r in c.visible(at)) for c in composed_samples(project)}
+    dates = dict(re.findall(r"<loc>https://[^/]+/en/([^<]*)</loc>\s*<lastmod>([^<]*)</lastmod>", sitemap))
+    for incident in newest:
+        part = shard_of(project, "en", incident)
+        moment = max(newest[other] for other in newest if shard_of(project, "en", other) == part)
+        mine = {date for loc, date in dates.items() if loc.startswith(f"incidents/{incident}/")}
+        assert mine == {moment.astimezone(UTC).date().isoformat()}, (incident, mine)
+    assert dates["incidents/"] == max(newest.values()).astimezone(UTC).date().isoformat()
+
+
+def test_a_kept_output_changed_on_disk_is_built_again(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    build(project, AFTER_EMBARGO)
+    part = shard_of(project, "en", "data-leak")
+    page = (
+        project
+        / "build"
+        / "public"
+        / "en"
+        / "parts"
+        / part.split("/")[1]
+        / "site"
+        / "incidents"
+        / "data-leak"
+        / "index.html"
+    )
+    with page.open("ab") as handle:  # in place: the live site's file is the same file
+        handle.write(b"<script>alert(1)</script>")
+    before = built_parts(project)
+    build(project, AFTER_EMBARGO)
+    after = built_parts(project)
+    assert {name for name in after if after[name] != before[name]} == {part}
+    live = project / "site" / "public" / "en" / "incidents" / "data-leak" / "index.html"
+    assert b"<script>alert(1)</script>" not in live.read_bytes()
+    assert tree(project / "site" / "public") == fresh(tmp_path, project, AFTER_EMBARGO)
+
+
+def test_a_new_secret_is_found_in_parts_scanned_before_it_existed(tmp_path: Path) -> None:
+    """A Q&A answer that every page shows (the site's name) fails the build in every part, kept or not,
+    exactly as a build from nothing fails."""
+    project = copy_project(tmp_path / "project")
+    build(project, AFTER_EMBARGO)
+    kit = project / "kits" / "store-incident.yml"
+    text = kit.read_text(encoding="utf-8")
+    said = (
+        "We do not discuss individual employment matters. What we can say is that the responsibility lies with "
+        "the company, which set the policy and the training."
+    )
+    assert said in text
+    kit.write_text(text.replace(said, "Northwind Status & Statements"), encoding="utf-8")
+    result = invoke(project, "build", "--audience", "public", "--at", AFTER_EMBARGO)
+    assert result.returncode == 1
+    assert "the public site contains internal text; nothing was published" in result.stderr
+    found = set(re.findall(r"site/public/(\S+): store-incident internal_qa\[0\]\.answer \(en\)", result.stderr))
+    for incident in ("data-leak", "delivery-delay", "payment-outage"):  # in parts the change did not touch
+        assert f"en/incidents/{incident}/index.html" in found, result.stderr
+    other = tmp_path / "other"
+    copy_project(other)
+    (other / "kits" / "store-incident.yml").write_text(kit.read_text(encoding="utf-8"), encoding="utf-8")
+    again = invoke(other, "build", "--audience", "public", "--at", AFTER_EMBARGO)
+    assert again.returncode == 1 and again.stderr == result.stderr
+
+
+def test_the_shard_of_an_incident_is_stable_and_shards_stay_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "SHARD_SIZE", 32)
+    assert archive.shard_count(1) == 1
+    assert [archive.shard_count(n) for n in (32, 33, 64, 65, 1000)] == [1, 2, 2, 4, 32]
+    names = {archive.shard_of(f"incident-{n:04d}", 32) for n in range(1000)}
+    assert len(names) == 32
+    assert archive.shard_of("data-leak", 32) == archive.shard_of("data-leak", 32)
+    assert os.environ.get("SOURCE_DATE_EPOCH") is None  # set only inside the engine's worker
+
+
+def _merged_matches(segments: list[str], needles: list[str]) -> tuple[set[str], set[str]]:
+    """The needles a scan of the whole merged search index finds, and those its parts' views plus the joins find."""
+    import json
+
+    from crisiskit.publish.leaks import _automaton, _values_in, scannable_text
+
+    prefix = '{"config":' + json.dumps({"lang": ["en"]}, separators=(",", ":")) + ',"docs":['
+    merged = prefix + ",".join(s for s in segments if s) + "]}"
+    automaton = _automaton({n: n for n in needles})
+    whole = _values_in(automaton, scannable_text(merged.encode("utf-8"), "search_index.json"))
+    records, found = [], set()
+    for segment in segments:
+        one, two, composes_not = archive._search_views(segment)
+        assert not composes_not
+        found |= _values_in(automaton, one + "\n" + two)
+        ends = [[v, ""] if len(v) <= 2 * archive.EDGE else [v[: archive.EDGE], v[-archive.EDGE :]] for v in (one, two)]
+        records.append({"search": {"whole": False, "entries": bool(segment), "ends": ends}})
+    path = Path(__import__("tempfile").mkdtemp()) / "search_index.json"
+    path.write_text(merged, encoding="utf-8")
+    found |= _values_in(automaton, archive._joins(records, path))
+    return whole, found
+
+
+def test_the_merged_search_index_is_scanned_as_its_parts_and_their_joins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan of a merged index from the parts' views (what each part kept) and the joins between them finds
+    exactly what a scan of the whole merged file finds, for needles within a part and across every join."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    monkeypatch.setattr(archive, "EDGE", 24)
+    words = st.sampled_from(
+        ["alpha", "Beta", "&amp;", "café", "cafe\u0301", "資料", "外洩", "x_y", "**b**", " ", "\u200b"]
+    )
+    text = st.lists(words, max_size=12).map("".join)
+    entry = st.tuples(text, text).map(
+        lambda t: json.dumps(
+            [{"location": "incidents/a/", "title": t[0], "text": f"<p>{t[1]}</p>"}], separators=(",", ":")
+        )[1:-1]
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.one_of(entry, st.just("")), min_size=1, max_size=5), st.data())
+    def check(segments: list[str], data: st.DataObject) -> None:
+        from crisiskit.publish.leaks import _TAG, _canonical, _decode
+
+        merged = ",".join(s for s in segments if s)
+        views = [_canonical(_decode(merged)), _canonical(_TAG.sub("", _decode(merged)))]  # as is, tags stripped
+        needles = {"alphabeta", "資料外洩"}
+        for flat in views:
+            picks = data.draw(
+                st.lists(st.tuples(st.integers(0, max(len(flat) - 1, 0)), st.integers(3, 23)), max_size=6)
+            )
+            needles |= {flat[a : a + n] for a, n in picks if len(flat[a : a + n]) >= 3}
+        whole, found = _merged_matches(segments, sorted(needles))
+        assert whole == found
+
+    check()
