@@ -167,3 +167,131 @@ def test_every_packaged_rule_title_is_whole() -> None:
     # a title with a comma in a YAML flow mapping once lost everything after the comma (CK201, CK407)
     assert rule_table()["CK201"].title == "A number, address or phone number written instead of a fact"
     assert rule_table()["CK407"].title == "Internal jargon, hostname or ticket id"
+
+
+# The organisation profile (model/profile.py): the kit's own blocks, given once for every incident.
+PROFILE = Path(__file__).parent / "testdata" / "profile"
+
+
+def test_the_profile_blocks_are_the_kit_schema_s_own() -> None:
+    from crisiskit.model.config import PROFILE_FIELDS, ProjectSettings
+    from crisiskit.model.schema.kit import KitFields
+
+    for name in PROFILE_FIELDS:
+        assert ProjectSettings.model_fields[name].annotation == KitFields.model_fields[name].annotation, name
+        assert ProjectSettings.model_fields[name].metadata == KitFields.model_fields[name].metadata, name
+
+
+def test_profile_fields_names_what_crisiskit_yml_gives_every_incident(tmp_path: Path) -> None:
+    from crisiskit.model.config import profile_fields
+
+    assert profile_fields(tmp_path) == set()
+    (tmp_path / "crisiskit.yml").write_text("rules: {CK201: off}\n", encoding="utf-8")
+    assert profile_fields(tmp_path) == set()
+    assert profile_fields(PROFILE) == {"organization", "spokesperson", "signatory", "contacts", "languages"}
+    (tmp_path / "crisiskit.yml").write_text(
+        "languages: [en]\nsignatory: {name: Mei Lin, title: Chief Executive}\n", encoding="utf-8"
+    )
+    assert profile_fields(tmp_path) == {"languages", "signatory"}
+
+
+def test_a_mistake_in_the_profile_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "crisiskit.yml").write_text(
+        "languages: [en, zh-Hant]\n"
+        "organization:\n  name: Acme\n  website: acme.example\n  boilerplate: {en: Acme makes tools.}\n"
+        "  slogan: Tools\n"
+        "contacts: {hotline: '[[fill in: the hotline]]'}\n",
+        encoding="utf-8",
+    )
+    assert _problems(tmp_path) == [
+        (4, 12, "organization.website", 'expected a web address starting with https://; got "acme.example"'),
+        (
+            6,
+            3,
+            "organization.slogan",
+            'expected one of the keys name, website, boilerplate, city, locale; got unknown key "slogan"',
+        ),
+        (
+            7,
+            21,
+            "contacts.hotline",
+            'expected a phone number such as +886 2 2700 1234; got "[[fill in: the hotline]]" (a placeholder '
+            "left by crisiskit new: replace it with the real value)",
+        ),
+    ]
+    (tmp_path / "crisiskit.yml").write_text(
+        "languages: [en, zh-Hant]\norganization:\n  name: Acme\n  website: https://acme.example/\n"
+        "  boilerplate: {en: Acme makes tools.}\n",
+        encoding="utf-8",
+    )
+    assert _problems(tmp_path) == [
+        (5, 16, "organization.boilerplate", "expected a text in each of en, zh-Hant; got no zh-Hant")
+    ]
+
+
+def test_check_and_generate_see_a_changed_profile_through_their_caches(tmp_path: Path) -> None:
+    import shutil
+
+    from sites import invoke
+
+    project = tmp_path / "project"
+    shutil.copytree(PROFILE, project)
+    (project / "mkdocs.yml").write_text("site_name: Acme\nsite_url: https://status.acme.example/\n", encoding="utf-8")
+    at = "--at=2026-11-20T11:00:00+08:00"
+    approved = invoke(
+        project, "approve", "kits/inherits.yml", "--revision", "1", "--role", "communications", "--by", "Lee Chen"
+    )
+    assert approved.returncode == 0, approved.stderr
+    assert invoke(project, "generate").returncode == 0
+    page = project / "content" / "en" / "incidents" / "inherits" / "index.md"
+    for _ in range(2):  # the second run answers from build/cache/
+        checked = invoke(project, "check", at)
+        assert checked.returncode == 0 and "CK601" not in checked.stderr, checked.stderr
+    assert (project / "build" / "cache").is_dir()
+    assert "+886 2 2700 1234" in page.read_text(encoding="utf-8")
+    config = project / "crisiskit.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("2700 1234", "2700 5678"), encoding="utf-8")
+    checked = invoke(project, "check", at)
+    assert checked.returncode == 1
+    assert (  # the published, approved text changed: named by the field, as kit.json recorded the approved text
+        "kits/inherits.yml:8:15 updates[0]: error CK602: expected published revision 1 to keep the text "
+        "communications approved; got a changed contacts.hotline (en, zh-Hant)"
+    ) in checked.stderr
+    assert "kits/overrides.yml:15:15 updates[0]: error" not in checked.stderr  # its own hotline: unchanged
+    assert invoke(project, "generate").returncode == 0
+    text = page.read_text(encoding="utf-8")
+    assert "+886 2 2700 5678" in text and "+886 2 2700 1234" not in text
+
+
+def test_the_kits_at_a_git_base_inherit_the_profile_as_it_was_there(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from crisiskit.pipeline import incidents_at
+
+    project = tmp_path / "project"
+    shutil.copytree(PROFILE, project)
+    (project / "mkdocs.yml").write_text("site_name: Acme\nsite_url: https://status.acme.example/\n", encoding="utf-8")
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env |= {f"GIT_{who}_{what}": "t" for who in ("AUTHOR", "COMMITTER") for what in ("NAME", "EMAIL")}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "profile"]):
+        subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
+    config = project / "crisiskit.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Mei Lin", "Ann Wu"), encoding="utf-8")
+    before = incidents_at(project, "HEAD")  # what `check --base` and `review` compare with
+    assert sorted(before) == ["inherits", "overrides"]
+    assert before["inherits"].signatory.name.raw == "Mei Lin"
+
+
+def test_a_project_nested_in_another_does_not_inherit_its_crisiskit_yml(tmp_path: Path) -> None:
+    import shutil
+
+    outer = tmp_path / "outer"
+    shutil.copytree(PROFILE, outer)
+    inner = outer / "tests" / "fixture"
+    (inner / "kits").mkdir(parents=True)
+    shutil.copy(PROFILE / "kits" / "inherits.yml", inner / "kits" / "inherits.yml")
+    assert [i.id for i in read_incidents([outer / "kits"])] == ["inherits", "overrides"]
+    with pytest.raises(KitError) as raised:
+        read_incidents([inner / "kits"])
+    assert any('expected the key "organization"' in line for line in raised.value.lines())

@@ -37,6 +37,7 @@ SCENARIO = """scenario: outage
 describe: {en: A service is down.}
 severity: minor
 crisis_type: accidental
+strategy: inform_and_rebuild
 languages: [en]
 """
 
@@ -138,7 +139,7 @@ def test_new_on_a_full_disk_creates_no_kit(project: Path, mount) -> None:
     (project / "kits/scenarios/outage.yml").write_text(SCENARIO, encoding="utf-8")
     mount(project / "kits")
     _fill(project / "kits")
-    result = run(project, "new", "water-leak", "--scenario", "outage")
+    result = run(project, "new", "water-leak", "--scenario", "outage", "--placeholders")
     assert result.returncode == 1
     assert _one_line(result) == (
         "kits/water-leak.yml: no space left on device: free some space, then run again (no kit was created)"

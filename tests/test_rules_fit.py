@@ -136,3 +136,44 @@ def test_a_subject_derived_from_a_long_headline_points_at_the_headline_and_says_
     row = next(n for n, line in enumerate(text.splitlines(), 1) if headline in line)
     assert [(f.line, f.language) for f in found] == [(row, "en")]
     assert "shorten the headline" in found[0].message and "subject:" in found[0].message
+
+
+SCENARIO = "scenario: payments\ndescribe: {en: Payments fail., zh-Hant: 付款失敗。}\ncrisis_type: accidental\n"
+
+
+@pytest.mark.parametrize(
+    "strategy, crisis_type, fits",
+    [
+        ("inform_and_rebuild", "accidental", True),
+        ("rebuild", "preventable", True),
+        ("deny", "victim", True),
+        ("deny", "accidental", False),  # denial fits only a rumour with no basis
+        ("inform", "preventable", False),  # a preventable crisis owes the full rebuild
+        ("inform_and_rebuild", "preventable", False),
+    ],
+)
+def test_a_scenario_whose_strategy_does_not_fit_the_crisis_type_is_ck303_at_its_strategy(
+    tmp_path: Path, strategy: str, crisis_type: str, fits: bool
+) -> None:
+    (tmp_path / "kits" / "scenarios").mkdir(parents=True)
+    scenario = SCENARIO.replace("accidental", crisis_type) + f"strategy: {strategy}\n"
+    (tmp_path / "kits" / "scenarios" / "payments.yml").write_text(scenario, encoding="utf-8")
+    kit = _plant(("id: outage\n", "id: outage\nextends: payments\n"), ("crisis_type: accidental\n", ""))
+    found = [f for f in _check(tmp_path, kit) if f.file.endswith("scenarios/payments.yml")]
+    expected = [] if fits else [("CK303", "error", 4, 11, "strategy")]
+    assert [(f.rule, f.severity, f.line, f.column, f.path) for f in found] == expected, found
+    if not fits:
+        assert f"a {crisis_type} crisis" in found[0].message and f"takes {strategy}" in found[0].message
+
+
+def test_an_incident_of_another_crisis_type_than_its_scenarios_text_is_ck303(tmp_path: Path) -> None:
+    """The scenario is accidental, its text inform_and_rebuild; the incident turns out preventable: no fit."""
+    (tmp_path / "kits" / "scenarios").mkdir(parents=True)
+    scenario = SCENARIO + "strategy: inform_and_rebuild\n"
+    (tmp_path / "kits" / "scenarios" / "payments.yml").write_text(scenario, encoding="utf-8")
+    kit = _plant(
+        ("id: outage\n", "id: outage\nextends: payments\n"), ("crisis_type: accidental", "crisis_type: preventable")
+    )
+    found = [f for f in _check(tmp_path, kit) if f.rule == "CK303" and f.file.endswith("scenarios/payments.yml")]
+    assert [(f.line, f.path) for f in found] == [(4, "strategy")]
+    assert "fits a preventable crisis (strategy rebuild)" in found[0].message

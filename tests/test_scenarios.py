@@ -1,18 +1,22 @@
-"""Every shipped scenario passes its own rules: an incident opened from it and filled in checks clean.
+"""Every scenario of the library passes its own rules at every status: opened, filled in and updated, it checks clean.
 
-The scenarios in the repository's kits/scenarios/ are product content, the
-pre-approved text a team starts from under pressure (like overrides/): this
-test reads them from the repository as the thing under test. If a scenario's
-own words trip a rule (a holding statement without an apology in a
-preventable crisis, an e-mail subject too long once the headline is filled
-in), every incident opened from it fails `check --strict` before anyone has
-written a word, and the team learns to ignore the checker.
+The scenarios in the package's library (crisiskit/data/scenarios/) are product
+content, the pre-approved text a team starts from under pressure (like
+overrides/): this test reads them as the thing under test. If a scenario's own
+words trip a rule (a holding statement without an apology in a preventable
+crisis, an e-mail subject too long once the headline is filled in, an
+identified update with no cause), every incident opened from it fails
+`check --strict` before anyone has written a word, and the team learns to
+ignore the checker.
 
 Each incident is opened the way `crisiskit new` opens it (cli/new.py
-create_kit), each placeholder filled with a realistic value from the table
-below, the organisation added (no scenario carries one), and checked with
-`crisiskit check --strict` outside a project (nothing approved: approvals
-are the project's business) at a time before the promised next update.
+create_kit), each placeholder filled with a realistic value from the scenario's
+values file (tests/testdata/scenarios/<scenario>.yml, described in the README
+there), the organisation added, and checked with `crisiskit check --strict`
+outside a project (nothing approved: approvals are the project's business)
+half a minute after its latest revision: first the holding statement alone,
+then after each later revision the values file lists, one at least per status
+the scenario has text for, each taking its text from the scenario.
 """
 
 from __future__ import annotations
@@ -20,18 +24,27 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
+import crisiskit
 from crisiskit.cli.new import create_kit
 from crisiskit.model.load import load_kits
 from crisiskit.model.schema.kit import ScenarioKit
 from crisiskit.model.schema.types import PLACEHOLDER
 from crisiskit.model.validate import validate_kits
-from sites import REPO, invoke
+from sites import invoke
 
-SCENARIOS = REPO / "kits" / "scenarios"
+LIBRARY = Path(crisiskit.__file__).parent / "data" / "scenarios"
+VALUES = Path(__file__).parent / "testdata" / "scenarios"
+STATUSES = ("investigating", "identified", "monitoring", "resolved")
+# shared/domain.md 5: the strategy that fits each SCCT cluster (denial only for a rumour; an accidental crisis
+# may take the full rebuild, never less than explanation plus corrective action).
+FITTING = {"victim": {"inform", "deny"}, "accidental": {"inform_and_rebuild", "rebuild"}, "preventable": {"rebuild"}}
 
 ORGANISATION = """\
 organization:
@@ -50,90 +63,98 @@ contacts:
   press: {name: {en: Press Office, zh-Hant: 媒體聯絡窗口}, email: press@formosahome.example}
 """
 
-# scenario -> placeholder key -> YAML value; "title.en" is the title in a language, other keys are fact names or
-# the kit's own keys (began_at, issued_at, next_update_at). The first statement comes within the hour.
-VALUES: dict[str, dict[str, str]] = {
-    "product-recall": {
-        "title.en": "Recall of the Aroma 1.7 L electric kettle",
-        "title.zh-Hant": "Aroma 1.7 公升電熱水壺回收",
-        "began_at": "2026-11-20T08:30:00+08:00",
-        "product_name": "{en: Aroma 1.7 L electric kettle, zh-Hant: Aroma 1.7 公升電熱水壺}",
-        "batch_codes": "[{en: K2407, zh-Hant: K2407}, {en: K2408, zh-Hant: K2408}, {en: K2409, zh-Hant: K2409}]",
-        "where_to_find_code": "{en: printed under the base, zh-Hant: 印在底座下方}",
-        "units_sold": "12480",
-        "hazard": "{en: the handle can come loose while the kettle is full of boiling water, "
-        "zh-Hant: 裝滿沸水時把手可能鬆脫}",
-        "reports_received": "7",
-        "return_page": "https://formosahome.example/recall/kettle",
-        "issued_at": "2026-11-20T09:15:00+08:00",
-        "next_update_at": "2026-11-20T13:00:00+08:00",
-    },
-    "data-breach": {
-        "title.en": "Unauthorised access to customer data",
-        "title.zh-Hant": "顧客資料遭未經授權存取",
-        "began_at": "2026-11-18T22:40:00+08:00",
-        "affected_customers": "38214",
-        "data_types": "[{en: names, zh-Hant: 姓名}, {en: e-mail addresses, zh-Hant: 電子郵件地址}, "
-        "{en: delivery addresses, zh-Hant: 收件地址}]",
-        "data_not_involved": "[{en: passwords, zh-Hant: 密碼}, {en: payment card numbers, zh-Hant: 信用卡號}]",
-        "detected_at": "2026-11-19T08:05:00+08:00",
-        "breach_window_start": "2026-11-17T02:10:00+08:00",
-        "breach_window_end": "2026-11-19T09:30:00+08:00",
-        "credit_monitoring_months": "24",
-        "voucher_value": "{en: NT$500, zh-Hant: 新臺幣 500 元}",
-        "claim_deadline": "2027-02-28T23:59:00+08:00",
-        "hotline_hours": "{en: 09:00 to 21:00 every day, zh-Hant: 每日 09:00 至 21:00}",
-        "regulator": "{en: the Personal Data Protection Commission, zh-Hant: 個人資料保護委員會}",
-        "regulator_notified_at": "2026-11-19T10:00:00+08:00",
-        "issued_at": "2026-11-18T23:20:00+08:00",
-        "next_update_at": "2026-11-19T03:00:00+08:00",
-    },
-    "service-outage": {
-        "title.en": "Online ordering unavailable",
-        "title.zh-Hant": "線上訂購服務無法使用",
-        "began_at": "2026-11-20T09:00:00+08:00",
-        "outage_start": "2026-11-20T09:00:00+08:00",
-        "services_affected": "[{en: placing orders, zh-Hant: 下單}, {en: tracking deliveries, zh-Hant: 查詢配送進度}]",
-        "status_page": "https://status.formosahome.example/",
-        "issued_at": "2026-11-20T10:00:00+08:00",
-        "next_update_at": "2026-11-20T14:00:00+08:00",
-    },
-}
-
 _PLACEHOLDER = re.compile(r'"' + re.escape(PLACEHOLDER) + r'[^"]*"')
 
 
+def _values(name: str) -> dict[str, Any]:
+    data = YAML(typ="safe", pure=True).load((VALUES / f"{name}.yml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{name}.yml: expected a mapping of placeholder keys to values"
+    return data
+
+
+def _steps() -> list[tuple[str, int]]:
+    """(scenario, number of revisions): the holding statement alone, then with each later revision in turn."""
+    return [
+        (path.stem, count)
+        for path in sorted(VALUES.glob("*.yml"))
+        for count in range(1, 2 + len(_values(path.stem).get("updates", [])))
+    ]
+
+
 def _scenarios() -> dict[str, ScenarioKit]:
-    validated = validate_kits(load_kits([SCENARIOS]))
-    assert not validated.problems, validated.problems
+    validated = validate_kits(load_kits([LIBRARY]))
+    assert not validated.problems, "\n".join(str(p) for p in validated.problems)
     return {k.model.scenario: k.model for k in validated.kits if isinstance(k.model, ScenarioKit)}
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
-    """Every placeholder replaced by the value for its key; a placeholder without a value fails the test."""
-    out, section = [], ""
+def _yaml(value: Any) -> str:
+    """A value as YAML flow text: JSON is YAML 1.2; a date-time keeps its offset."""
+    return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat() if isinstance(v, datetime) else v)
+
+
+def _fill(text: str, values: dict[str, Any]) -> str:
+    """Every placeholder replaced by the value for its key; a placeholder without a value, or a value without
+    a placeholder, fails the test."""
+    out, section, used = [], "", set()
     for line in text.splitlines():
         if not line.startswith((" ", "#")):
             section = line.split(":", 1)[0]
         if _PLACEHOLDER.search(line):
-            key = line.strip().split(":", 1)[0]
+            key = line.strip().lstrip("- ").split(":", 1)[0]
             key = f"{section}.{key}" if section == "title" else key
-            assert key in values, f"no realistic value for {key!r} in the table"
-            line = _PLACEHOLDER.sub(lambda _m, value=values[key]: value, line)
+            assert key in values, f"no realistic value for {key!r} in the values file"
+            used.add(key)
+            filled = _yaml(values[key])
+            line = _PLACEHOLDER.sub(lambda _m, filled=filled: filled, line)
         out.append(line)
+    stale = set(values) - used - {"updates"}
+    assert not stale, f"values for keys the kit does not ask for: {sorted(stale)}"
     return "\n".join(out) + "\n"
 
 
-def test_every_scenario_has_a_table_of_values() -> None:
-    assert set(_scenarios()) == set(VALUES)
+def _later(updates: list[dict[str, Any]]) -> str:
+    """The later revisions as YAML items of the kit's updates: list, each taking its text from the scenario."""
+    lines = []
+    for number, update in enumerate(updates, start=2):
+        assert set(update) <= {"status", "issued_at", "next_update_at"}, update
+        lines += [f"  - revision: {number}", f"    status: {update['status']}"]
+        lines += [f"    {key}: {_yaml(update[key])}" for key in ("issued_at", "next_update_at") if key in update]
+    return "".join(f"{line}\n" for line in lines)
 
 
-@pytest.mark.parametrize("name", sorted(VALUES))
-def test_an_incident_opened_from_a_scenario_checks_clean(tmp_path: Path, name: str) -> None:
-    shutil.copytree(SCENARIOS, tmp_path / "kits" / "scenarios")
+def test_every_scenario_has_values_and_every_values_file_a_scenario() -> None:
+    assert set(_scenarios()) == {p.stem for p in VALUES.glob("*.yml")}
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in VALUES.glob("*.yml")))
+def test_a_scenario_is_complete(name: str) -> None:
+    """In en and zh-Hant, text for every status, an FAQ, a Q&A saying what not to say, its channels, its
+    SCCT type and a strategy that fits it; its values cover every later status it has text for."""
+    scenario = _scenarios()[name]
+    assert {"en", "zh-Hant"} <= set(scenario.languages or []), scenario.languages
+    assert set(scenario.statements) == set(STATUSES), f"text for {sorted(scenario.statements)} only"
+    assert scenario.faq, "no FAQ"
+    assert scenario.internal_qa, "no internal Q&A"
+    assert all(qa.avoid for qa in scenario.internal_qa), "a Q&A entry without do-not-say phrases"
+    assert scenario.channels, "no channel of its own (text or switch)"
+    assert scenario.crisis_type is not None, "no crisis type"
+    strategy = getattr(scenario, "strategy", None)
+    assert strategy in FITTING[scenario.crisis_type], f"{strategy} for a {scenario.crisis_type} crisis"
+    updates = _values(name).get("updates", [])
+    assert {u["status"] for u in updates} == set(scenario.statements) - {"investigating"}
+
+
+@pytest.mark.parametrize(("name", "revisions"), _steps(), ids=[f"{n}-{r}" for n, r in _steps()])
+def test_an_incident_opened_from_a_scenario_checks_clean(tmp_path: Path, name: str, revisions: int) -> None:
+    values = _values(name)
+    updates = values.get("updates", [])[: revisions - 1]
+    shutil.copytree(LIBRARY, tmp_path / "kits" / "scenarios")
     kit = create_kit(tmp_path / "kits", f"{name}-2026", _scenarios()[name])
-    kit.write_text(_fill(kit.read_text(encoding="utf-8"), VALUES[name]) + ORGANISATION, encoding="utf-8")
-    at = VALUES[name]["issued_at"].replace(":00+", ":30+")  # half a minute after it was issued
+    text = _fill(kit.read_text(encoding="utf-8"), values) + _later(updates) + ORGANISATION
+    kit.write_text(text, encoding="utf-8")
+    latest = updates[-1]["issued_at"] if updates else values["issued_at"]
+    assert isinstance(latest, datetime), f"issued_at: expected a date-time with its offset; got {latest!r}"
+    at = (latest + timedelta(seconds=30)).isoformat()  # half a minute after it was issued
     result = invoke(tmp_path, "check", "--strict", "--at", at, "--format", "json", "kits")
     assert result.stderr == ""
     found = [f"{f['line']}:{f['column']} {f['rule']} {f['message']}" for f in json.loads(result.stdout)]

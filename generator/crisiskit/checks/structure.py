@@ -13,6 +13,10 @@
   (tampering, phishing, rumour) needs instructing information, what readers
   should do and where to get help, and no apology or compensation is asked
   of it, since SCCT advises against accepting blame that is not yours.
+  The scenario an incident extends states the strategy its pre-approved
+  text takes (``strategy``); one that does not fit the incident's crisis
+  type is a CK303 finding at the scenario's ``strategy`` line, before any
+  text is written from it (denial fits only a victim crisis, a rumour).
 Remedies declared at kit level (``remedies:``) count as the remedy part.
 Denial (CK304) is a wording rule.
 """
@@ -23,6 +27,7 @@ from collections.abc import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.schema.kit import STRATEGIES_FITTING
 
 
 def _holding(incident: Incident, revision: Revision) -> bool:
@@ -60,6 +65,15 @@ def _apology_gaps(incident: Incident, revision: Revision) -> Iterator[list[str]]
 
 def structure_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
     """Holding statements need CERC's elements; once the cause is known, the parts the crisis type calls for."""
+    fitting = STRATEGIES_FITTING[incident.crisis_type]
+    if incident.strategy_origin is not None and incident.strategy not in fitting:
+        yield finding(
+            "CK303",
+            incident.strategy_origin,
+            f"expected a scenario whose text fits a {incident.crisis_type} crisis (strategy {' or '.join(fitting)}); "
+            f'got scenario "{incident.scenario}", whose text takes {incident.strategy}',
+            settings=settings,
+        )
     for revision in incident.revisions:
         s = revision.statement
         if _holding(incident, revision):

@@ -12,7 +12,7 @@ the status, never a command's own ``sys.exit``.
 
 ``-v`` / ``-q`` on the group set how much of the pipeline's progress is
 logged (cli/logs.py); results print the same at every level. The incident
-workflow's commands (new, approve, review) are in cli/workflow.py, the
+workflow's commands are in cli/new.py (new) and cli/workflow.py (approve, review), the
 preview in cli/serve.py and cli/preview.py.
 """
 
@@ -29,6 +29,8 @@ import click
 from crisiskit import __version__
 from crisiskit.cli import workflow
 from crisiskit.cli.common import err, out, parse_at, project_root
+from crisiskit.cli.init import init as init_command
+from crisiskit.cli.new import new as new_command
 from crisiskit.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, SystemProblem, UserError
 
 BUG_REPORT = (
@@ -244,5 +246,6 @@ def serve(host: str, port: int, expose_internal: bool) -> None:
     )
 
 
-for command in (workflow.new, workflow.approve, workflow.review):  # the incident workflow, from cli/workflow.py
+for command in (new_command, workflow.approve, workflow.review):  # the incident workflow: cli/new.py, workflow.py
     main.add_command(command)
+main.add_command(init_command)  # cli/init.py: crisiskit.yml with the organisation profile

@@ -1,6 +1,8 @@
 """The project's own settings (crisiskit.yml at the repository root), over the packaged defaults.
 
-Only what an organisation legitimately decides lives here: who must approve
+Only what an organisation legitimately decides lives here: its profile (the
+organization, spokesperson, signatory, contacts and languages every incident
+inherits, model/profile.py says how a kit overrides them), who must approve
 which text, rule severities, the largest kit file it accepts, and its
 severity policy's deadlines, cadence and signer. The file is read with the
 kit loader and validated against a pydantic model by the validate stage's
@@ -21,11 +23,14 @@ from pydantic_core import PydanticCustomError
 
 from crisiskit.errors import KitError, Problem
 from crisiskit.model.bounds import DEFAULT_KIT_BYTES
-from crisiskit.model.load import load_file
-from crisiskit.model.schema.kit import ChannelName, Severity
-from crisiskit.model.schema.types import Slug, describe
+from crisiskit.model.load import SourceFile, load_file
+from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile
+from crisiskit.model.schema.kit import ChannelName, Contacts, Organization, Person, Severity
+from crisiskit.model.schema.types import LanguageTag, Slug, describe
 from crisiskit.model.tables import SeverityPolicy, approval_table, rule_table, severity_table
-from crisiskit.model.validate import schema_problems  # the kit validator's error mapping, reused as is
+from crisiskit.model.validate import language_problems, schema_problems, stamp_origins  # the kit validator's own
+
+__all__ = ["CONFIG_FILE", "PROFILE_FIELDS", "Config", "ProjectSettings", "load_config", "profile_fields"]
 
 CONFIG_FILE = "crisiskit.yml"
 KIT_BYTES_RANGE = (10_000, 10_000_000)
@@ -95,7 +100,19 @@ class SeverityOverride(Settings):
 class ProjectSettings(Settings):
     """crisiskit.yml as written."""
 
+    # The profile: the kit's own blocks (the same models, so one definition), given to every incident.
+    organization: Organization | None = None
+    """Every incident's organization; a kit's own block overrides it field by field."""
+    spokesperson: Person | None = None
+    """Every incident's spokesperson; a kit's own block overrides it field by field."""
+    signatory: Person | None = None
+    """Who signs every incident's statements; a kit's own block overrides it field by field."""
+    contacts: Contacts | None = None
+    """Every incident's contacts; a kit's own block overrides it field by field."""
+    languages: list[LanguageTag] | None = Field(default=None, min_length=1)
+    """Every incident's languages, the first the source language; a kit's own list replaces it."""
     approvals: ApprovalSettings = ApprovalSettings()
+    """The default approvers: who must approve, by severity and by channel, over data/approvals.yml."""
     rules: dict[Annotated[str, BeforeValidator(_rule_id)], Literal["error", "warning", "off"]] = {}
     """Rule id -> error | warning | off, over data/rules.yml."""
     limits: LimitSettings = LimitSettings()
@@ -125,6 +142,8 @@ class Config:
     """SMS channel -> the most parts a message may take (limits: {sms_parts: {sms: N}}); else the registry's."""
     severity: dict[str, SeverityPolicy] = field(default_factory=lambda: dict(severity_table()))
     """The policy per severity: data/severity.yml with crisiskit.yml's ``severity:`` over it."""
+    profile: Profile = NO_PROFILE
+    """The blocks every incident inherits (organization, spokesperson, signatory, contacts, languages)."""
 
 
 def load_config(project: Path) -> Config:
@@ -147,6 +166,7 @@ def _load(path: Path, _mtime: int, _size: int, _inode: int) -> Config:
         settings = ProjectSettings.model_validate(loaded.data)
     except ValidationError as error:
         raise KitError(schema_problems(loaded, ProjectSettings, error.errors())) from None
+    profile = _profile(loaded, settings)
     policy = dict(severity_table())
     for name, override in settings.severity.items():
         given = override.model_dump(exclude_none=True)
@@ -159,4 +179,31 @@ def _load(path: Path, _mtime: int, _size: int, _inode: int) -> Config:
         kit_bytes=settings.limits.kit_bytes,
         severity=policy,
         sms_parts=dict(settings.limits.sms_parts),
+        profile=profile,
     )
+
+
+def _profile(loaded: SourceFile, settings: ProjectSettings) -> Profile:
+    """The profile blocks crisiskit.yml gives, their texts stamped with its positions, in its own languages."""
+    given = [name for name in PROFILE_FIELDS if name in settings.model_fields_set and getattr(settings, name)]
+    if not given:
+        return NO_PROFILE
+    stamp_origins(loaded, settings)
+    if settings.languages:
+        problems = language_problems(settings, settings.languages)
+        if problems:
+            raise KitError(problems)
+    return Profile(
+        values={name: getattr(settings, name) for name in given},
+        data={name: loaded.data[name] for name in given},
+        source=loaded,
+    )
+
+
+def profile_fields(project: Path) -> set[str]:
+    """The top-level kit keys ``project``'s crisiskit.yml gives every incident (a subset of PROFILE_FIELDS).
+
+    Empty without crisiskit.yml; raises KitError (each problem at crisiskit.yml's line and column) when
+    the file is invalid, a ``[[fill in ...]]`` placeholder left by ``crisiskit init`` included.
+    """
+    return set(load_config(project).profile.values)

@@ -75,6 +75,10 @@ class Incident:
     review_replies: list[ReviewReply]
     channels: list[str]
     revisions: list[Revision]
+    strategy: str | None = None
+    """The response strategy its scenario's text takes (the nearest scenario's ``strategy``), if it extends one."""
+    strategy_origin: Origin | None = None
+    """Where that scenario states its strategy."""
 
     @property
     def current(self) -> Revision:

@@ -32,6 +32,7 @@ from ruamel.yaml.reader import ReaderError
 from crisiskit.errors import KitError, Problem
 from crisiskit.model.bounds import DEFAULT_LIMITS, Limits, read_bounded
 from crisiskit.model.origin import format_path
+from crisiskit.model.profile import NO_PROFILE, Profile
 from crisiskit.model.schema.types import MAX_ID_LENGTH, describe, file_name_problem, quote
 from crisiskit.model.yamlparse import Converter, KeyPath, LimitReached, Positions, Refused, yaml_parser
 
@@ -60,6 +61,8 @@ class SourceKit:
 
     files: list[SourceFile]
     problems: list[Problem]
+    profile: Profile = NO_PROFILE
+    """What the project's crisiskit.yml gives every incident (organization, contacts, ...)."""
 
 
 def display_path(path: Path) -> str:
@@ -94,27 +97,34 @@ def discover(paths: list[Path]) -> list[tuple[Path, FileKind, Path]]:
     return sorted((file, kind, root) for file, (kind, root) in found.items())
 
 
-def project_limits(paths: list[Path]) -> tuple[Limits, list[Problem]]:
-    """The limits set in the crisiskit.yml of the site repository ``paths`` are in, else the defaults."""
+def project_settings(paths: list[Path]) -> tuple[Limits, Profile, list[Problem]]:
+    """The limits and profile set in the crisiskit.yml of the site repository ``paths`` are in, else the defaults.
+
+    The repository is the nearest folder above the first path that holds kits/: a project nested in
+    another (a test fixture in a checkout) never inherits the outer one's crisiskit.yml.
+    """
     from crisiskit.model.config import CONFIG_FILE, load_config  # config reads its own file with this module
 
     for path in paths[:1]:
         start = path.resolve()
         for folder in [start, *start.parents]:
-            if (folder / CONFIG_FILE).is_file() and (folder / "kits").is_dir():
-                try:
-                    return Limits(kit_bytes=load_config(folder).kit_bytes), []
-                except KitError as error:
-                    return Limits(), list(error.problems)
-    return Limits(), []
+            if not (folder / "kits").is_dir():
+                continue
+            if not (folder / CONFIG_FILE).is_file():
+                break
+            try:
+                config = load_config(folder)
+            except KitError as error:
+                return Limits(), Profile(broken=True), list(error.problems)
+            return Limits(kit_bytes=config.kit_bytes), config.profile, []
+    return Limits(), NO_PROFILE, []
 
 
 def load_kits(paths: list[Path], limits: Limits | None = None) -> SourceKit:
-    """Read every kit file under ``paths``; never stops at the first bad file."""
+    """Read every kit file under ``paths``, with the project's profile; never stops at the first bad file."""
     files: list[SourceFile] = []
-    problems: list[Problem] = []
-    if limits is None:
-        limits, problems = project_limits(paths)
+    found, profile, problems = project_settings(paths)
+    limits = found if limits is None else limits
     for path, kind, root in discover(paths):
         loaded = load_file(path, kind, limits, root=root)
         if isinstance(loaded, SourceFile):
@@ -122,7 +132,7 @@ def load_kits(paths: list[Path], limits: Limits | None = None) -> SourceKit:
         else:
             problems.append(loaded)
     log.debug("%d kit file(s) read, %d unreadable", len(files), len(problems))
-    return SourceKit(files, problems)
+    return SourceKit(files, problems, profile)
 
 
 def load_file(

@@ -3,21 +3,25 @@
 An incident takes every field it leaves out from the scenario it extends
 (and that scenario's own scenario), each revision's missing statement
 sections from the scenario's pre-approved text for that status, and the
-facts the scenario declares, which the incident must fill. Then the merged
-whole is checked: required fields present, every text in every language,
-every fact reference defined.
+facts the scenario declares, which the incident must fill. A profile block
+(organization, spokesperson, signatory, contacts, languages) that neither
+writes comes from crisiskit.yml (model/profile.py: the validate stage has
+already completed blocks written in part). Then the merged whole is checked:
+required fields present, every text in every language, every fact reference
+defined.
 """
 
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
 from crisiskit.errors import Problem
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.origin import Origin, walk_texts
+from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile
 from crisiskit.model.references import reference_problems
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.kit import IncidentKit, KitFields, ScenarioKit, Statement, Status
@@ -60,8 +64,12 @@ def resolve_incidents(validated: Validated) -> Resolved:
         problems.extend(chain_problems)
         if chain_problems:
             continue
-        incident, merge_problems = _merge(kit, chain)
+        incident, merge_problems = _merge(kit, chain, validated.profile)
         problems.extend(merge_problems)
+        if incident is not None and chain:  # what the scenario's text was written as, for CK303 to judge
+            source = scenarios[chain[0].scenario].source
+            where = Origin(source.display, *source.positions.locate(("strategy",)), "strategy", lines=source.lines)
+            incident = replace(incident, strategy=chain[0].strategy, strategy_origin=where)
         if incident is not None:
             incidents.append(incident)
     incidents.sort(key=lambda i: i.id)
@@ -122,16 +130,33 @@ def _pick(name: str, kit: IncidentKit, chain: list[ScenarioKit]) -> Any:
     return None
 
 
-def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, list[Problem]]:
+def _missing(name: str, scenario_name: str | None, profile: Profile) -> str | None:
+    """What to say of a required field no kit gives (None: say nothing, crisiskit.yml's own problems are reported)."""
+    where = f' (in this kit or its scenario "{scenario_name}")' if scenario_name else ""
+    if name in PROFILE_FIELDS:
+        if profile.broken:
+            return None
+        kit = f'this kit, its scenario "{scenario_name}"' if scenario_name else "this kit"
+        hint = "" if profile.source is not None else ", which crisiskit init writes"
+        where = f" (in {kit} or, for every incident, in {profile.where}{hint})"
+    return f'expected the key "{name}"{where}; got no such key'
+
+
+def _merge(
+    kit: ValidKit, chain: list[ScenarioKit], profile: Profile = NO_PROFILE
+) -> tuple[Incident | None, list[Problem]]:
     model: IncidentKit = kit.model  # type: ignore[assignment]
     display, positions = kit.source.display, kit.source.positions
     problems: list[Problem] = []
     values = {name: _pick(name, model, chain) for name in KitFields.model_fields}
+    inherited = [name for name in PROFILE_FIELDS if values[name] is None and name in profile.values]
+    values.update({name: profile.values[name] for name in inherited})
     scenario_name = chain[0].scenario if chain else None
     for name in REQUIRED:
-        if values[name] is None:
-            where = f' (in this kit or its scenario "{scenario_name}")' if chain else ""
-            problems.append(Problem(display, 1, 1, name, f'expected the key "{name}"{where}; got no such key'))
+        message = _missing(name, scenario_name, profile) if values[name] is None else None
+        if message:
+            problems.append(Problem(display, 1, 1, name, message))
+    incomplete = any(values[name] is None for name in REQUIRED)  # said above, or crisiskit.yml's problems say why
     facts: dict[str, Fact] = {}
     for model_with_facts in (*reversed(chain), model):
         facts.update(model_with_facts.facts)
@@ -148,7 +173,7 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
                     f"({fact.kind}); got none",
                 )
             )
-    if problems:
+    if problems or incomplete:
         return None, problems
     languages: list[str] = values["languages"]
     policy = severity_policy()[values["severity"]]
@@ -207,6 +232,9 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
         problems.extend(
             p for _path, text in walk_texts(revision_free) for p in reference_problems(text, all_fact_names)
         )
+    for _path, text in walk_texts([values[name] for name in inherited]):  # reported at crisiskit.yml's lines
+        problems.extend(reference_problems(text, all_fact_names))
+    lists: dict[str, Any] = {name: list(values[name] or []) for name in LISTS}
     incident = Incident(
         id=model.id,
         source=display,
@@ -221,7 +249,7 @@ def _merge(kit: ValidKit, chain: list[ScenarioKit]) -> tuple[Incident | None, li
         languages=languages,
         began_at=model.began_at,
         aware_at=model.aware_at,
-        **{name: list(values[name] or []) for name in LISTS},
+        **lists,
         channels=channels,
         revisions=revisions,
     )

@@ -13,6 +13,7 @@ import difflib
 import types
 import typing
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from crisiskit.errors import Problem
 from crisiskit.model.load import KeyPath, SourceFile, SourceKit
 from crisiskit.model.origin import Origin, format_path, walk_texts
+from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile, complete_blocks, is_borrowed
 from crisiskit.model.schema.kit import IncidentKit, ScenarioKit
 from crisiskit.model.schema.types import describe
 
@@ -56,24 +58,39 @@ class Validated:
 
     kits: list[ValidKit]
     problems: list[Problem]
+    profile: Profile = NO_PROFILE
+    """What crisiskit.yml gives every incident; the resolve stage uses it for blocks no kit writes."""
 
 
 def validate_kits(source: SourceKit) -> Validated:
-    """Validate every loaded file; collect all problems, including across files."""
+    """Validate every loaded file; collect all problems, including across files.
+
+    A profile block a kit writes in part is first completed from crisiskit.yml (model/profile.py).
+    """
     kits: list[ValidKit] = []
     problems = list(source.problems)
     for file in source.files:
         model_class = MODELS[file.kind]
+        borrowed = complete_blocks(file.data, model_class, source.profile)
         try:
             model = model_class.model_validate(file.data)
         except ValidationError as error:
-            problems.extend(schema_problems(file, model_class, error.errors()))
+            problems.extend(schema_problems(file, model_class, _unless_profile_broken(error, source.profile)))
             continue
-        _stamp_origins(file, model)
+        stamp_origins(file, model, borrowed, source.profile)
         problems.extend(_file_problems(file, model))
         kits.append(ValidKit(file, model))
     problems.extend(_duplicate_names(kits))
-    return Validated(kits, problems)
+    return Validated(kits, problems, source.profile)
+
+
+def _unless_profile_broken(error: ValidationError, profile: Profile) -> list[Any]:
+    """The errors to report: without those a broken crisiskit.yml would have filled (its own problems say why)."""
+    if not profile.broken:
+        return list(error.errors())
+    return [
+        e for e in error.errors() if not (e["type"] == "missing" and e["loc"][:1] in [(n,) for n in PROFILE_FIELDS])
+    ]
 
 
 MAX_PROBLEMS_PER_FILE = 100
@@ -103,14 +120,19 @@ def schema_problems(
     ]
 
 
-def _stamp_origins(file: SourceFile, model: IncidentKit | ScenarioKit) -> None:
+def stamp_origins(
+    file: SourceFile, model: BaseModel, borrowed: AbstractSet[KeyPath] = frozenset(), profile: Profile = NO_PROFILE
+) -> None:
+    """Stamp every text in ``model`` (and every fact) with where ``file`` wrote it; a text at a ``borrowed``
+    path (completed from crisiskit.yml) with where crisiskit.yml wrote it."""
     for path, text in walk_texts(model):
-        line, column = file.positions.locate(path)
-        starts = {lang: file.positions.locate(path + (lang,))[0] for lang in text.languages() or ()}
-        text.origin = Origin(file.display, line, column, format_path(path), starts, file.lines)
+        written = profile.source if profile.source is not None and is_borrowed(path, borrowed) else file
+        line, column = written.positions.locate(path)
+        starts = {lang: written.positions.locate(path + (lang,))[0] for lang in text.languages() or ()}
+        text.origin = Origin(written.display, line, column, format_path(path), starts, written.lines)
     revisions = model.updates if isinstance(model, IncidentKit) else []
     for prefix, facts in [
-        (("facts",), model.facts),
+        (("facts",), getattr(model, "facts", {})),
         *((("updates", index, "facts"), r.facts) for index, r in enumerate(revisions)),
     ]:
         for name, fact in facts.items():

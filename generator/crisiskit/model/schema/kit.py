@@ -31,6 +31,15 @@ from crisiskit.model.schema.types import (
 
 Severity = Literal["minor", "moderate", "severe"]
 CrisisType = Literal["victim", "accidental", "preventable"]
+Strategy = Literal["inform", "inform_and_rebuild", "rebuild", "deny"]
+STRATEGIES_FITTING: dict[str, tuple[str, ...]] = {
+    "victim": ("inform", "deny"),
+    "accidental": ("inform_and_rebuild", "rebuild"),
+    "preventable": ("rebuild",),
+}
+"""SCCT (shared/domain.md 5): the response strategies that fit each crisis type, the usual one first. Denial
+fits only a rumour with no basis (a victim crisis); a preventable crisis owes the full rebuild; an accidental
+one may go further than it must."""
 Status = Literal["investigating", "identified", "monitoring", "resolved"]
 Audience = Literal[
     "affected_customers", "customers", "public", "partners", "employees", "media", "regulators", "investors"
@@ -313,5 +322,9 @@ class ScenarioKit(KitFields):
     """The scenario's name, as incidents write it in extends."""
     describe: Text
     """When to use this scenario."""
+    strategy: Strategy
+    """The SCCT response strategy its text takes: inform (victim: instructions, facts, care), inform_and_rebuild
+    (accidental: explanation plus corrective action), rebuild (preventable: full apology plus compensation) or
+    deny (only a rumour with no basis)."""
     statements: dict[Status, Statement] = {}
     """Pre-approved statement sections per status, filling an incident revision's gaps."""
