@@ -163,3 +163,24 @@ def html_text(path: Path) -> str:
     parser = TextOf()
     parser.feed(path.read_text(encoding="utf-8"))
     return "\n".join(parser.parts)
+
+
+def git(project: Path, *args: str) -> str:
+    """git in ``project`` with a fixed author and no user or system configuration; its output."""
+    result = subprocess.run(
+        ["git", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+            "PATH": "/usr/bin:/bin",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(project),
+        },
+    )
+    return result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -12,30 +11,10 @@ import pytest
 from conftest import TESTDATA
 from crisiskit.pipeline import compose, read_incidents, read_site_options
 from crisiskit.render.pages import render_pages
-from sites import invoke, run_crisiskit
+from sites import git, invoke, run_crisiskit
 
 MINIMAL = TESTDATA / "test_render" / "minimal"
 AFTER = datetime.fromisoformat("2026-11-21T00:00:00+08:00")
-
-
-def _git(project: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@example.com",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@example.com",
-            "PATH": "/usr/bin:/bin",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "HOME": str(project),
-        },
-    )
-    return result.stdout
 
 
 @pytest.fixture
@@ -43,9 +22,9 @@ def repo(tmp_path: Path) -> Path:
     project = tmp_path / "site"
     shutil.copytree(MINIMAL, project, ignore=shutil.ignore_patterns("expected"))
     (project / "content").mkdir()
-    _git(project, "init", "-q", "-b", "main")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "open the incident")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "open the incident")
     return project
 
 
@@ -134,12 +113,12 @@ def test_a_correction_is_published_with_its_difference(repo: Path) -> None:
 
 def test_review_digest_on_a_two_commit_history(repo: Path, golden) -> None:
     _approve(repo)
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "approve revision 1")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "approve revision 1")
     kit = repo / "kits/minimal.yml"
     kit.write_text(kit.read_text(encoding="utf-8") + CORRECTION, encoding="utf-8")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "correct the share of visitors")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "correct the share of visitors")
     result = invoke(repo, "review", "--base", "HEAD~1", "--at", AFTER.isoformat())
     assert result.returncode == 0, result.stderr
     golden.check(TESTDATA / "test_approve" / "review.md", result.stdout)

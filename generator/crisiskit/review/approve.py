@@ -23,9 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from crisiskit.compose.approval_state import required_roles
 from crisiskit.compose.composed import ComposedIncident
@@ -93,7 +94,7 @@ def approve(
     hash approved is the hash of the text in the file this run edits, and again after writing, to
     prove the kit still loads and the approval holds.
     """
-    name = _checked_name(name)
+    name = checked_name(name)
     moment = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if kit_path.is_symlink():
         raise UserError(f"{kit_path}: expected the kit itself; got a symbolic link (approve edits the file in place)")
@@ -104,29 +105,52 @@ def approve(
     compose_kit()
     with project_lock(project, lock_timeout):
         remove_leftover_temps(kit_path.parent)
-        composed = compose_kit()
-        problem = role_problem(role, composed.config)
-        if problem:
-            raise UserError(f"--role: {problem}")
-        entry = _revision(composed, kit_path, revision)
-        text_hash = composed.hashes[revision]
-        existing = [a for a in entry.approvals if a.role == role]
-        if any(a.name == name and a.text_hash == text_hash for a in existing):
-            return Recorded(text_hash, unchanged=True)
-        if existing and _published(composed, entry, moment) and not replace_published:
-            who = ", ".join(sorted({a.name for a in existing}))
-            raise UserError(
-                f"{kit_path}: revision {revision} is published and its {role} approval by {who} is part of what the "
-                f"public was told; add a correction revision (corrects: {revision}) instead, or run again with "
-                f"--replace-published to replace {who}'s approval"
-            )
-        original = kit_path.read_bytes()
-        edited = _with_approval(original, kit_path, revision, role, name, moment, text_hash)
-        _write_checked(kit_path, original, edited, revision, role, compose_kit)
+        return record_locked(kit_path, revision, role, name, moment, compose_kit, replace_published)
+
+
+def record_locked(
+    kit_path: Path,
+    revision: int,
+    role: str,
+    name: str,
+    moment: datetime,
+    compose_kit: Callable[[], ComposedIncident],
+    replace_published: bool,
+) -> Recorded:
+    """Record one approval; the caller holds the project's lock."""
+    composed = compose_kit()
+    problem = role_problem(role, composed.config)
+    if problem:
+        raise UserError(f"--role: {problem}")
+    entry = _revision(composed, kit_path, revision)
+    text_hash = composed.hashes[revision]
+    existing = [a for a in entry.approvals if a.role == role]
+    if any(a.name == name and a.text_hash == text_hash for a in existing):
+        return Recorded(text_hash, unchanged=True)
+    refusal = published_refusal(composed, entry, role, moment) if not replace_published else None
+    if refusal:
+        raise UserError(f"{kit_path}: {refusal}")
+    original = kit_path.read_bytes()
+    edited = _with_approval(original, kit_path, revision, role, name, moment, text_hash)
+    _write_checked(kit_path, original, edited, revision, role, compose_kit)
     return Recorded(text_hash, unchanged=False)
 
 
-def _checked_name(name: str) -> str:
+def published_refusal(composed: ComposedIncident, entry: Revision, role: str, moment: datetime) -> str | None:
+    """Why ``role``'s approval of a published revision may not be replaced without --replace-published."""
+    existing = [a for a in entry.approvals if a.role == role]
+    if not existing or not _published(composed, entry, moment):
+        return None
+    who = ", ".join(sorted({a.name for a in existing}))
+    return (
+        f"revision {entry.number} is published and its {role} approval by {who} is part of what the "
+        f"public was told; add a correction revision (corrects: {entry.number}) instead, or run again with "
+        f"--replace-published to replace {who}'s approval"
+    )
+
+
+def checked_name(name: str) -> str:
+    """The approver's name as recorded (approver_name), or a UserError naming --by."""
     try:
         return approver_name(name)
     except ValueError as error:
@@ -173,6 +197,7 @@ def _with_approval(
             "to record the approval in; got none"
         )
     entry = entries[0]
+    trailing = _take_trailing_comment(entry)
     approvals = entry.get("approvals")
     if approvals is None:
         entry["approvals"] = approvals = []
@@ -185,9 +210,33 @@ def _with_approval(
     record["at"] = moment.isoformat().replace("+00:00", "Z")
     record["text_hash"] = text_hash
     approvals.append(record)
+    if trailing is not None:  # the comment that ended the entry (often the next revision's) still ends it
+        record.ca.items["text_hash"] = [None, None, trailing, None]
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return buffer.getvalue()
+
+
+def _take_trailing_comment(node: Any) -> Any:
+    """Detach the comment written after ``node``'s last value (ruamel keeps it on the deepest last key).
+
+    A comment between two revisions introduces the second; left where ruamel keeps it, the approvals
+    appended to the first would be written below it, under the wrong revision.
+    """
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node):
+        key: Any = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        if isinstance(value, CommentedMap | CommentedSeq) and len(value):
+            node = value
+            continue
+        slot = 2 if isinstance(node, CommentedMap) else 0
+        items = node.ca.items.get(key)
+        if not items or items[slot] is None:
+            return None
+        token = items[slot]
+        items[slot] = None
+        return token
+    return None
 
 
 def _write_checked(
