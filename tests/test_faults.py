@@ -220,6 +220,9 @@ def test_ctrl_c_during_build_exits_130_and_leaves_nothing_half_written(project: 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # as in a terminal: a suite started in the background (`cmd &` in a script) inherits SIGINT ignored,
+        # and Python then keeps ignoring it, so Ctrl+C would never reach the build
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     generated = project / "content/incidents/acme-outage/kit.json"
     deadline = time.monotonic() + 120
