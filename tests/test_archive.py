@@ -254,3 +254,35 @@ def test_the_merged_search_index_is_scanned_as_its_parts_and_their_joins(monkeyp
         assert whole == found
 
     check()
+
+
+def test_a_few_new_needles_are_found_as_the_whole_set_finds_them(tmp_path: Path) -> None:
+    """Kept parts are searched only for the needles new since their last scan (str.find for a few, an
+    automaton for more): the same leaks, file by file, as walking every needle."""
+    from crisiskit.publish.leaks import _automaton, needles_from
+
+    files = ["en/a.html", "en/b.html", "en/search/search_index.json"]
+    texts = ["notasecretatallhere", "thevendorpenaltyclauseapplies\nen/b.html", "penaltyclause"]
+    index, offset = [], 0
+    for name, text in zip(files, texts, strict=True):
+        index.append((offset, offset + len(text), name))
+        offset += len(text) + 1
+    build = archive.PartBuild(None, "en", tmp_path, "", tmp_path / "mkdocs.yml")  # type: ignore[arg-type]
+    build.index = index
+    scan = "".join(text + "\n" for text in texts)
+    for count in (3, archive.FEW + 5):
+        words = {"penaltyclause": "secret 1", "secretatall": "secret 2", "nowhere": "secret 3"}
+        words.update({f"filler{n}": "filler" for n in range(count - 3)})
+        whole = archive._walk(build, scan, archive.Needles(_automaton(words), len(words), (), "", 0, words))
+        assert archive._find(build, scan, words) == whole
+        assert {(leak.file, leak.fragment) for leak in whole} == {
+            ("en/a.html", "secret 2"),
+            ("en/b.html", "secret 1"),
+            ("en/search/search_index.json", "secret 1"),
+        }
+    kept = needles_from([("q", "penaltyclause", [], None)], [], {})
+    archive.remember_needles(tmp_path, kept)
+    assert archive.remembered_needles(tmp_path).words == kept.words
+    damaged = (tmp_path / "needles.json").read_text(encoding="utf-8").replace("penaltyclause", "other")
+    (tmp_path / "needles.json").write_text(damaged, encoding="utf-8")
+    assert archive.remembered_needles(tmp_path) is None  # then every kept part is walked with every needle

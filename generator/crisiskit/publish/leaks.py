@@ -30,7 +30,7 @@ import unicodedata
 import warnings
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -115,6 +115,8 @@ class Needles:
     """A hash of every needle and its label: a part of the site scanned with the same digest need not be again."""
     longest: int = 0
     """The length of the longest needle."""
+    words: dict[str, str] = field(default_factory=dict)
+    """Every needle (normalised) and the label of the field it came from."""
 
 
 def _unescape_js(text: str) -> str:
@@ -271,9 +273,14 @@ def needles_from(fields: list[SecretForm], public: Iterable[str], canaries: dict
             continue  # any copy of the whole field contains its sentence needles, which already match
         else:
             words.setdefault(whole, label)
-    digest = hashlib.sha256("\0".join(f"{word}\1{label}" for word, label in sorted(words.items())).encode())
+    digest = needles_digest(words)
     longest = max(map(len, words), default=0)
-    return Needles(_automaton(words), len(words), tuple(dropped), digest.hexdigest(), longest)
+    return Needles(_automaton(words), len(words), tuple(dropped), digest, longest, words)
+
+
+def needles_digest(words: dict[str, str]) -> str:
+    """A hash of every needle and its label."""
+    return hashlib.sha256("\0".join(f"{word}\1{label}" for word, label in sorted(words.items())).encode()).hexdigest()
 
 
 def internal_fragments(composed: list[ComposedIncident], at: datetime) -> Needles:

@@ -40,6 +40,8 @@ from crisiskit.publish.archive import (
     keep,
     plan_parts,
     record_part,
+    remember_needles,
+    remembered_needles,
     scan_language,
     split_parts,
     walk_kept,
@@ -451,6 +453,7 @@ def publish(
             run.switch()
             if needles is not None:
                 keep([b for lang in languages for b in parts.get(lang, [])], needles.digest)
+                remember_needles(project / "build" / "public", needles)
     except OSError as error:
         path = error.filename2 or error.filename  # a copy or rename names where it wrote second
         where = shown(project, Path(path)) if path else "site"
@@ -513,7 +516,8 @@ def _finish_public(
     refused: list[Leak] = []
     built = []
     url = site.for_audience("public").url
-    leaks = [leak for lang in languages for leak in walk_kept(parts[lang], needles, needles.digest)]
+    before = remembered_needles(project / "build" / "public")
+    leaks = [leak for lang in languages for leak in walk_kept(parts[lang], needles, needles.digest, before)]
     for lang in languages:
         worker = 0
         for build in parts[lang]:
