@@ -603,12 +603,13 @@ def _find(build: PartBuild, scan: str, words: dict[str, str]) -> list[Leak]:
 
 
 FEW = 64
+NEEDLES_FILE = "needles.json"
 
 
 def remembered_needles(root: Path) -> Needles | None:
     """The needle set of the last successful build of the public site (build/public/needles.json), if any."""
     try:
-        data = json.loads((root / "needles.json").read_text(encoding="utf-8"))
+        data = json.loads((root / NEEDLES_FILE).read_text(encoding="utf-8"))
         words = {str(k): str(v) for k, v in data["words"].items()}
         if needles_digest(words) != data["digest"]:  # damaged: every kept part is walked with every needle
             return None
@@ -620,7 +621,7 @@ def remembered_needles(root: Path) -> Needles | None:
 def remember_needles(root: Path, needles: Needles) -> None:
     """Keep the needle set every part was just scanned with, for the next run's walk_kept (best effort)."""
     try:
-        _write_json(root / "needles.json", {"digest": needles.digest, "words": needles.words})
+        _write_json(root / NEEDLES_FILE, {"digest": needles.digest, "words": needles.words})
     except OSError as error:
         log.debug("build/public/needles.json: not kept (%s)", error)
 

@@ -32,6 +32,7 @@ from crisiskit.compose.composed import ComposedIncident, SiteOptions
 from crisiskit.compose.labels import labels
 from crisiskit.errors import BuildError
 from crisiskit.publish.archive import (
+    NEEDLES_FILE,
     PartBuild,
     Source,
     assemble,
@@ -477,7 +478,7 @@ def _start_public(
     remove_tree(root, project, check_only=True)  # refuses a build/public that is, or goes through, a link
     root.mkdir(parents=True, exist_ok=True)
     for old in root.iterdir():  # what an earlier crisiskit (one tree per language) or a dropped language left
-        if old.name not in languages and old.name != "overrides":
+        if old.name not in languages and old.name not in ("overrides", NEEDLES_FILE):
             run.clear(old) if old.is_dir() and not old.is_symlink() else old.unlink()
         elif old.name in languages and old.is_dir() and not old.is_symlink():
             for entry in old.iterdir():
