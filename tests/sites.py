@@ -184,3 +184,14 @@ def git(project: Path, *args: str) -> str:
         },
     )
     return result.stdout
+
+
+def committed_copy(source: Path, target: Path, *ignore: str) -> Path:
+    """A copy of the fixture ``source`` at ``target`` (without files matching ``ignore``), with an empty content/,
+    committed as the first commit of a fresh git repository: a pull request's base."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*ignore))
+    (target / "content").mkdir()
+    git(target, "init", "-q", "-b", "main")
+    git(target, "add", "-A")
+    git(target, "commit", "-qm", "open the incident")
+    return target

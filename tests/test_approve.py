@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from conftest import TESTDATA
 from crisiskit.pipeline import compose, read_incidents, read_site_options
 from crisiskit.render.pages import render_pages
-from sites import git, invoke, run_crisiskit
+from sites import committed_copy, git, invoke, run_crisiskit
 
 MINIMAL = TESTDATA / "test_render" / "minimal"
 AFTER = datetime.fromisoformat("2026-11-21T00:00:00+08:00")
@@ -19,13 +18,7 @@ AFTER = datetime.fromisoformat("2026-11-21T00:00:00+08:00")
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    project = tmp_path / "site"
-    shutil.copytree(MINIMAL, project, ignore=shutil.ignore_patterns("expected"))
-    (project / "content").mkdir()
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "open the incident")
-    return project
+    return committed_copy(MINIMAL, tmp_path / "site", "expected")
 
 
 def _composed(project: Path):

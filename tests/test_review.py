@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import TESTDATA
-from sites import REPO, git, invoke
+from sites import REPO, committed_copy, git, invoke
 
 FIXTURE = TESTDATA / "test_review"  # kits/outage.yml: two revisions, en and zh-Hant, a fact quoted everywhere
 AT = "2026-11-20T13:30:00+08:00"
@@ -19,13 +18,7 @@ GITHUB_LIMIT = 65_536
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    project = tmp_path / "site"
-    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("*.md"))
-    (project / "content").mkdir()
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "open the incident")
-    return project
+    return committed_copy(FIXTURE, tmp_path / "site", "*.md")
 
 
 def _change(project: Path, *edits: tuple[str, str], append: str = "") -> None:
