@@ -482,7 +482,7 @@ def _sitemap_urls(site: Path) -> list[list[str]]:
     return urls
 
 
-def assemble(builds: list[PartBuild], staged: Path, project: Path) -> None:
+def assemble(builds: list[PartBuild], staged: Path) -> None:
     """The language's tree in ``staged``: every part's files linked (never copied: they are never written again),
     then the merged search index and sitemap, written new."""
     front = next(b for b in builds if b.part.name == FRONT)
@@ -626,22 +626,19 @@ def remember_needles(root: Path, needles: Needles) -> None:
         log.debug("build/public/needles.json: not kept (%s)", error)
 
 
-def scan_language(
-    builds: list[PartBuild], staged: Path, needles: Needles, digest: str, *, early: bool = False
-) -> list[Leak]:
-    """The leak scan of one assembled language: each part's kept texts, the merged search index and the sitemap.
+def scan_language(builds: list[PartBuild], staged: Path, needles: Needles) -> list[Leak]:
+    """The rest of the leak scan of one assembled language: the parts built in this run, the merged search index
+    and the sitemap (the parts kept from the last run were searched by walk_kept while the engine worked).
 
-    A part's kept text (its files and its search entries' views) is walked again only when the needles
-    changed since it was last scanned. The merged search index is its parts' entries joined by commas,
-    and the views compose (see _search_views), so what remains is the index's head and tail and each
-    join, walked every time with enough of each side to hold the longest needle.
+    A part's text (its files and its search entries' views) is walked with every needle. The merged search
+    index is its parts' entries joined by commas, and the views compose (see _search_views), so what remains is
+    the index's head and tail and each join, walked every time with enough of each side to hold the longest
+    needle.
     """
     leaks: list[Leak] = []
     language = staged.name
     for build in builds:
-        if build.record is None or (build.reused and early):
-            continue  # a kept part was walked by walk_kept while the engine built the others
-        if build.record.get("needles") != digest:  # scanned before with these very needles: nothing new to find
+        if build.record is not None and not build.reused:
             leaks += _walk(build, load_scan(build), needles)
     search = staged / "search" / "search_index.json"
     relative = f"{language}/search/search_index.json"

@@ -526,7 +526,7 @@ def _finish_public(
                 pid = finish(build.future, build.job, f"site/public/{lang}")
                 worker = worker or pid
                 refused += record_part(build, url, lines)
-        assemble(parts[lang], staged / lang, project)
+        assemble(parts[lang], staged / lang)
         front = parts[lang][0]
         built.append(BuiltSite("public", lang, front.folder / "docs", project / "site" / "public" / lang, worker))
     write_language_chooser(staged, languages)
@@ -543,7 +543,7 @@ def _finish_public(
         )
         leaks += [Leak(path.name, label) for label in sorted(found)]
     for lang in languages:
-        leaks += scan_language(parts[lang], staged / lang, needles, needles.digest, early=True)
+        leaks += scan_language(parts[lang], staged / lang, needles)
     if leaks:
         raise BuildError(
             "the public site contains internal text; nothing was published:\n"
