@@ -49,7 +49,18 @@ CACHE_DIR = ("build", "cache")
 
 # The libraries whose version can change what check and generate say about the same kit: the YAML
 # parser, the validator, the templates, number and date formats, the Markdown subset, host names.
-LIBRARIES = ("ruamel.yaml", "pydantic", "pydantic-core", "jinja2", "babel", "regex", "markdown", "idna", "nh3")
+LIBRARIES = (
+    "ruamel.yaml",
+    "PyYAML",
+    "pydantic",
+    "pydantic-core",
+    "jinja2",
+    "babel",
+    "regex",
+    "markdown",
+    "idna",
+    "nh3",
+)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ update at another time). Those are the contradictions readers screenshot.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 import regex
 
@@ -18,17 +19,29 @@ from crisiskit.compose.composed import ComposedIncident
 from crisiskit.compose.labels import labels
 
 
+@cache
+def _promise(next_update: str) -> regex.Pattern[str]:
+    """A next-update promise in a post ("Next update: ..."), compiled once per label."""
+    return regex.compile(regex.escape(next_update) + r"\s*[:：]?\s*(?P<when>[^\n。.]*)")
+
+
+@cache
+def _named(label: str) -> regex.Pattern[str]:
+    """A status label as a word of its own, compiled once per label."""
+    return regex.compile(rf"(?<!\w){regex.escape(label)}(?!\w)")
+
+
 def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iterator[Finding | None]:
     """A post that names another status, or a next update other than the revision's."""
     for revision in item.incident.revisions:
         for language, composed in item.texts[revision.number].items():
             t = labels(language)
             others = {key: label for key, label in t["status"].items() if key != revision.status}
-            promise = regex.compile(regex.escape(t["next_update"]) + r"\s*[:：]?\s*(?P<when>[^\n。.]*)")
+            promise = _promise(t["next_update"])
             for post in composed.posts:
                 where = post_origin(revision, post.channel)
                 for _key, label in sorted(others.items()):
-                    hit = regex.search(rf"(?<!\w){regex.escape(label)}(?!\w)", post.text)
+                    hit = _named(label).search(post.text)
                     if hit:
                         yield finding(
                             "CK205",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import idna
@@ -91,9 +92,7 @@ def character_findings(incident: Incident, settings: dict[str, str]) -> Iterator
             if found and (found.line, found.column) != origin.locate(None, language)[:2]:
                 found = dataclasses.replace(found, column=found.column + len(token) - 1)  # on the character itself
             yield found
-        addresses = [(url, url) for url in _URL.findall(value)]
-        addresses += [(email, "mailto://" + email.rsplit("@", 1)[1]) for email in _EMAIL.findall(value)]
-        for written, url in addresses:
+        for written, url in _addresses(value):
             problem = host_problem(url)
             if problem:
                 yield finding(
@@ -135,7 +134,21 @@ def _strings(incident: Incident) -> Iterator[tuple[Origin, str | None, str]]:
                 yield dataclasses.replace(anchor, line=1, column=1, path=path, starts={}), None, value
 
 
-def _hidden(value: str) -> Iterator[tuple[int, str]]:
+@lru_cache(maxsize=16384)
+def _hidden(value: str) -> tuple[tuple[int, str], ...]:
+    """``_each_hidden``, remembered: a text repeats across revisions and incidents."""
+    return tuple(_each_hidden(value))
+
+
+@lru_cache(maxsize=16384)
+def _addresses(value: str) -> tuple[tuple[str, str], ...]:
+    """Each web and e-mail address in ``value`` as written, with the URL whose host is judged."""
+    addresses = [(url, url) for url in _URL.findall(value)]
+    addresses += [(email, "mailto://" + email.rsplit("@", 1)[1]) for email in _EMAIL.findall(value)]
+    return tuple(addresses)
+
+
+def _each_hidden(value: str) -> Iterator[tuple[int, str]]:
     """Index and character of everything invisible that is not part of an emoji or a joining script."""
     for match in _HIDDEN.finditer(value):
         char, index = match.group(0), match.start()

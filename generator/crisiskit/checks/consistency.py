@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.checks.sources import kit_texts
@@ -31,6 +32,7 @@ _WHEN = re.compile(
     rf"|\b\d{{1,2}} (?:{_MONTHS})\b|\b(?:{_MONTHS}) \d{{1,2}}\b|\d{{1,2}}月\d{{1,2}}日|\d{{4}}年",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _TIME = re.compile(r":|am|pm|a\.m\.|p\.m\.", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d{3,}(?![\d,.]\d)")
 
@@ -48,6 +50,17 @@ def _number_facts(facts: dict[str, Fact]) -> dict[str, float]:
     }
 
 
+@lru_cache(maxsize=16384)
+def _literals(source: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """``source`` without its references, and the addresses and phone numbers, the dates and times, and the
+    other numbers written in it: remembered, since a text repeats across revisions and incidents."""
+    plain = strip_references(source)
+    written = tuple(literal.rstrip(".,;:") for literal in _URL.findall(plain) + _PHONE.findall(plain))
+    if not _DIGIT.search(plain):
+        return plain, written, (), ()
+    return plain, written, tuple(_WHEN.findall(plain)), tuple(_NUMBER.findall(_WHEN.sub(" ", plain)))
+
+
 def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
     """A number, address or phone written into a text where a fact says (or contradicts) it."""
     contacts = {c for c in (incident.contacts.hotline, incident.contacts.press and incident.contacts.press.phone) if c}
@@ -56,10 +69,8 @@ def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
         numbers = _number_facts(facts)
         addresses = {str(f.value): n for n, f in facts.items() if f.kind in ("url", "phone") and f.value}
         for language in incident.languages:
-            source = item.text.get(language)
-            plain = strip_references(source)
-            for literal in _URL.findall(plain) + _PHONE.findall(plain):
-                literal = literal.rstrip(".,;:")
+            plain, written, dated, numbered = _literals(item.text.get(language))
+            for literal in written:
                 if literal in addresses:
                     yield finding(
                         "CK201",
@@ -78,7 +89,9 @@ def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
                         token=literal,
                         settings=settings,
                     )
-            for literal in _WHEN.findall(plain):
+            if not _DIGIT.search(plain):
+                continue  # every date, time and number the patterns below find has a digit
+            for literal in dated:
                 if item.what == "correction" or (_names_event(item.what) and not _TIME.search(literal)):
                     continue
                 yield finding(
@@ -89,7 +102,7 @@ def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
                     token=literal,
                     settings=settings,
                 )
-            for literal in _NUMBER.findall(_WHEN.sub(" ", plain)):
+            for literal in numbered:
                 value = float(literal.replace(",", ""))
                 for name, fact_value in numbers.items():
                     if value == fact_value:
@@ -131,16 +144,19 @@ def avoid_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fin
                 )
 
 
+@lru_cache(maxsize=16384)
+def _facts_used(source: str) -> frozenset[str]:
+    """The facts ``source`` refers to, remembered: a text repeats across revisions and incidents."""
+    return frozenset(r.attribute for r in find_references(source) if r.name == "facts" and r.attribute)
+
+
 def language_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
     """Each language version of a text must refer to the same facts."""
     for item in kit_texts(incident):
         given = item.text.languages()
         if not given or len(given) < 2:
             continue
-        used = {
-            lang: {r.attribute for r in find_references(item.text.get(lang)) if r.name == "facts" and r.attribute}
-            for lang in sorted(given)
-        }
+        used = {lang: _facts_used(item.text.get(lang)) for lang in sorted(given)}
         first_lang, first = next(iter(used.items()))
         for lang, facts in used.items():
             if facts != first:

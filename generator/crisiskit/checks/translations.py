@@ -14,6 +14,7 @@ channels would then say something legal never approved in that language.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 
@@ -25,6 +26,7 @@ from crisiskit.model.schema.types import Text
 
 _LETTERS = regex.compile(r"\p{L}")
 _HAN = regex.compile(r"\p{Han}")
+_SPACES = regex.compile(r"\s+")
 # words that are the same in every language: addresses, codes with a digit, all-capital codes, and names
 # (capitalised words); a text made only of these (and punctuation) needs no translation
 _SAME_EVERYWHERE = regex.compile(r"(?:https?://\S+|\S+@\S+|\S*\d\S*|\p{Lu}[\p{L}\p{M}'.&-]*|[^\p{L}\p{N}\s]+)")
@@ -32,7 +34,7 @@ _SAME_EVERYWHERE = regex.compile(r"(?:https?://\S+|\S+@\S+|\S*\d\S*|\p{Lu}[\p{L}
 
 def _wording(source: str) -> str:
     """The words of a text without its fact references and spaces."""
-    return regex.sub(r"\s+", "", strip_references(source))
+    return _SPACES.sub("", strip_references(source))
 
 
 def _same_everywhere(source: str) -> bool:
@@ -40,6 +42,14 @@ def _same_everywhere(source: str) -> bool:
     words = strip_references(source).split()
     sentence = len(words) >= 4 and source.rstrip().endswith((".", "!", "?"))
     return not sentence and all(_SAME_EVERYWHERE.fullmatch(w) for w in words)
+
+
+@lru_cache(maxsize=16384)
+def _read(source: str) -> tuple[str, int, bool, bool]:
+    """A text's words (``_wording``), how many letters they have, whether one is Han, and whether the text is
+    the same in every language: remembered, since a text repeats across revisions and incidents."""
+    words = _wording(source)
+    return words, len(_LETTERS.findall(words)), _HAN.search(words) is not None, _same_everywhere(source)
 
 
 def _texts(incident: Incident) -> dict[tuple, Text]:
@@ -51,12 +61,12 @@ def untranslated_findings(incident: Incident, settings: dict[str, str]) -> Itera
     """A language version that is the source text again, or Chinese without Han characters."""
     source_language = incident.languages[0]
     for text in _texts(incident).values():
-        source = _wording(text.get(source_language))
+        source, source_letters, _, _ = _read(text.get(source_language))
         for language in incident.languages[1:]:
-            version = _wording(text.get(language))
-            if _same_everywhere(text.get(language)):
+            version, letters, han, same_everywhere = _read(text.get(language))
+            if same_everywhere:
                 continue
-            if len(_LETTERS.findall(source)) >= 4 and version == source:
+            if source_letters >= 4 and version == source:
                 yield finding(
                     "CK206",
                     text.origin,
@@ -64,7 +74,7 @@ def untranslated_findings(incident: Incident, settings: dict[str, str]) -> Itera
                     language=language,
                     settings=settings,
                 )
-            elif language.startswith("zh") and len(_LETTERS.findall(version)) >= 4 and not _HAN.search(version):
+            elif language.startswith("zh") and letters >= 4 and not han:
                 yield finding(
                     "CK206",
                     text.origin,

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
 from crisiskit.checks.findings import Finding, finding, rule_catalogue
+from crisiskit.checks.phrases import folding, required_texts
 from crisiskit.checks.sources import kit_texts
 from crisiskit.datafiles import has_data, load_data
 from crisiskit.model.incident import Incident
@@ -37,12 +38,19 @@ class WordingRule:
     patterns: tuple[regex.Pattern, ...]
     before: tuple[regex.Pattern, ...] = ()
     after: tuple[regex.Pattern, ...] = ()
+    required: tuple[tuple[str, ...] | None, ...] = ()  # per pattern: texts one of which each match contains
 
-    def matches(self, source: str) -> Iterator[regex.Match]:
+    def matches(self, source: str, folded: str | None = None) -> Iterator[regex.Match]:
         """Per phrase pattern, its first use in ``source`` that the context does not excuse; of overlapping
-        uses ("sorry if anyone was") only the first, so one mistake is one finding."""
+        uses ("sorry if anyone was") only the first, so one mistake is one finding.
+
+        ``folded`` is ``folding(source)``, given by a caller that asks every rule about one text."""
         found = []
-        for pattern in self.patterns:
+        if folded is None:
+            folded = folding(source)
+        for pattern, required in zip(self.patterns, self.required or (None,) * len(self.patterns), strict=True):
+            if folded and required and not any(text in folded for text in required):
+                continue  # a text every match contains is missing: the pattern cannot match
             for match in pattern.finditer(source):
                 clause = _CLAUSE.split(source[: match.start()])[-1]
                 rest = source[match.end() :]
@@ -72,6 +80,7 @@ def wording_rules(language: str) -> dict[str, WordingRule]:
             compiled(patterns, boundary),
             compiled(context.get(rule, {}).get("before", []), False),
             compiled(context.get(rule, {}).get("after", []), False),
+            tuple(required_texts(p) for p in patterns),
         )
         for rule, patterns in data.items()
     }
@@ -89,23 +98,33 @@ def wording_findings(incident: Incident, settings: dict[str, str]) -> Iterator[F
     settings = _settings(incident, settings)
     for item in kit_texts(incident):
         for language in incident.languages:
-            source = item.text.get(language)
-            for rule, spec in wording_rules(language).items():
+            used = _phrases_used(language, item.text.get(language))
+            for rule in wording_rules(language):
                 if rule in _REVIEW_ONLY and item.channel != "review_replies":
                     continue
                 if rule == "CK304" and (incident.crisis_type == "victim" or not item.public):
                     continue  # denial fits a rumour (victim cluster), and internal text is not a public denial
                 if rule == "CK409" and not item.public:
                     continue  # the internal Q&A may quote an excuse in order to tell spokespeople to avoid it
-                for match in spec.matches(source):
+                for token in used[rule]:
                     yield finding(
                         rule,
                         item.text.origin,
-                        f'expected wording without "{match.group(0)}"; got it in the {item.what}' + _why(rule),
+                        f'expected wording without "{token}"; got it in the {item.what}' + _why(rule),
                         language=language,
-                        token=match.group(0),
+                        token=token,
                         settings=settings,
                     )
+
+
+@lru_cache(maxsize=16384)
+def _phrases_used(language: str, source: str) -> dict[str, tuple[str, ...]]:
+    """Per rule, the phrases ``source`` uses: a text repeats across revisions, channels and incidents
+    (inherited sections, scenario FAQ), and its matches depend on nothing else. Never mutated."""
+    folded = folding(source)
+    return {
+        rule: tuple(m.group(0) for m in spec.matches(source, folded)) for rule, spec in wording_rules(language).items()
+    }
 
 
 def _why(rule: str) -> str:

@@ -15,7 +15,8 @@ with the UTC offset so nobody has to guess.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -36,6 +37,7 @@ _HOUSE = {"en": ("d MMMM y", "HH:mm"), "zh": ("y年M月d日", "HH:mm")}
 _HOUSE_DATELINE = {"en": "MMMM d, y", "zh": "y年M月d日"}
 
 
+@lru_cache(maxsize=256)
 def babel_locale(locale: str) -> Locale:
     """BCP 47 tag (``zh-Hant-TW``) to a Babel locale (``zh_Hant_TW``)."""
     return Locale.parse(locale.replace("-", "_"))
@@ -52,6 +54,13 @@ def _house(locale: Locale) -> tuple[str, str] | None:
 
 def format_time(value: datetime, locale: str) -> str:
     """A date and time for readers, with its UTC offset: '20 November 2026, 09:14 (UTC+08:00)'."""
+    return _format_time(value, value.tzinfo, value.fold, locale)
+
+
+# Memoised per moment as written: two aware datetimes with the same tzinfo are equal only with the same
+# wall time (fold aside, hence in the key), while equal instants in other zones differ by tzinfo.
+@lru_cache(maxsize=4096)
+def _format_time(value: datetime, zone: tzinfo | None, fold: int, locale: str) -> str:
     parsed = babel_locale(locale)
     house = _house(parsed)
     if house:
@@ -77,6 +86,11 @@ def _plain(text: str) -> str:
 
 def format_date(value: datetime, locale: str) -> str:
     """A date alone, long form, for datelines: with a region, the same form as the date in ``format_time``."""
+    return _format_date(value, value.tzinfo, value.fold, locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: datetime, zone: tzinfo | None, fold: int, locale: str) -> str:
     parsed = babel_locale(locale)
     if _house(parsed):
         return format_datetime(value, _HOUSE_DATELINE[parsed.language], tzinfo=value.tzinfo, locale=parsed)
@@ -96,5 +110,11 @@ def _format_value(value: Any, kind: str, language: str, locale: str) -> str:
     if kind == "list":
         return format_list([_format_value(v, "text", language, locale) for v in value], locale=babel_locale(locale))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _plain(format_decimal(value, locale=babel_locale(locale)))
+        return _number(value, type(value).__name__, locale)
     return str(value)
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, kind: str, locale: str) -> str:
+    """A number in ``locale``, remembered; its type is in the key, since 2 and 2.0 are one key otherwise."""
+    return _plain(format_decimal(value, locale=babel_locale(locale)))

@@ -34,6 +34,7 @@ from crisiskit.model.bounds import DEFAULT_LIMITS, Limits, read_bounded
 from crisiskit.model.origin import format_path
 from crisiskit.model.profile import NO_PROFILE, Profile
 from crisiskit.model.schema.types import MAX_ID_LENGTH, describe, file_name_problem, quote
+from crisiskit.model.yamlfast import fast_parse
 from crisiskit.model.yamlparse import Converter, KeyPath, LimitReached, Positions, Refused, yaml_parser
 
 log = logging.getLogger(__name__)
@@ -210,6 +211,9 @@ def _parse(path: Path, shown: str, kind: FileKind, limits: Limits, raw: bytes) -
             f"expected YAML 1.2; got {quote(directive.group(0).strip())} (remove the "
             "line: YAML 1.1 reads NO as false and 12:30 as 750)",
         )
+    fast = fast_parse(text, limits)  # the common subset of YAML, read in C with ruamel.yaml's meaning
+    if fast is not None:
+        return SourceFile(path, shown, kind, fast[0], fast[1], tuple(text.splitlines()))
     try:
         document = yaml_parser(limits).load(text)
     except (YAMLError, RecursionError) as error:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 SAFE_SCHEMES = ("https://", "mailto:", "tel:")
@@ -56,6 +57,7 @@ _ALWAYS = {
     "#": "&#35;",
 }
 _LITERAL = {**_ALWAYS, '"': "&quot;", "*": "&#42;", "_": "&#95;", "!": "&#33;"}
+_PLAIN = re.compile("[^" + re.escape("".join(sorted(_LITERAL))) + "]+")  # a run `_Scanner.line` copies as it is
 # What opens a block at a line start: a list marker, a rule or underline, a fence, an admonition, a definition.
 _OPENER = re.compile(r"[-+*_](?=\s|$)|[-=]+\s*$|([-=~!?/$:^%])\1|:(?=\s)")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -128,18 +130,28 @@ def problems(source: str, link_ok: Callable[[str], bool] = lambda reference: Fal
     A link whose whole address is a reference (``[page]({{ statement_url }})``) is judged by
     ``link_ok(reference)``: the caller knows what the reference will hold.
     """
+    accepted = frozenset(start for start, reference in _linked_references(source) if link_ok(reference))
+    return list(_problems(source, accepted))
+
+
+# Both remembered per text: a text repeats across revisions and incidents, and what it holds decides
+# everything but which reference links the caller accepts (the key of ``_problems``).
+@lru_cache(maxsize=16384)
+def _linked_references(source: str) -> tuple[tuple[int, str], ...]:
+    """Each ``{{ reference }}`` that is a link's whole address, with where it starts."""
+    return tuple(
+        (reference.start(), reference.group())
+        for reference in _JINJA.finditer(source)
+        if source[: reference.start()].endswith("](") and source.startswith(")", reference.end())
+    )
+
+
+@lru_cache(maxsize=16384)
+def _problems(source: str, accepted: frozenset[int]) -> tuple[Problem, ...]:
     masked = _JINJA.sub(lambda m: _mask(m.group()), source)
-    accepted = set()
-    for reference in _JINJA.finditer(source):
-        if (
-            source[: reference.start()].endswith("](")
-            and source.startswith(")", reference.end())
-            and link_ok(reference.group())
-        ):
-            accepted.add(reference.start())
-    scanner = _Scanner(_clean_lines(masked), "block", accepted)
+    scanner = _Scanner(_clean_lines(masked), "block", set(accepted))
     scanner.block()  # offsets are kept through masking and cleaning: show what the author wrote there
-    return [Problem(p.offset, source[p.offset : p.offset + len(p.snippet)], p.what) for p in scanner.found]
+    return tuple(Problem(p.offset, source[p.offset : p.offset + len(p.snippet)], p.what) for p in scanner.found)
 
 
 def _literal(chunk: str) -> str:
@@ -251,6 +263,11 @@ class _Scanner:
                 out.append(f"&#{ord(s[0])};")
                 i = 1
         while i < len(s):
+            plain = _PLAIN.match(s, i)  # no character of the run is markup: copied in one step
+            if plain:
+                out.append(plain.group())
+                i = plain.end()
+                continue
             c = s[i]
             if c == "<":
                 angle = _ANGLE.match(s, i)
