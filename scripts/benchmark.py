@@ -12,7 +12,9 @@ and zh-Hant) is built in a scratch folder and measured with the real command lin
   build left in build/, one after the other in one process: what the engine alone costs for the same pages;
 - publish one revision: one approved revision added to one incident, then `crisiskit build
   --audience public` until it is live (its page is checked to be there);
-- peak memory: the largest total resident memory of the command and all its processes (sampled);
+- peak memory: the largest total proportional set size (PSS: a page shared by forked processes counted once)
+  of the command and all its processes, sampled every 0.1 s; the plain sum of their resident sizes, which
+  counts shared pages once per process, is in the JSON as peak_rss_sum_mb;
 - HTML per page and one statement page's size, on the English public site;
 - the drill (issue 17): `crisiskit new` with a complete answers file, `check`, `approve --pending` for each
   role, `build --audience public`, until the holding statement is live in both languages: each step's time.
@@ -42,8 +44,14 @@ from corpus import AT, add_revision, make_corpus  # noqa: E402
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process descended from it."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(proportional, resident) bytes of ``root`` and every process descended from it.
+
+    Proportional (PSS, from /proc/PID/smaps_rollup) counts a page shared by several processes once in
+    all, split between them: the memory the command really occupies. The engine's workers are forked
+    from one server, so the pages they share (MkDocs, Material, jieba's dictionary) would be counted
+    once per worker by a plain sum of resident sizes, which is kept as the second number.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -57,16 +65,21 @@ def _tree_rss(root: int) -> int:
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * PAGE_SIZE
-    total, todo = 0, [root]
+    pss_total, rss_total, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        rss_total += rss.get(pid, 0)
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+                pss_total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError):
+            pss_total += rss.get(pid, 0)  # gone meanwhile, or no smaps: count it whole
         todo += children.get(pid, [])
-    return total
+    return pss_total, rss_total
 
 
-def run(project: Path, *args: str) -> tuple[float, int, subprocess.CompletedProcess[str]]:
-    """Run crisiskit in ``project``: (seconds, peak bytes of its process tree, result)."""
+def run(project: Path, *args: str) -> tuple[float, tuple[int, int], subprocess.CompletedProcess[str]]:
+    """Run crisiskit in ``project``: (seconds, peak (PSS, RSS) bytes of its process tree, result)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "crisiskit", *args],
@@ -75,19 +88,20 @@ def run(project: Path, *args: str) -> tuple[float, int, subprocess.CompletedProc
         stderr=subprocess.PIPE,
         text=True,
     )
-    peak = [0]
+    peak = [0, 0]
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
-            time.sleep(0.05)
+            pss, rss = _tree_memory(process.pid)
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - start
     sampler.join()
-    return seconds, peak[0], subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return seconds, (peak[0], peak[1]), subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 # MkDocs' own build, as `mkdocs build` runs it, for each config in turn, in one process (so the interpreter's
@@ -152,7 +166,8 @@ def measure(count: int, scratch: Path) -> dict[str, float | int]:
         "engine_s": round(engine_s, 2),
         "build_per_engine": round(build_s / engine_s, 2),
         "publish_one_revision_s": round(publish_s, 2),
-        "peak_mb": round(max(build_peak, publish_peak) / 2**20),
+        "peak_mb": round(max(build_peak[0], publish_peak[0]) / 2**20),
+        "peak_rss_sum_mb": round(max(build_peak[1], publish_peak[1]) / 2**20),
         "html_pages_en": len(html),
         "html_kb_per_page": round(sum(p.stat().st_size for p in html) / len(html) / 1024, 1),
         "statement_page_kb": round(statement.stat().st_size / 1024, 1),
@@ -234,7 +249,7 @@ COLUMNS = [
     ("engine_s", "MkDocs alone (s)"),
     ("build_per_engine", "build / engine"),
     ("publish_one_revision_s", "publish one revision (s)"),
-    ("peak_mb", "peak memory (MB)"),
+    ("peak_mb", "peak memory, PSS (MB)"),
     ("html_kb_per_page", "HTML per page (KB)"),
     ("statement_page_kb", "statement page (KB)"),
     ("drill_s", "drill: new to live (s)"),

@@ -23,6 +23,7 @@ from crisiskit.model.validate import validate_kits
 if TYPE_CHECKING:  # the later stages load only when a command needs them, so `check` starts fast
     from crisiskit.checks.findings import Finding
     from crisiskit.compose.composed import ComposedIncident, SiteOptions
+    from crisiskit.compose.record import Record
     from crisiskit.publish.site import BuiltSite
     from crisiskit.write import WritePlan
 
@@ -67,30 +68,20 @@ def compose(incidents: list[Incident], site: SiteOptions, project: Path | None =
     ]
 
 
-def approved_record(project: Path, incident_id: str) -> dict[str, dict[str, dict]]:
-    """Approved texts by hash, as the review tree's kit.json recorded them (empty when there is none yet).
+def approved_record(project: Path, incident_id: str) -> Record:
+    """What the review tree's kit.json recorded of approved texts, verified (compose/record.py; empty when none).
 
-    kit.json is generated and committed; it keeps the text every approval covered, so after an edit
-    `check` can name the field that changed. A kit.json that does not parse is simply not used.
+    kit.json is generated and committed; it keeps the text every approval covered, which is what a fully
+    approved revision published (composed from it, never again from today's kit), and lets `check` name
+    the field that changed after an edit. An entry whose text does not hash to its hash is a hand edit:
+    reported at its line, never used. A kit.json that does not parse is simply not used.
     """
-    import json
-
     from crisiskit.cache import read_regular
+    from crisiskit.compose.record import read_record
+    from crisiskit.model.load import display_path
 
-    raw = read_regular(project / "content" / "incidents" / incident_id / "kit.json")  # never a link or a device
-    try:
-        data = json.loads(raw or b"")
-    except ValueError:
-        return {}
-    record: dict[str, dict[str, dict]] = {}
-    for revision in data.get("revisions", []) if isinstance(data, dict) else []:
-        if not isinstance(revision, dict):
-            continue
-        if isinstance(revision.get("text_hash"), str) and isinstance(revision.get("languages"), dict):
-            record[revision["text_hash"]] = {"languages": revision["languages"], "facts": revision.get("facts") or {}}
-        if isinstance(revision.get("approved_texts"), dict):
-            record.update({k: v for k, v in revision["approved_texts"].items() if isinstance(v, dict)})
-    return record
+    path = project / "content" / "incidents" / incident_id / "kit.json"
+    return read_record(read_regular(path), display_path(path))  # never a link or a device
 
 
 def read_project(project: Path) -> tuple[list[ComposedIncident], SiteOptions]:
@@ -350,12 +341,21 @@ def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[B
     if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
         return None
     log.debug("build: %d of %d kit(s) composed afresh, the rest remembered (build/cache/)", len(missed), len(kits))
-    generate(project, force=force, fresh=fresh)  # content/: the kits composed above are not composed again
-    fresh.clear()  # their review pages are on disk now: the engine's workers need the memory more
+
+    def write_content() -> None:  # content/: the kits composed above are not composed again
+        generate(project, force=force, fresh=fresh)
+        fresh.clear()
+
+    # A few changed kits (publishing an update): content/ is written while the engine builds. Many (a build from
+    # nothing): written first, so their review pages leave memory before the engine's workers need it.
+    overlap = len(fresh) <= COMPOSE_BATCH
+    if not overlap:
+        write_content()
     languages = _languages(project, {lang for one in incidents for lang in one.languages})
     public = public_input(incidents, site, languages)
     held = [h for one in incidents for h in one.held]
-    return _published(publish(project, [], site, ("public",), languages, at, public), held)
+    built = publish(project, [], site, ("public",), languages, at, public, meanwhile=write_content if overlap else None)
+    return _published(built, held)
 
 
 def _each_batch(batches: list[list], cache: Any, site: SiteOptions, at: datetime, project: Path) -> Iterator[Any]:
@@ -454,8 +454,7 @@ def _check_with_cache(paths: list[Path], at: datetime, project: Path) -> tuple[i
     what an entry is stored under: a file edited meanwhile is a miss next time, never a wrong hit.
     Problems between kits (two files with one id) are found by the full path, which reads them all.
     """
-    from crisiskit.cache import CheckCache, Probe
-    from crisiskit.checks.engine import run_checks
+    from crisiskit.cache import CheckCache
     from crisiskit.checks.findings import Finding
     from crisiskit.model.load import discover
 
@@ -470,23 +469,65 @@ def _check_with_cache(paths: list[Path], at: datetime, project: Path) -> tuple[i
     entries, ids, missed = _remembered(cache, kits, at)
     findings: list[Finding] = [finding for entry in entries for finding in entry.findings]
     if missed:
-        incidents = read_incidents([path for path, _ in missed.values()])
-        for incident in incidents:
-            shown = incident.source
-            if shown not in missed:
+        pending = list(missed.items())
+        batches = [pending[start : start + COMPOSE_BATCH] for start in range(0, len(pending), COMPOSE_BATCH)]
+        for judged in _each_judged(batches, cache, site, at, project):
+            if judged is None:
+                read_incidents([path for path, _ in missed.values()])  # a kit that does not load: say so, as ever
+                return None
+            if judged == "renamed":
                 return None  # a kit read under another name than expected: judge everything afresh
-            path, data = missed[shown]
-            record = cache.record_key(incident.id)
-            item = compose([incident], site, project)[0]
-            probe = Probe.of(at)
-            found = run_checks([item], probe, approvals=True)
-            cache.store(data, shown, incident.id, record, probe, found)
-            ids[shown] = incident.id
-            findings += found
+            for shown, incident_id, found in judged:
+                ids[shown] = incident_id
+                findings += found
     if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
         return None  # two kits with one id, or a kit that produced no incident: the full path reports it
     log.debug("check: %d of %d kit(s) judged afresh, the rest remembered (build/cache/)", len(missed), len(kits))
     return len(kits), sorted(set(findings), key=Finding.sort_key)
+
+
+def _each_judged(batches: list[list], cache: Any, site: SiteOptions, at: datetime, project: Path) -> Iterator[Any]:
+    """Each batch of kits judged (``_judge_kits``), in order: the first in this process, the rest in two forked
+    worker processes when there are several (a check from nothing uses both cores, as a build does)."""
+    if not batches:
+        return
+    # the first batch here: the workers then inherit every module, table and pattern it loaded and compiled
+    yield _judge_kits(batches[0], cache, site, at, project)
+    if len(batches) < 3:
+        yield from (_judge_kits(batch, cache, site, at, project) for batch in batches[1:])
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    rest = batches[1:]
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_judge_kits, rest, *zip(*[(cache, site, at, project)] * len(rest), strict=True))
+
+
+def _judge_kits(batch: list, cache: Any, site: SiteOptions, at: datetime, project: Path) -> list | str | None:
+    """Read, compose and judge one batch of kits the check cache does not remember, storing each one's findings:
+    per kit (shown, incident id, findings); None if a kit does not load, "renamed" if one reads under another name."""
+    from crisiskit.cache import Probe
+    from crisiskit.checks.engine import run_checks
+
+    missed = dict(batch)
+    try:
+        incidents = read_incidents([path for path, _ in missed.values()])
+    except KitError:
+        return None
+    out = []
+    for incident in incidents:
+        shown = incident.source
+        if shown not in missed:
+            return "renamed"
+        _path, data = missed[shown]
+        record = cache.record_key(incident.id)
+        item = compose([incident], site, project)[0]
+        probe = Probe.of(at)
+        found = run_checks([item], probe, approvals=True)
+        cache.store(data, shown, incident.id, record, probe, found)
+        out.append((shown, incident.id, found))
+    return out
 
 
 def incidents_at(project: Path | None, base: str) -> dict[str, Incident]:

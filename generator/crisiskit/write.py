@@ -137,8 +137,12 @@ def plan_writes(
     """
     plan = WritePlan()
     wanted: dict[Path, str] = {}
-    for known_page in sorted(kept):
-        plan.unchanged.append(_shown(content, _target(content, known_page)))
+    known: set[str] = set()  # as strings: a review tree of tens of thousands of pages is walked below
+    for known_page in kept:
+        if known_page.is_absolute() or ".." in known_page.parts:
+            raise ValueError(f"{known_page}: a generated page must stay inside content/")
+        known.add(known_page.as_posix())
+    plan.unchanged += [f"{content.name}/{name}" for name in sorted(known)]
     for page in pages:
         target = _target(content, page.path)
         if target in wanted:
@@ -162,10 +166,19 @@ def plan_writes(
             plan.unchanged.append(shown)
         else:
             plan.update.append(shown)
-    known = {_target(content, page_path) for page_path in kept}
     if content.exists():
-        every = (Path(top, name) for top, _dirs, names in os.walk(content) for name in names)
-        for path in sorted(p for p in every if p not in wanted and p not in known and p.is_file()):
+        root = os.fspath(content)
+        written = {target.relative_to(content).as_posix() for target in wanted}
+        others = []
+        for top, _dirs, names in os.walk(root):
+            folder = os.path.relpath(top, root).replace(os.sep, "/")
+            for name in names:
+                relative = name if folder == "." else f"{folder}/{name}"
+                if relative not in written and relative not in known:
+                    others.append(PurePosixPath(relative))
+        for path in (content.joinpath(*relative.parts) for relative in sorted(others)):
+            if not path.is_file():
+                continue
             marker = read_marker(path) if path.suffix in (".md", ".json") else None
             if marker is None:
                 continue

@@ -48,6 +48,7 @@ import os
 import posixpath
 import re
 import shutil
+import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -76,7 +77,7 @@ from crisiskit.publish.leaks import (
 from crisiskit.publish.switch import dead_targets, inspect_files, tree_files
 
 log = logging.getLogger(__name__)
-SHARD_SIZE = 32
+SHARD_SIZE = 16
 FORMAT = 2
 FRONT = "front"
 MERGED = ("search/search_index.json", "sitemap.xml", "sitemap.xml.gz")
@@ -257,6 +258,7 @@ def plan_parts(
         build.record = _kept(build)
         build.reused = build.record is not None
         if build.record is None:
+            (where / SCANNED).unlink(missing_ok=True)
             for name in ("part", "scan"):  # from here on, a half-built part is never reused; its texts still help
                 suffix = ".json" if name == "part" else ".txt"
                 if (where / f"{name}{suffix}").is_file():
@@ -282,32 +284,48 @@ def _literal(path: str) -> str:
 
 
 def _sync_docs(docs: Path, part: Part) -> None:
-    """Make ``docs`` hold exactly the part's files and the empty stubs, writing only what differs."""
+    """Make ``docs`` hold exactly the part's files and the empty stubs, writing only what differs.
+
+    An empty stub is right as it is (the front's docs hold one for every incident page of the archive, so
+    this is most of its files); a part's own file is compared by digest, so its source is read only if it changed.
+    """
     docs.mkdir(parents=True, exist_ok=True)
-    wanted = dict(part.files)
-    empty = Source.of(b"")
-    for stub in part.stubs:
-        wanted.setdefault(stub, empty)
-    for top, dirs, names in os.walk(docs, topdown=False):
-        for name in names:
-            path = Path(top, name)
-            relative = path.relative_to(docs).as_posix()
-            if relative not in wanted or path.is_symlink():
-                path.unlink()
+    present: dict[str, int] = {}
+    folders = [(os.fspath(docs), "")]
+    while folders:
+        top, prefix = folders.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_symlink():
+                    os.unlink(entry.path)
+                elif entry.is_dir():
+                    folders.append((entry.path, relative + "/"))
+                elif relative in part.files or relative in part.stubs:
+                    present[relative] = entry.stat(follow_symlinks=False).st_size
+                else:
+                    os.unlink(entry.path)
+    for top, dirs, _names in os.walk(docs, topdown=False):  # folders left empty
         for name in dirs:
-            path = Path(top, name)
-            if path.is_symlink():
-                path.unlink()
-            elif not any(path.iterdir()):
-                path.rmdir()
-    for relative, source in wanted.items():
-        path = docs / relative
-        try:
-            if hashlib.sha256(path.read_bytes()).hexdigest() == source.digest:
-                continue
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        write_file(path, source.read())
+            path = os.path.join(top, name)
+            if not os.path.islink(path) and not os.listdir(path):
+                os.rmdir(path)
+    made: set[str] = set()
+
+    def put(relative: str, data: bytes) -> None:
+        folder = relative.rpartition("/")[0]
+        if relative not in present and folder not in made:
+            (docs / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        write_file(docs / relative, data)
+
+    for relative in part.stubs:
+        if relative not in part.files and present.get(relative) != 0:
+            put(relative, b"")
+    for relative, source in part.files.items():
+        if relative in present and hashlib.sha256((docs / relative).read_bytes()).hexdigest() == source.digest:
+            continue
+        put(relative, source.read())
 
 
 def _kept(build: PartBuild) -> dict[str, Any] | None:
@@ -316,13 +334,15 @@ def _kept(build: PartBuild) -> dict[str, Any] | None:
         record = json.loads((build.folder / "part.json").read_text(encoding="utf-8"))
         if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("key") != build.key:
             return None
-        kept = [(build.site / name, size, mtime) for name, size, mtime in record["files"]]
-        kept += [(build.folder / name, size, mtime) for name, size, mtime in record["kept"] if name in KEPT]
+        site, folder = os.fspath(build.site), os.fspath(build.folder)  # strings: a part has hundreds of files
+        kept = [(os.path.join(site, name), size, mtime) for name, size, mtime in record["files"]]
+        kept += [(os.path.join(folder, name), size, mtime) for name, size, mtime in record["kept"] if name in KEPT]
         for path, size, mtime in kept:
-            info = path.lstat()
-            if (info.st_size, info.st_mtime_ns) != (size, mtime) or not os.path.isfile(path):
+            info = os.lstat(path)
+            if (info.st_size, info.st_mtime_ns) != (size, mtime) or not stat.S_ISREG(info.st_mode):
                 return None
         build.index = [(int(a), int(b), str(c)) for a, b, c in record["index"]]
+        record["needles"] = _scanned(build.folder)
         return record
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -338,12 +358,41 @@ def load_scan(build: PartBuild) -> str:
     return (build.folder / "scan.txt").read_text(encoding="utf-8")  # as kept: _kept compared its size and time
 
 
-def owned_files(build: PartBuild) -> list[Path]:
+@dataclass(frozen=True)
+class PartOutput:
+    """Where a built part's output is and what it owns: what reading it needs, small enough to hand to a worker."""
+
+    name: str
+    language: str
+    folder: Path
+    key: str
+    folders: tuple[str, ...]
+
+    @property
+    def site(self) -> Path:
+        return self.folder / "site"
+
+    @classmethod
+    def of(cls, build: PartBuild) -> PartOutput:
+        return cls(build.part.name, build.language, build.folder, build.key, build.part.folders)
+
+
+@dataclass(frozen=True)
+class PartReading:
+    """What reading a freshly built part found: files the scan refuses, its normalised text, and its record."""
+
+    refused: list[Leak]
+    scan: str
+    index: list[tuple[int, int, str]]
+    record: dict[str, Any]
+
+
+def owned_files(output: PartOutput) -> list[Path]:
     """The files of the part's MkDocs output that go into the site (the merged ones are made from all parts)."""
-    site = build.site
-    if build.part.name != FRONT:
+    site = output.site
+    if output.name != FRONT:
         files = []
-        for folder in build.part.folders:
+        for folder in output.folders:
             found, links = tree_files(site / folder, site)
             if links:
                 raise BuildError("\n".join(links + ["nothing was published"]))
@@ -360,17 +409,28 @@ def owned_files(build: PartBuild) -> list[Path]:
     ]
 
 
-def record_part(build: PartBuild, base_url: str, lines: dict[str, str]) -> list[Leak]:
+def record_part(build: PartBuild, reading: PartReading) -> list[Leak]:
+    """Take what ``read_part`` found in a freshly built part; the files the scan must refuse.
+
+    The record is written by ``keep`` once the whole run passed.
+    """
+    build.scan, build.index, build.record = reading.scan, reading.index, reading.record
+    return reading.refused
+
+
+def read_part(output: PartOutput, base_url: str) -> PartReading:
     """Read a freshly built part once: its files' problems, link targets, normalised text and search views.
 
-    ``base_url`` is the public site's address (the audience's, above the languages). Returns the files
-    the scan must refuse. The record is written by ``keep`` once the whole run passed.
+    Runs in an engine worker (publish/site.py hands it each part as soon as MkDocs has built it), so parts
+    are read in parallel with the builds still running. ``base_url`` is the public site's address (the
+    audience's, above the languages).
     """
-    site = build.site
-    language = build.language
-    files = owned_files(build)
+    site = output.site
+    language = output.language
+    files = owned_files(output)
     problems, targets = inspect_files(site, files, "public", base_url, "site/public", f"{language}/")
-    previous = _previous_texts(build)
+    previous = _previous_texts(output.folder)
+    lines: dict[str, str] = {}
     refused: list[Leak] = []
     chunks: list[str] = []
     index: list[tuple[int, int, str]] = []
@@ -396,11 +456,9 @@ def record_part(build: PartBuild, base_url: str, lines: dict[str, str]) -> list[
     view1, view2, whole = _search_views(search)
     index.append((offset, offset + len(view1) + 1 + len(view2), f"{language}/search/search_index.json"))
     chunks += [view1 + "\n", view2 + "\n"]
-    build.scan = "".join(chunks)
-    build.index = index
-    build.record = {
+    record = {
         "format": FORMAT,
-        "key": build.key,
+        "key": output.key,
         "files": [(p.relative_to(site).as_posix(), *_stat(p)) for p in files],
         "problems": problems,
         "targets": targets,
@@ -414,12 +472,12 @@ def record_part(build: PartBuild, base_url: str, lines: dict[str, str]) -> list[
         "sitemap": _sitemap_urls(site),
         "needles": None,
     }
-    write_file(build.folder / "search.txt", search.encode("utf-8"))
-    if build.part.name != FRONT:  # a shard's copy of the theme, 404 page, search index and sitemap: read, not kept
+    write_file(output.folder / "search.txt", search.encode("utf-8"))
+    if output.name != FRONT:  # a shard's copy of the theme, 404 page, search index and sitemap: read, not kept
         for entry in site.iterdir():
             if entry.name != "incidents":
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-    return refused
+    return PartReading(refused, "".join(chunks), index, record)
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -427,11 +485,11 @@ def _stat(path: Path) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
-def _previous_texts(build: PartBuild) -> dict[str, str]:
+def _previous_texts(folder: Path) -> dict[str, str]:
     """Normalised texts the part's last build kept, by content digest: an unchanged file is not normalised again."""
     try:
-        record = json.loads((build.folder / "part.last.json").read_text(encoding="utf-8"))
-        scan = (build.folder / "scan.last.txt").read_text(encoding="utf-8")
+        record = json.loads((folder / "part.last.json").read_text(encoding="utf-8"))
+        scan = (folder / "scan.last.txt").read_text(encoding="utf-8")
         if hashlib.sha256(scan.encode()).hexdigest() != record["scan_digest"]:
             return {}
         texts = {}
@@ -444,7 +502,7 @@ def _previous_texts(build: PartBuild) -> dict[str, str]:
         return {}
     finally:
         for name in ("part.last.json", "scan.last.txt"):
-            (build.folder / name).unlink(missing_ok=True)
+            (folder / name).unlink(missing_ok=True)
 
 
 def _search_segment(site: Path) -> str:
@@ -552,10 +610,11 @@ def _xml(text: str) -> str:
 
 def check_parts(builds: list[PartBuild], staged: Path) -> list[str]:
     """Every part's own problems, and each link target of every part checked against the assembled tree."""
-    present = set()
-    for top, _dirs, names in os.walk(staged):
-        for name in names:
-            present.add(Path(top, name).relative_to(staged).as_posix())
+    present: set[str] = set()
+    root = os.fspath(staged)
+    for top, _dirs, names in os.walk(root):
+        folder = os.path.relpath(top, root).replace(os.sep, "/")
+        present.update(names if folder == "." else (f"{folder}/{name}" for name in names))
     problems: list[str] = []
     for build in builds:
         record = build.record or {}
@@ -581,10 +640,19 @@ def walk_kept(builds: list[PartBuild], needles: Needles, digest: str, before: Ne
         if not build.reused or build.record is None or build.record.get("needles") == digest:
             continue
         if fresh is not None and build.record.get("needles") == before.digest:  # type: ignore[union-attr]
+            if len(fresh) <= FEW and not _any_in_kept(build, fresh):
+                continue  # the common case, decided on the file's bytes without decoding a part's text
             leaks += _find(build, load_scan(build), fresh)
         else:
             leaks += _walk(build, load_scan(build), needles)
     return leaks
+
+
+def _any_in_kept(build: PartBuild, words: dict[str, str]) -> bool:
+    """Whether any of a few needles is in the part's kept text, searched as UTF-8 bytes (a match of a whole
+    encoded needle is a match of the text: UTF-8 never starts a character inside another)."""
+    data = build.scan.encode("utf-8") if build.scan else (build.folder / "scan.txt").read_bytes()
+    return any(word.encode("utf-8") in data for word in words)
 
 
 def _find(build: PartBuild, scan: str, words: dict[str, str]) -> list[Leak]:
@@ -695,19 +763,36 @@ def _joins(records: list[dict[str, Any]], search: Path) -> str:
 
 def keep(builds: Iterable[PartBuild], digest: str) -> None:
     """Record each part as built and scanned with needles ``digest``, once the run passed (best effort: a part
-    not recorded is built again next time)."""
+    not recorded is built again next time; a part whose needles are not recorded is searched for all of them).
+
+    Which needles a part was scanned with is a file of its own (``scanned``), so a kept part's record is not
+    written again on every update, which brings new needles.
+    """
     for build in builds:
         if build.record is None or (build.reused and build.record.get("needles") == digest):
             continue
-        build.record["needles"] = digest
         try:
             if not build.reused:
                 (build.folder / "scan.txt").write_text(build.scan, encoding="utf-8")
                 build.record["scan_digest"] = hashlib.sha256(build.scan.encode()).hexdigest()
                 build.record["kept"] = [(name, *_stat(build.folder / name)) for name in KEPT]
-            _write_json(build.folder / "part.json", build.record)
+                build.record["needles"] = None
+                _write_json(build.folder / "part.json", build.record)
+            write_file(build.folder / SCANNED, digest.encode("ascii"))
+            build.record["needles"] = digest
         except OSError as error:
             log.debug("%s: not kept (%s)", build.folder, error)
+
+
+SCANNED = "scanned"
+
+
+def _scanned(folder: Path) -> str | None:
+    """The digest of the needles the part was last scanned with (``keep``), if recorded."""
+    try:
+        return (folder / SCANNED).read_text(encoding="ascii").strip() or None
+    except (OSError, ValueError):
+        return None
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -32,7 +32,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -57,6 +57,9 @@ class EngineJob:
     level: int = logging.WARNING  # the least severe MkDocs message to hand back (INFO when crisiskit logs debug)
     part: str = ""  # which part of an archive built in parts (archive.py), for messages
     epoch: int | None = None  # SOURCE_DATE_EPOCH: the date MkDocs gives pages (sitemap lastmod), from the kits
+    after: Callable[[], Any] | None = None
+    """crisiskit's own reading of what the build wrote (archive.read_part), run in the worker once the build
+    succeeded, so parts are read in parallel with the builds still running; its result is the build's."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class EngineResult:
     failure: str = ""
     os_error: tuple[str, str] | None = None  # (reason, path) when the operating system refused a write
     output: str = ""  # anything a plugin printed instead of logging
+    after: Any = None  # what the job's ``after`` returned
 
 
 def read_root_config(project: Path) -> dict[str, Any]:
@@ -117,7 +121,7 @@ def run_build(job: EngineJob) -> EngineResult:
     if job.epoch is not None:  # MkDocs' own reproducible-build setting; this worker builds one site and exits
         os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)
     printed = io.StringIO()
-    failure, os_error = "", None
+    failure, os_error, after = "", None, None
     try:
         with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
             config = load_site_config(job)
@@ -126,13 +130,15 @@ def run_build(job: EngineJob) -> EngineResult:
                 build.build(config)
             finally:
                 config.plugins.on_shutdown()
+        if job.after is not None:
+            after = job.after()
     except Exception as error:  # the engine's failure, whatever its kind, is reported by the parent
         refused = _os_error(error)
         if refused is not None:
             os_error = ((refused.strerror or str(refused)).lower(), refused.filename2 or refused.filename or "")
         else:
             failure = str(error) if _is_mkdocs(error) else f"{type(error).__name__}: {error}"
-    return EngineResult(os.getpid(), collected.records, failure, os_error, printed.getvalue())
+    return EngineResult(os.getpid(), collected.records, failure, os_error, printed.getvalue(), after)
 
 
 class _Collect(logging.Handler):
@@ -206,12 +212,12 @@ def submit(pool: ProcessPoolExecutor, job: EngineJob) -> Future[EngineResult]:
         return refused
 
 
-def finish(future: Future[EngineResult], job: EngineJob, shown_site: str) -> int:
+def finish(future: Future[EngineResult], job: EngineJob, shown_site: str) -> EngineResult:
     """Wait for one build, log what MkDocs said through crisiskit's logging, and raise BuildError if it failed.
 
-    ``shown_site`` is where the site was being built, as the user knows the path. Returns the
-    worker's pid. Warnings and errors of a failed build go into the error (and are logged at debug
-    level only), so they are shown once.
+    ``shown_site`` is where the site was being built, as the user knows the path. Returns what the
+    build did (the worker's pid, and what the job's ``after`` returned). Warnings and errors of a
+    failed build go into the error (and are logged at debug level only), so they are shown once.
     """
     started = time.monotonic()
     try:
@@ -255,4 +261,4 @@ def finish(future: Future[EngineResult], job: EngineJob, shown_site: str) -> int
         result.worker,
         time.monotonic() - started,
     )
-    return result.worker
+    return result

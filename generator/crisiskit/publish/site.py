@@ -18,8 +18,11 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -34,12 +37,14 @@ from crisiskit.errors import BuildError
 from crisiskit.publish.archive import (
     NEEDLES_FILE,
     PartBuild,
+    PartOutput,
     Source,
     assemble,
     check_parts,
     engine_key,
     keep,
     plan_parts,
+    read_part,
     record_part,
     remember_needles,
     remembered_needles,
@@ -60,13 +65,15 @@ from crisiskit.publish.switch import (
     verify_tree,
 )
 from crisiskit.render.feeds import render_feeds
+from crisiskit.render.internal import nav_incidents
 from crisiskit.render.pages import render_pages
 from crisiskit.render.rendered import RenderedPage
+from crisiskit.render.status import LANGUAGE_NAMES, ROOT_SCRIPT, ROOT_STYLE, language_chooser, with_status
 from crisiskit.write import has_marker
 
 log = logging.getLogger("crisiskit.publish.engine")  # the engine's messages, whichever module hands them on
-LANGUAGE_NAMES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
 MAX_NAV_INCIDENTS = 20
+WORKER_SHIM = "assets/javascripts/crisiskit-iframe-worker.js"  # overrides/: a Worker for pages opened from disk
 
 
 @dataclass(frozen=True)
@@ -158,15 +165,24 @@ def language_pages(
     return out
 
 
-def _nav(language: str, home: bool) -> list[Any]:
+def _nav(language: str, home: bool, internal: list[tuple[str, str]] | None = None) -> list[Any]:
     """The navigation: home and the incidents index, the same on every page.
 
-    Open incidents are on the incidents index (first) and never in the navigation: a navigation that
+    Open incidents are on the incidents index (first) and never in the public navigation: a navigation that
     changed with every new title would change every page of the archive, so no part of the public site
-    (archive.py) could be kept from one update to the next.
+    (archive.py) could be kept from one update to the next. The internal site (``internal``: its open
+    incidents, escaped title and id, at most render/internal.py's NAV_OPEN_INCIDENTS) is built whole, so
+    its navigation also leads to each open incident's statement, Q&A and channel posts.
     """
     t = labels(language)
-    nav: list[Any] = [{LANGUAGE_NAMES.get(language, language): "index.md"}] if home else []
+    if internal is None:
+        nav: list[Any] = [{LANGUAGE_NAMES.get(language, language): "index.md"}] if home else []
+    else:
+        w = t["internal_site"]
+        nav = [{w["home_title"]: "index.md"}] if home else []
+        for title, incident in internal:
+            folder = f"incidents/{incident}/"
+            nav.append({title: [folder + "index.md", {w["qa"]: folder + "qa.md"}, {w["posts"]: folder + "posts.md"}]})
     nav.append({t["incidents"]: ["incidents/index.md"]})
     return nav
 
@@ -196,7 +212,8 @@ def site_config(
     # Chinese needs lunr's zh language (its trimmer keeps Han characters); jieba segments the index.
     search_lang = "zh" if language.startswith("zh") else language.split("-")[0]
     plugins: list[Any] = [{"search": {"lang": search_lang, "separator": r"[\s\u200b\-]"}}]
-    if audience == "internal":
+    internal = audience == "internal"
+    if internal:
         plugins.append("offline")
     config: dict[str, Any] = {
         "INHERIT": os.path.relpath(project / "mkdocs.yml", docs_dir.parent),
@@ -206,14 +223,29 @@ def site_config(
         "site_url": f"{SiteOptions(str(base['site_url'])).for_audience(audience).url.rstrip('/')}/{language}/",
         "theme": theme,
         "extra": {
-            "alternate": [
-                {"name": LANGUAGE_NAMES.get(lang, lang), "link": f"/{lang}/", "lang": lang} for lang in languages
+            "alternate": [  # the internal site is opened from disk too: a relative link (no file:///<lang>/)
+                {
+                    "name": LANGUAGE_NAMES.get(lang, lang),
+                    "link": f"../{lang}/" if internal else f"/{lang}/",
+                    "lang": lang,
+                }
+                for lang in languages
             ],
             "crisiskit": {
                 "audience": audience,
                 "labels": {
                     k: t[k]
-                    for k in ("internal", "draft", "status_label", "severity_label", "last_updated", "next_update")
+                    for k in (
+                        "internal",
+                        "draft",
+                        "status_label",
+                        "severity_label",
+                        "last_updated",
+                        "next_update",
+                        "status_site",
+                        "made_with",  # the footer (overrides/partials/copyright.html)
+                        "not_found",  # the 404 page (overrides/404.html)
+                    )
                 },
             },
         },
@@ -222,8 +254,29 @@ def site_config(
         # the project's own hooks (a list, so this one replaces the root's), then crisiskit's: see mkdocs_hooks.py
         "hooks": [*(base.get("hooks") or []), str(Path(__file__).with_name("mkdocs_hooks.py"))],
     }
+    # One site_name (description, copyright) per MkDocs config, so per language: mkdocs.yml
+    # extra.crisiskit.<key> is one text, or a text per language (a language not named keeps the root's <key>).
+    extra: dict[str, Any] = base["extra"] if isinstance(base.get("extra"), dict) else {}
+    named: dict[str, Any] = extra["crisiskit"] if isinstance(extra.get("crisiskit"), dict) else {}
+    for key in ("site_name", "site_description", "copyright"):
+        value = named.get(key)
+        value = value.get(language) if isinstance(value, dict) else value
+        if value is not None and not isinstance(value, str):
+            raise BuildError(f"mkdocs.yml extra.crisiskit.{key}: expected a text or a text per language; got {value!r}")
+        if value:
+            config[key] = value
+    for channel, value in (named.get("subscribe") or {}).items() if isinstance(named.get("subscribe"), dict) else []:
+        for one in value.values() if isinstance(value, dict) else [value]:  # a link, or a link per language
+            if not (isinstance(one, str) and one.lower().startswith(("https://", "mailto:"))):
+                raise BuildError(  # main.html would leave it out silently: say so before anything is built
+                    f"mkdocs.yml extra.crisiskit.subscribe.{channel}: expected an https: or mailto: address "
+                    f"(or one per language); got {one!r}"
+                )
     if audience == "internal":
-        config["site_name"] = f"{base.get('site_name', 'crisiskit')} (internal)"
+        name = config.get("site_name", base.get("site_name", "crisiskit"))
+        config["site_name"] = t["site_internal"].format(name=name)
+        if theme_dir is not None and (theme_dir / WORKER_SHIM).is_file():  # search opened from disk (file:)
+            config["extra"]["polyfills"] = [WORKER_SHIM]  # instead of the offline plugin's shim from unpkg.com
     return config
 
 
@@ -261,7 +314,8 @@ def prepare_tree(
         for path in theme_files:
             (theme_dir / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / path, theme_dir / path)
-    nav = _nav(language, (docs_dir / "index.md").exists())
+    internal = nav_incidents(composed, language, at) if audience == "internal" else None
+    nav = _nav(language, (docs_dir / "index.md").exists(), internal)
     config = site_config(base, project, audience, language, languages, docs_dir, site_dir, nav, theme_dir)
     config_file = docs_dir.parent / "mkdocs.yml"
     config_file.write_text(
@@ -290,11 +344,15 @@ def prepare_public(
     for path in hand_written_pages(content, language, "public", public_assets):
         files[path.relative_to(content / language).as_posix()] = Source.of(path.read_bytes())
     files.update(public.files.get(language, {}))
+    if "index.md" in files and language in public.homes:  # the home page's status block (render/status.py)
+        home = with_status(files["index.md"].read().decode("utf-8-sig"), public.homes[language])
+        files["index.md"] = Source.of(home.encode("utf-8"))
     nav = _nav(language, "index.md" in files)
 
     def config_for(docs_dir: Path, site_dir: Path, exclude: str) -> dict[str, Any]:
         config = site_config(base, project, "public", language, languages, docs_dir, site_dir, nav, theme_dir)
         config["exclude_docs"] = exclude  # the other parts' files: MkDocs' own way of keeping them out of a build
+        config["extra"]["crisiskit"]["standby"] = public.standby  # the dark site: noindex on every page (main.html)
         return config
 
     parts = split_parts(files, public.dates.get(language, {}))
@@ -370,19 +428,16 @@ def theme_overrides(project: Path, base: dict[str, Any]) -> list[Path]:
     return files
 
 
-def write_language_chooser(audience_dir: Path, languages: list[str]) -> None:
-    """A plain root page linking to each language's site (no script, no redirect trickery)."""
-    links = "".join(
-        f'<li><a href="{lang}/" hreflang="{lang}" lang="{lang}">{LANGUAGE_NAMES.get(lang, lang)}</a></li>'
-        for lang in languages
-    )
+def write_language_chooser(
+    audience_dir: Path, languages: list[str], noindex: bool = False, offline: bool = False
+) -> None:
+    """The root page (render/status.py): each language's site, and a script that opens the reader's language;
+    ``noindex`` as the pages below it."""
+    assets = f"{languages[0]}/assets/" if languages else None
+    if assets and not all((audience_dir / assets / name).is_file() for name in (ROOT_SCRIPT, ROOT_STYLE)):
+        assets = None  # a project whose theme overrides do not carry them: plain links
     audience_dir.mkdir(parents=True, exist_ok=True)
-    (audience_dir / "index.html").write_text(
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Statements</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-        f"<body><main><h1>Statements</h1><ul>{links}</ul></main></body></html>\n",
-        encoding="utf-8",
-    )
+    (audience_dir / "index.html").write_text(language_chooser(languages, assets, noindex, offline), encoding="utf-8")
 
 
 def publish(
@@ -393,6 +448,7 @@ def publish(
     languages: list[str],
     at: datetime,
     public: PublicInput | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[BuiltSite]:
     """Stage every audience's trees, verify them, and switch them live only if every audience passed.
 
@@ -401,6 +457,8 @@ def publish(
     file found nothing. A failure anywhere, or a full disk, switches nothing. The public site is
     built in parts (archive.py): a part whose inputs did not change since the last run is kept.
     ``public`` is what the public site shows (public.py); made from ``composed`` when not given.
+    ``meanwhile`` runs once every build is handed to the engine (writing content/ while MkDocs works);
+    if it fails, nothing is switched.
     """
     if "public" in audiences and public is None:
         public = public_input([incident_public(item, site, at, []) for item in composed], site, languages)
@@ -414,7 +472,8 @@ def publish(
             for audience in audiences:
                 staged = run.stage(audience)
                 if audience == "public" and public is not None:
-                    parts = _start_public(project, run, pool, base, theme_files, public, languages)
+                    url = site.for_audience("public").url
+                    parts = _start_public(project, run, pool, base, theme_files, public, languages, url)
                     continue
                 pages = audience_pages(composed, audience, at)
                 run.clear(project / "build" / audience)  # the last run's trees: renamed away, removed meanwhile
@@ -423,18 +482,21 @@ def publish(
                         project, base, composed, site, audience, lang, languages, at, staged / lang, theme_files, pages
                     )
                     started[audience, lang] = (job, submit(pool, job))
+            if meanwhile is not None:
+                meanwhile()
             needles = public.needles if public is not None else None
             for audience in audiences:
                 staged = run.staged[audience]
-                if audience == "public" and needles is not None:
-                    built += _finish_public(project, staged, parts, languages, site, needles)
+                if audience == "public" and public is not None:
+                    built += _finish_public(project, staged, parts, languages, site, public)
                     continue
                 workers = {
-                    lang: finish(future, job, f"site/{audience}/{lang}")
+                    lang: finish(future, job, f"site/{audience}/{lang}").worker
                     for lang in languages
                     for job, future in [started[audience, lang]]
                 }
-                write_language_chooser(staged, languages)
+                internal = audience == "internal"  # carried and opened from disk: links to files
+                write_language_chooser(staged, languages, noindex=internal, offline=internal)
                 problems = verify_tree(staged, audience, languages, site.for_audience(audience).url, f"site/{audience}")
                 if problems:
                     raise BuildError(
@@ -472,8 +534,10 @@ def _start_public(
     theme_files: list[Path],
     public: PublicInput,
     languages: list[str],
+    url: str,
 ) -> dict[str, list[PartBuild]]:
-    """Plan every language's parts and hand each part that must be built to the engine."""
+    """Plan every language's parts and hand each part that must be built to the engine (``url``: the public
+    site's address, which reading a built part checks its links against)."""
     root = project / "build" / "public"
     remove_tree(root, project, check_only=True)  # refuses a build/public that is, or goes through, a link
     root.mkdir(parents=True, exist_ok=True)
@@ -493,7 +557,14 @@ def _start_public(
         for build in builds:
             if not build.reused:
                 build.job = EngineJob(
-                    "public", lang, build.config_file, project, level, part=build.part.name, epoch=build.part.epoch
+                    "public",
+                    lang,
+                    build.config_file,
+                    project,
+                    level,
+                    part=build.part.name,
+                    epoch=build.part.epoch,
+                    after=partial(read_part, PartOutput.of(build), url),  # read in the worker, as soon as built
                 )
                 build.future = submit(pool, build.job)
         parts[lang] = builds
@@ -508,28 +579,33 @@ def _finish_public(
     parts: dict[str, list[PartBuild]],
     languages: list[str],
     site: SiteOptions,
-    needles: Any,
+    public: PublicInput,
 ) -> list[BuiltSite]:
     """Wait for the public parts, read each new one once, assemble every language, verify and scan the whole."""
     from crisiskit.publish.leaks import Leak, normalise, read_file, scannable_text
 
+    needles = public.needles
+
     lines: dict[str, str] = {}
     refused: list[Leak] = []
     built = []
-    url = site.for_audience("public").url
-    before = remembered_needles(project / "build" / "public")
+    before = remembered_needles(project / "build" / "public")  # the kept parts, searched while the engine works
     leaks = [leak for lang in languages for leak in walk_kept(parts[lang], needles, needles.digest, before)]
+    workers: dict[str, int] = {}
     for lang in languages:
-        worker = 0
         for build in parts[lang]:
             if build.future is not None:
-                pid = finish(build.future, build.job, f"site/public/{lang}")
-                worker = worker or pid
-                refused += record_part(build, url, lines)
-        assemble(parts[lang], staged / lang)
+                result = finish(build.future, build.job, f"site/public/{lang}")
+                workers.setdefault(lang, result.worker)
+                refused += record_part(build, result.after)  # read in the worker (archive.read_part)
+    with ThreadPoolExecutor(len(languages) or 1) as linking:  # linking thousands of files: system calls, in parallel
+        list(linking.map(lambda lang: assemble(parts[lang], staged / lang), languages))
+    for lang in languages:
         front = parts[lang][0]
-        built.append(BuiltSite("public", lang, front.folder / "docs", project / "site" / "public" / lang, worker))
-    write_language_chooser(staged, languages)
+        built.append(
+            BuiltSite("public", lang, front.folder / "docs", project / "site" / "public" / lang, workers.get(lang, 0))
+        )
+    write_language_chooser(staged, languages, noindex=public.standby)
     every = [b for lang in languages for b in parts[lang]]
     problems = missing_homes(staged, languages, "site/public") + check_parts(every, staged)
     if problems:
