@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -176,23 +179,169 @@ def test_a_digest_that_fits_is_printed_whole_and_written_whole(repo: Path) -> No
     assert "too long" not in shown
 
 
-def test_the_example_workflow_posts_the_bounded_digest_and_keeps_the_full_one(repo: Path) -> None:
+def _post_step(workflow: dict) -> str:
+    steps = {s.get("name"): s for s in workflow["jobs"]["review"]["steps"]}
+    return steps["post the digest, one comment per part"]["run"]
+
+
+FAKE_GH = """#!/bin/sh
+# gh as the example workflow calls it: the comments listing answers what the --jq filter would print
+# (part number and comment id of each digest comment posted before); every call is logged.
+echo "$*" | tr '\\n' ' ' >> "$GH_LOG" && echo >> "$GH_LOG"
+case "$*" in *--paginate*) cat "$GH_POSTED" ;; esac
+"""
+
+
+def test_the_example_workflow_posts_one_comment_per_part_and_updates_them_in_place(repo: Path, tmp_path: Path) -> None:
     workflow = yaml.safe_load((REPO / "examples/github/workflows/crisiskit.yml").read_text(encoding="utf-8"))
     steps = {s.get("name"): s for s in workflow["jobs"]["review"]["steps"]}
-    command = shlex.split(
-        steps["review digest"]["run"]
-        .replace('"origin/${{ github.base_ref }}"', "HEAD~1")
-        .replace("${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}", "https://ci")
-    )
-    assert command[:2] == ["crisiskit", "review"] and command[-2:] == [">", "review.md"]
-    full_file = command[command.index("--output") + 1]
-    assert steps["keep the full digest"]["with"]["path"] == full_file
-    assert "--body-file review.md" in steps["post the digest"]["run"]
+    command = shlex.split(steps["review digest"]["run"].replace('"origin/${{ github.base_ref }}"', "HEAD~1"))
+    assert command[:2] == ["crisiskit", "review"] and command[-2:] == ["--parts", "review"]
+    assert steps["keep the digest"]["with"]["path"] == "review/"
     _change(repo, append="".join(_revision(n) for n in (3, 4, 5, 6)))
-    result = invoke(repo, *command[1:-2], "--at", AT)
+    result = invoke(repo, *command[1:], "--at", AT)
     assert result.returncode == 0, result.stderr
-    assert _size(result.stdout) < GITHUB_LIMIT and f"`{full_file}`: https://ci" in result.stdout
-    assert (repo / full_file).is_file()
+    parts = sorted((repo / "review").glob("review-*.md"))
+    assert len(parts) >= 2 and result.stdout.split() == [f"review/review-{n}.md" for n in range(1, len(parts) + 1)]
+    # The post step, run by bash with a fake gh: the last run posted parts 1, 2 and a surplus part 9.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH, encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    posted, log = tmp_path / "posted", tmp_path / "log"
+    posted.write_text("1 101\n2 102\n9 109\n", encoding="utf-8")
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "GH_LOG": str(log),
+        "GH_POSTED": str(posted),
+        "REPO": "acme/status",
+        "PR": "7",
+    }
+    subprocess.run(["bash", "-c", _post_step(workflow)], cwd=repo, env=env, check=True, capture_output=True)
+    calls = [call.strip() for call in log.read_text(encoding="utf-8").splitlines()]
+    assert calls[0].startswith("api --paginate repos/acme/status/issues/7/comments --jq")
+    expected = [
+        "api --method PATCH repos/acme/status/issues/comments/101 -F body=@review/review-1.md",
+        "api --method PATCH repos/acme/status/issues/comments/102 -F body=@review/review-2.md",
+        *(
+            f"api --method POST repos/acme/status/issues/7/comments -F body=@review/review-{n}.md"
+            for n in range(3, len(parts) + 1)
+        ),
+        "api --method DELETE repos/acme/status/issues/comments/109",
+    ]
+    assert calls[1:] == expected
+    # The listing keeps only this workflow's own comments that open with a part marker, by part number.
+    script = _post_step(workflow)
+    assert 'select(.user.login == "github-actions[bot]")' in script and "<!-- crisiskit-digest part" in script
+    if shutil.which("jq"):  # what gh's --jq does with the filter, on comments of several kinds
+        jq_filter = script.split("--jq '", 1)[1].split("' > posted.txt", 1)[0]
+        comments = [
+            {"id": 101, "user": {"login": "github-actions[bot]"}, "body": "<!-- crisiskit-digest part 1 -->\n# a"},
+            {"id": 5, "user": {"login": "mallory"}, "body": "<!-- crisiskit-digest part 2 -->\n# forged"},
+            {"id": 6, "user": {"login": "github-actions[bot]"}, "body": "another bot comment"},
+            {"id": 109, "user": {"login": "github-actions[bot]"}, "body": "<!-- crisiskit-digest part 9 -->\n# c"},
+        ]
+        listed = subprocess.run(
+            ["jq", "-r", jq_filter], input=json.dumps(comments), capture_output=True, text=True, check=True
+        )
+        assert listed.stdout == "1 101\n9 109\n"
+    for number, part in enumerate(parts, 1):
+        assert part.read_text(encoding="utf-8").startswith(f"<!-- crisiskit-digest part {number} -->\n# ")
+
+
+def _fences_closed(text: str) -> bool:
+    """Every code fence markdown-it finds in ``text`` is closed before the document ends."""
+    from markdown_it import MarkdownIt
+
+    lines = text.splitlines()
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "fence" and token.map is not None:
+            last = lines[token.map[1] - 1].lstrip("> ").strip()
+            if token.map[1] - 1 == token.map[0] or not last.startswith(token.markup):
+                return False
+    return True
+
+
+def test_a_long_digest_is_split_into_complete_parts_each_under_60000_characters(repo: Path) -> None:
+    fenced = "\n".join(["      acknowledgement:", "        en: |-", "          Look:", "          ```", "          x"])
+    _change(repo, ("reports_received: 12", "reports_received: 14"), append="".join(_revision(n) for n in range(3, 9)))
+    kit = repo / "kits/outage.yml"  # a kit text with a code fence in it, which the digest must show as typed
+    text = kit.read_text(encoding="utf-8")
+    at = text.index("      acknowledgement:\n        en: Revision 5.")
+    end = text.index("        zh-Hant:", at)
+    kit.write_text(text[:at] + fenced + "\n" + text[end:], encoding="utf-8")
+    git(repo, "commit", "-qam", "a fence")
+    result = invoke(repo, "review", "--base", "HEAD~2", "--at", AT, "--parts", "out")
+    assert result.returncode == 0, result.stderr
+    parts = [(repo / line).read_text(encoding="utf-8") for line in result.stdout.split()]
+    full = invoke(repo, "review", "--base", "HEAD~2", "--at", AT, "--output", "full.md")
+    full_text = (repo / "full.md").read_text(encoding="utf-8")
+    assert _size(full_text) > 2 * 60_000 and len(parts) >= 3, "the fixture must need three parts"
+    assert full.returncode == 0
+    total = len(parts)
+    for number, part in enumerate(parts, 1):
+        assert _size(part) < 60_000
+        assert part.startswith(
+            f"<!-- crisiskit-digest part {number} -->\n"
+            f"# crisiskit review (against `HEAD~2`): part {number} of {total}\n"
+        )
+        assert _fences_closed(part), f"part {number} leaves a code fence open"
+        assert not part.rstrip().rsplit("\n\n", 1)[-1].startswith("#"), "a part ends with a heading"
+        import markdown
+
+        html = markdown.markdown(part)
+        assert html.count("<h1>") == 1
+    # The summary first, whole, in part 1; every block of the full digest is in exactly one part, in order.
+    assert "## Summary" in parts[0] and "- fact reports_received 12 -> 14 changes: " in parts[0]
+    assert "## Detail" not in parts[0].split("## Findings")[0]
+    assert "> \\```" in "".join(parts)  # the kit's fence, escaped: shown as typed, opening no code block
+    body = [p.split("\n", 2)[2] for p in parts]
+    kept = [b for part in body for b in part.strip("\n").split("\n\n") if not b.endswith(" (continued)")]
+    assert kept == full_text.strip("\n").split("\n\n")[1:]
+    # A part that begins inside an incident's detail repeats where it is.
+    assert any(p.split("\n", 3)[3].startswith("## Detail (continued)") for p in parts[1:])
+
+
+def test_a_block_longer_than_a_part_is_cut_between_lines_and_a_fence_reopened() -> None:
+    from crisiskit.review.comment import Block, Digest
+
+    code = "\n".join(["> ```", *(f"> line {i:04d} " + "x" * 60 for i in range(400)), "> ```"])
+    digest = Digest(
+        "# crisiskit review",
+        [Block("## Summary"), Block("- one")],
+        [Block("## Findings from `crisiskit check`"), Block("None.")],
+        [Block("## Detail"), Block("### Outage"), Block("#### Revision 2"), Block(code), Block("after")],
+    )
+    parts = digest.parts(limit=10_000)
+    assert len(parts) == 3  # the block in pieces of half a part, two to a part
+    for number, part in enumerate(parts, 1):
+        assert _size(part) < 10_000 and _fences_closed(part), number
+        assert part.startswith(f"<!-- crisiskit-digest part {number} -->\n# crisiskit review: part {number} of ")
+    lines = [x for p in parts for x in p.splitlines() if x.startswith("> line ")]
+    assert lines == [f"> line {i:04d} " + "x" * 60 for i in range(400)]
+    assert "## Detail (continued)\n\n### Outage (continued)\n\n#### Revision 2 (continued)\n\n> ```\n> line" in parts[2]
+    assert parts[-1].rstrip().endswith("after")
+    assert digest.parts() == [f"<!-- crisiskit-digest part 1 -->\n{digest.full()}"]
+
+
+def test_replacing_and_removing_a_scenario_item_is_in_the_summary(tmp_path: Path) -> None:
+    project = committed_copy(TESTDATA / "test_resolve" / "lifecycle", tmp_path / "site")
+    kit = project / "kits/newsletter.yml"
+    text = kit.read_text(encoding="utf-8")
+    kit.write_text(text.replace("  internal_qa: [fined]\n", "  internal_qa: [fined]\n  faq: [what-was-seen]\n"))
+    git(project, "commit", "-qam", "drop a scenario FAQ entry")
+    summary = invoke(project, "review", "--base", "HEAD~1", "--at", AT).stdout.split("## Findings")[0]
+    assert "- FAQ entry `what-was-seen` of scenario mis-sent-email removed (remove:)\n" in summary
+    assert "Frequently asked questions (en, zh-Hant)" in summary  # the FAQ text every revision carries
+    kit.write_text(text.replace("remove:\n  internal_qa: [fined]\n", ""))
+    git(project, "commit", "-qam", "keep the scenario's Q&A entry after all")
+    summary = invoke(project, "review", "--base", "HEAD~1", "--at", AT).stdout.split("## Findings")[0]
+    assert "- Q&A entry `fined` of scenario mis-sent-email no longer removed: the scenario's entry is back" in summary
+    assert "- FAQ entry `what-was-seen` of scenario mis-sent-email no longer removed" in summary
+    first = committed_copy(TESTDATA / "test_resolve" / "lifecycle", tmp_path / "first")
+    (first / "kits/newsletter.yml").write_text(text.replace("id: newsletter", "id: newsletter # unchanged"))
+    git(first, "commit", "-qam", "a comment only")
+    assert "replaced" not in invoke(first, "review", "--base", "HEAD~1", "--at", AT).stdout
 
 
 def test_the_bound_keeps_whole_blocks_and_no_heading_without_its_text() -> None:

@@ -1,4 +1,4 @@
-"""Severity and cadence (CK501-CK505) from data/severity.yml, and approvals (CK601, CK602)."""
+"""Severity and cadence (CK501-CK505) from data/severity.yml, and approvals (CK601-CK603)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from crisiskit.checks.findings import Finding, finding
-from crisiskit.compose.approval_state import approval_warnings, publication_problems
+from crisiskit.compose.approval_state import approval_warnings, drift_notes, publication_problems
 from crisiskit.compose.composed import ComposedIncident
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.origin import Origin
@@ -129,8 +129,14 @@ def _missing_channel_findings(
 
 
 def approval_findings(item: ComposedIncident, at: datetime, settings: dict[str, str]) -> Iterator[Finding | None]:
-    """Due revisions not approved (CK601) and published revisions whose text changed (CK602)."""
-    for rule, problems in (("CK602", publication_problems(item, at)), ("CK601", approval_warnings(item, at))):
+    """Due revisions not approved (CK601), published revisions whose text changed (CK602), and shared data
+    changed since the latest revision was recorded, which applies from the next revision (CK603)."""
+    checked = (
+        ("CK602", publication_problems(item, at)),
+        ("CK601", approval_warnings(item, at)),
+        ("CK603", drift_notes(item)),
+    )
+    for rule, problems in checked:
         for problem in problems:
             yield finding(
                 rule,

@@ -84,6 +84,7 @@ def _sources(incident: Incident, revision: Revision, channel: str) -> list[Text]
         if override and override.text
         else [revision.statement.headline, revision.statement.acknowledgement, incident.organization.name]
     )
+    own = [*own, revision.correction]  # a correction's every post opens with its note (compose/posts.py)
     return [text for text in own if text is not None] + [text for _, text in walk_texts(revision.facts)]
 
 

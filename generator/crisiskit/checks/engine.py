@@ -12,6 +12,7 @@ from crisiskit.checks.encoding import encoding_findings
 from crisiskit.checks.findings import Finding
 from crisiskit.checks.limits import limit_findings
 from crisiskit.checks.markup import markup_findings
+from crisiskit.checks.notices import notice_findings
 from crisiskit.checks.structure import structure_findings
 from crisiskit.checks.translations import stale_findings, untranslated_findings
 from crisiskit.checks.wording import wording_findings
@@ -51,6 +52,7 @@ def run_checks(
             character_findings(incident, settings),
             markup_findings(incident, settings),
             cadence_findings(item, at, settings, approvals),
+            notice_findings(item, at, settings),
             approval_findings(item, at, settings) if approvals else iter(()),
         ):
             found.update(f for f in results if f is not None)

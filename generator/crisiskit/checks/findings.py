@@ -94,6 +94,7 @@ _FAMILIES = {
     "CK5": "Severity and cadence",
     "CK6": "Approvals",
     "CK7": "Text safety",
+    "CK8": "Data-breach notices",
 }
 
 
@@ -137,6 +138,7 @@ def rules_markdown() -> str:
             f"- Fix: {spec['hint']}",
         ]
         out += [f"- Why: {spec['reason']}"] if spec.get("reason") else []
+        out += [f"- Sources: {'; '.join(spec['sources'])}"] if spec.get("sources") else []
         out += [
             f"- {verdict} ({language}): {text}"
             for verdict, key in (("Passes", "passes"), ("Fails", "fails"))

@@ -17,7 +17,8 @@
   text takes (``strategy``); one that does not fit the incident's crisis
   type is a CK303 finding at the scenario's ``strategy`` line, before any
   text is written from it (denial fits only a victim crisis, a rumour).
-Remedies declared at kit level (``remedies:``) count as the remedy part.
+Remedies declared at kit level (``remedies:``) count as the remedy part of the revisions that offer them
+(model/schedule.py).
 Denial (CK304) is a wording rule.
 """
 
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.schedule import offered
 from crisiskit.model.schema.kit import STRATEGIES_FITTING
 
 
@@ -48,7 +50,7 @@ def _apology_gaps(incident: Incident, revision: Revision) -> Iterator[list[str]]
         ("acknowledgement", s.acknowledgement),
         ("what_happened or cause", s.what_happened or s.cause),
         ("apology", s.apology),
-        ("remedy", s.remedy or incident.remedies),
+        ("remedy", s.remedy or offered(incident.remedies, revision)),
         ("commitment", s.commitment),
     ]
     if incident.crisis_type == "preventable":  # its apology and remedy are CK303's: one finding per gap
@@ -114,7 +116,7 @@ def structure_findings(incident: Incident, settings: dict[str, str]) -> Iterator
     s = current.statement
     if _holding(incident, current) or not _cause_known(current):
         return
-    if incident.crisis_type == "preventable" and not (s.apology and (s.remedy or incident.remedies)):
+    if incident.crisis_type == "preventable" and not (s.apology and (s.remedy or offered(incident.remedies, current))):
         yield finding(
             "CK303",
             current.origin,

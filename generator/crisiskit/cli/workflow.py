@@ -183,11 +183,18 @@ def _approve_pending(project: Path, kits: list[Path], role: str, by: str, replac
     help="Also write the full digest to this file (what is printed stays short enough for a pull-request comment).",
 )
 @click.option("--link", help="Where readers of the comment find the full digest (a URL, e.g. the workflow run).")
-def review(base: str, at_text: str | None, output: Path | None, link: str | None) -> None:
+@click.option(
+    "--parts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the whole digest as comments review-1.md, review-2.md ... (each under 60,000 characters) into "
+    "this folder, and print their paths.",
+)
+def review(base: str, at_text: str | None, output: Path | None, link: str | None, parts: Path | None) -> None:
     """Print a Markdown digest of every text this branch changes since BASE, and what needs approval.
 
     The digest printed always fits a GitHub comment: when the full one is longer, it keeps the
     summary and as much detail as fits, and says where the full one is (--output, --link).
+    With --parts, the whole digest is split into comments instead, the summary first.
     """
     from crisiskit.pipeline import compose, read_incidents, read_site_options, review_findings
     from crisiskit.review.digest import review as digest
@@ -211,4 +218,24 @@ def review(base: str, at_text: str | None, output: Path | None, link: str | None
     else:
         pointer = f"The full digest ({len(full):,} characters) is the file `{output.name}`"
         pointer += f": {link}" if link else "."
+    if parts is not None:
+        for path in _write_parts(parts, result.parts()):
+            sys.stdout.write(f"{path}\n")
+        return
     sys.stdout.write(result.bounded(pointer))
+
+
+def _write_parts(folder: Path, parts: list[str]) -> list[Path]:
+    """review-1.md ... review-n.md in ``folder``, and no other review-*.md left there from a longer digest."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for number, text in enumerate(parts, 1):
+            path = folder / f"review-{number}.md"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        for stale in set(folder.glob("review-*.md")) - set(written):
+            stale.unlink()
+    except OSError as error:
+        raise SystemProblem(error, folder, "the digest's parts were not all written") from error
+    return written

@@ -3,7 +3,10 @@
 An approval records the hash of the revision's rendered text in every
 language and channel (``compose.revision_hash``). If the text changes, the
 hash no longer matches and the approval is stale: the revision is a draft
-again until someone approves the new text.
+again until someone approves the new text. Once approved and recorded, only
+the revision's own text can make it so: shared data changed later (contacts,
+the organisation, the signatory, FAQ, a scenario) applies from the next
+revision on (compose/record.py, ``drift_notes``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from crisiskit.compose.record import POSTED_VALUES, differing_fields, is_own
 from crisiskit.errors import Problem
 from crisiskit.model.config import Config
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.origin import Origin
+from crisiskit.model.schedule import offered
 
 if TYPE_CHECKING:  # the composed incident is built above this module, from approval_state
     from crisiskit.compose.composed import ComposedIncident
@@ -62,7 +67,7 @@ def publication_problems(item: ComposedIncident, at: datetime) -> list[Problem]:
     revision. A stale approval of a revision not yet due is only a draft again (see approval_warnings).
     """
     incident = item.incident
-    problems = []
+    problems = list(item.record_problems)  # the record of what was published, edited by hand
     required = set(required_roles(incident, item.config))
     for revision in incident.revisions:
         approved_roles = {a.role for a in revision.approvals}
@@ -70,7 +75,7 @@ def publication_problems(item: ComposedIncident, at: datetime) -> list[Problem]:
             continue
         stale = sorted({a.role for a in revision.approvals if a.text_hash != item.hashes[revision.number]})
         if stale:
-            for origin, field, languages in changed_fields(item, revision):
+            for origin, field, languages in _own_first(item, revision):
                 problems.append(
                     origin.problem(
                         f"expected published revision {revision.number} to keep the text {', '.join(stale)} approved; "
@@ -97,7 +102,7 @@ def approval_warnings(item: ComposedIncident, at: datetime) -> list[Problem]:
             continue  # approved; or approved once, due, and changed since (an error in publication_problems)
         if state.stale:
             roles = ", ".join(state.stale)
-            for origin, field, languages in changed_fields(item, revision):
+            for origin, field, languages in _own_first(item, revision):
                 problems.append(
                     origin.problem(
                         f"expected the {roles} approval of revision {revision.number} to match its text; got "
@@ -114,6 +119,62 @@ def approval_warnings(item: ComposedIncident, at: datetime) -> list[Problem]:
                 )
             )
     return problems
+
+
+def drift_notes(item: ComposedIncident) -> list[Problem]:
+    """Shared data changed since approved revisions were recorded: it applies from the next revision on.
+
+    Said while the latest approved revision is one of them (no approved revision carries the new value
+    yet), once per field, at the field's line. Changes in crisiskit's own wording of derived posts are
+    not the author's doing and are not reported.
+    """
+    incident = item.incident
+    approved = [r for r in incident.revisions if item.approved[r.number]]
+    if not approved or approved[-1].number not in item.frozen:
+        return []
+    latest, last = approved[-1], incident.revisions[-1]
+    fields: dict[str, tuple[list[int], list[str]]] = {}
+    for revision in approved:
+        changes = item.drift.get(revision.number, {})
+        facts = [n for n in changes if n.startswith("facts.")]
+        texts = [n for n in changes if not n.startswith(("facts.", "posts."))]
+        for name in facts if facts and texts else texts:
+            numbers, languages = fields.setdefault(name, ([], []))
+            numbers.append(revision.number)
+            languages += [lang for lang in changes[name] if lang not in languages]
+    following = (
+        f"revision {latest.number + 1}, once approved"
+        if last.number > latest.number
+        else f"add revision {last.number + 1} to publish it"
+    )
+    problems = []
+    for name, (numbers, languages) in fields.items():
+        which = _numbers(numbers)
+        problems.append(
+            _origin_of(item, latest, name, languages[0]).problem(
+                f"expected shared data to change only for revisions still to come; got {_changed(name, languages)} "
+                f"since {which} {'was' if len(numbers) == 1 else 'were'} approved: {which} keep"
+                f"{'s' if len(numbers) == 1 else ''} the approved text (recorded in content/incidents/{incident.id}/"
+                f"kit.json), and the new value applies from the next revision ({following})"
+            )
+        )
+    return problems
+
+
+def _numbers(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"revision {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"revisions {numbers[0]}-{numbers[-1]}"
+    return "revisions " + ", ".join(map(str, numbers))
+
+
+def _own_first(item: ComposedIncident, revision: Revision) -> list[tuple[Origin, str, list[str]]]:
+    """changed_fields, but only the revision's own text when that changed too: shared data that changed
+    with it would have applied from the next revision on its own (drift_notes)."""
+    found = changed_fields(item, revision)
+    own = [f for f in found if f[1].startswith("facts.") or is_own(item.incident, revision, f[1])]
+    return own or found
 
 
 def _command(source: str, number: int, roles: tuple[str, ...] | list[str]) -> str:
@@ -138,7 +199,7 @@ def changed_fields(item: ComposedIncident, revision: Revision) -> list[tuple[Ori
     fields: dict[str, list[str]] = {}
     for old in stale:
         for language, now in current["languages"].items():
-            names = _differing(old.get("languages", {}).get(language, {}), now)
+            names = differing_fields(old.get("languages", {}).get(language, {}), now)
             before, after = old.get("facts", {}).get(language, {}), current["facts"].get(language, {})
             facts = [f"facts.{n}" for n in dict.fromkeys([*before, *after]) if before.get(n) != after.get(n)]
             # a changed fact changes every text that refers to it: name the fact, the one thing edited
@@ -153,49 +214,15 @@ def changed_fields(item: ComposedIncident, revision: Revision) -> list[tuple[Ori
     return found or [(revision.origin, "", [])]
 
 
-def _differing(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Public field names (``statement.cause``, ``faq[1].answer``) whose values differ."""
-    names = []
-    for key in new:
-        before, after = old.get(key), new[key]
-        if before == after or key in ("language", "number", "statement_url"):
-            continue
-        if key == "sections":
-            names += [
-                f"statement.{k}"
-                for k in dict.fromkeys([*(before or {}), *after])
-                if (before or {}).get(k) != after.get(k)
-            ]
-        elif key == "posts" and isinstance(before, list):
-            old_posts = {post.get("channel"): post for post in before if isinstance(post, dict)}
-            new_posts = {post["channel"]: post for post in after}
-            names += [
-                f"posts.{c}" for c in dict.fromkeys([*old_posts, *new_posts]) if old_posts.get(c) != new_posts.get(c)
-            ]
-        elif key == "contacts" and isinstance(before, list):
-            old_values = {c.get("kind"): c.get("value") for c in before if isinstance(c, dict)}
-            new_values = {c["kind"]: c["value"] for c in after}
-            names += [
-                f"contacts.{k}"
-                for k in dict.fromkeys([*old_values, *new_values])
-                if old_values.get(k) != new_values.get(k)
-            ]
-        elif key in ("faq", "remedies") and isinstance(before, list) and len(before) == len(after):
-            names += [
-                f"{key}[{i}].{k}"
-                for i, (b, a) in enumerate(zip(before, after, strict=True))
-                for k in a
-                if b.get(k) != a.get(k)
-            ]
-        else:
-            names.append(key)
-    return names
-
-
 def _origin_of(item: ComposedIncident, revision: Revision, name: str, language: str) -> Origin:
     """Where field ``name`` of ``revision`` is written in the kit (or the scenario it came from)."""
     incident = item.incident
     kind, _, part = name.partition(".")
+    if name in POSTED_VALUES:
+        posted = POSTED_VALUES[name](incident)
+        if getattr(posted, "origin", None) is not None:
+            line, column, path = posted.origin.locate(None, language)
+            return Origin(posted.origin.file, line, column, path)
     if kind == "facts":
         return _written(revision.origin, ["facts", part], name)
     if kind == "contacts":
@@ -217,7 +244,8 @@ def _origin_of(item: ComposedIncident, revision: Revision, name: str, language: 
     elif name.startswith(("faq[", "remedies[")):
         entries_kind, rest = name.split("[", 1)
         index, field = int(rest.split("]")[0]), rest.split(".", 1)[1]
-        entries = [e for e in incident.faq if e.audience == "public"] if entries_kind == "faq" else incident.remedies
+        listed = offered(incident.faq, revision) if entries_kind == "faq" else offered(incident.remedies, revision)
+        entries = [e for e in listed if getattr(e, "audience", "public") == "public"]  # as the revision lists them
         text = getattr(entries[index], field, None) if index < len(entries) else None
     if text is not None and getattr(text, "origin", None) is not None:
         origin = text.origin

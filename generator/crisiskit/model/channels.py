@@ -5,7 +5,8 @@ which posts are measured and against what limit, who reads a post (its
 audience) and the names the pages print all come from one entry per
 channel here. Adding a channel is one entry in data/channels.yml, its
 name in every language of data/labels.yml and, for a templated channel,
-templates/channels/<name>.txt.j2; tests/test_registry.py proves that.
+templates/channels/<name>.txt.j2 (a notice: templates/channels/notices/<name>.txt.j2 and its entry in
+data/notices.yml); tests/test_registry.py and tests/test_notices.py prove that.
 
 It lives in the model stage, the lowest one, because the kit schema
 (model/schema/kit.py) needs the names; counting, compose, render and checks
@@ -21,11 +22,12 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from crisiskit.datafiles import load_data
 
-Kind = Literal["short", "long_social", "templated", "replies", "part"]
+Kind = Literal["short", "long_social", "templated", "notice", "replies", "part"]
 """How a channel's text is made: short and long_social posts are fitted from the statement, templated ones
-rendered from templates/channels/<name>.txt.j2; replies are the kit's review replies; a part (the e-mail
-subject) is only measured, as part of another channel's post."""
-POST_KINDS: tuple[Kind, ...] = ("short", "long_social", "templated")
+rendered from templates/channels/<name>.txt.j2; a notice (a legal notice of a data breach) from the elements
+data/notices.yml requires of it, laid out by templates/channels/notices/<name>.txt.j2; replies are the kit's
+review replies; a part (the e-mail subject) is only measured, as part of another channel's post."""
+POST_KINDS: tuple[Kind, ...] = ("short", "long_social", "templated", "notice")
 """Kinds a kit may list under ``channels:`` (each revision gets a post of them)."""
 Unit = Literal["weighted", "graphemes", "code_points", "sms"]
 
@@ -48,6 +50,11 @@ class Channel(BaseModel):
     """Where the platform counts every link as this many characters."""
     max_parts: int | None = None
     """SMS only: the most parts a message may be split into."""
+    jurisdiction: str | None = None
+    """A notice only: the jurisdiction whose law prescribes it (a kit's ``jurisdictions:`` names these); a notice
+    without one (regulator_notice) is the generic notice every kit that lists it gets."""
+    recipient: Literal["authority", "people"] | None = None
+    """A notice only: whom it is addressed to, the supervisory authority or the people affected."""
     source: str | None = None
     checked: str | None = None
     """The date the limit was last checked against its source, as YYYY-MM-DD."""
@@ -64,6 +71,8 @@ class Channel(BaseModel):
             raise ValueError(f"channel {self.name}: a limit needs limit, unit, source and checked together")
         if (self.unit == "sms") != (self.max_parts is not None):
             raise ValueError(f"channel {self.name}: max_parts goes with unit sms, and only with it")
+        if (self.kind == "notice") != (self.recipient is not None) or (self.jurisdiction and self.kind != "notice"):
+            raise ValueError(f"channel {self.name}: a notice names its recipient (and jurisdiction), and only a notice")
         return self
 
     @property
@@ -102,3 +111,13 @@ def labelled_channels() -> tuple[str, ...]:
 def channels_of_kind(kind: Kind) -> tuple[str, ...]:
     """The channels whose posts are made the ``kind`` way."""
     return tuple(name for name, spec in registry().items() if spec.kind == kind)
+
+
+def jurisdictions() -> tuple[str, ...]:
+    """The jurisdictions a kit may name under ``jurisdictions:``: those the registry's notices are written for."""
+    return tuple(dict.fromkeys(spec.jurisdiction for spec in registry().values() if spec.jurisdiction))
+
+
+def notice_channels(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The notice channels of the jurisdictions ``names``, in registry order."""
+    return tuple(name for name, spec in registry().items() if spec.jurisdiction and spec.jurisdiction in names)

@@ -51,6 +51,19 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class ScenarioItemChange:
+    """A scenario's remedy, FAQ or Q&A entry that the incident replaced (same id) or removed (``remove:``)."""
+
+    key: str
+    """The kit key of the list: remedies, faq or internal_qa."""
+    id: str
+    scenario: str
+    """The scenario whose item it was."""
+    action: str
+    """replaced or removed."""
+
+
+@dataclass(frozen=True)
 class Incident:
     """One incident, merged with its scenarios and checked for completeness."""
 
@@ -79,6 +92,10 @@ class Incident:
     """The response strategy its scenario's text takes (the nearest scenario's ``strategy``), if it extends one."""
     strategy_origin: Origin | None = None
     """Where that scenario states its strategy."""
+    jurisdictions: tuple[str, ...] = ()
+    """Whose data-breach law applies (the kit's ``jurisdictions:``): their notices are among ``channels``."""
+    scenario_items: tuple[ScenarioItemChange, ...] = ()
+    """The scenario's list items this incident replaced or removed by id (model/resolve.py), for the review."""
 
     @property
     def current(self) -> Revision:

@@ -2,7 +2,8 @@
 
 An incident takes every field it leaves out from the scenario it extends
 (and that scenario's own scenario), each revision's missing statement
-sections from the scenario's pre-approved text for that status, and the
+sections from the revision before it at the same status or else from the
+scenario's pre-approved text for that status (``inherit_statement``), and the
 facts the scenario declares, which the incident must fill. A profile block
 (organization, spokesperson, signatory, contacts, languages) that neither
 writes comes from crisiskit.yml (model/profile.py: the validate stage has
@@ -19,12 +20,14 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from crisiskit.errors import Problem
+from crisiskit.model.channels import notice_channels
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.lists import MERGED, ListSource, merge_lists
 from crisiskit.model.origin import Origin, walk_texts
 from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile
 from crisiskit.model.references import reference_problems
 from crisiskit.model.schema.facts import Fact
-from crisiskit.model.schema.kit import IncidentKit, KitFields, ScenarioKit, Statement, Status
+from crisiskit.model.schema.kit import ChannelText, IncidentKit, KitFields, ScenarioKit, Statement, Status, Update
 from crisiskit.model.tables import SeverityPolicy, severity_table
 from crisiskit.model.validate import Validated, ValidKit, language_problems
 
@@ -64,7 +67,8 @@ def resolve_incidents(validated: Validated) -> Resolved:
         problems.extend(chain_problems)
         if chain_problems:
             continue
-        incident, merge_problems = _merge(kit, chain, validated.profile)
+        sources = [scenarios[s.scenario] for s in reversed(chain)]
+        incident, merge_problems = _merge(kit, chain, validated.profile, sources)
         problems.extend(merge_problems)
         if incident is not None and chain:  # what the scenario's text was written as, for CK303 to judge
             source = scenarios[chain[0].scenario].source
@@ -143,7 +147,7 @@ def _missing(name: str, scenario_name: str | None, profile: Profile) -> str | No
 
 
 def _merge(
-    kit: ValidKit, chain: list[ScenarioKit], profile: Profile = NO_PROFILE
+    kit: ValidKit, chain: list[ScenarioKit], profile: Profile = NO_PROFILE, scenario_kits: list[ValidKit] | None = None
 ) -> tuple[Incident | None, list[Problem]]:
     model: IncidentKit = kit.model  # type: ignore[assignment]
     display, positions = kit.source.display, kit.source.positions
@@ -157,6 +161,13 @@ def _merge(
         if message:
             problems.append(Problem(display, 1, 1, name, message))
     incomplete = any(values[name] is None for name in REQUIRED)  # said above, or crisiskit.yml's problems say why
+    scenario_lists = [
+        ListSource(s.model, s.source.display, s.source.positions, s.model.scenario)
+        for s in scenario_kits or []
+        if isinstance(s.model, ScenarioKit)
+    ]
+    merged = merge_lists([*scenario_lists, ListSource(model, display, positions, None)])
+    problems += merged.problems
     facts: dict[str, Fact] = {}
     for model_with_facts in (*reversed(chain), model):
         facts.update(model_with_facts.facts)
@@ -182,11 +193,15 @@ def _merge(
         channel_overrides.update(model_with_channels.channels)
     channels = [c for c in policy.channels if channel_overrides.get(c) is None or channel_overrides[c].enabled]
     channels += [c for c, o in channel_overrides.items() if o.enabled and c not in channels]
+    jurisdictions = tuple(values["jurisdictions"] or ())  # each adds its notices (data/channels.yml)
+    channels += [c for c in notice_channels(jurisdictions) if c not in channels and c not in channel_overrides]
     revisions: list[Revision] = []
     current_facts = dict(facts)
+    previous: Revision | None = None
+    carried: dict[str, ChannelText] = {}  # the revisions' own channel overrides in force
     for index, update in enumerate(model.updates):
         current_facts = {**current_facts, **update.facts}
-        statement = _fill_statement(update.statement, update.status, chain)
+        statement = inherit_statement(update, previous, chain)
         if statement.headline is None:
             line, column = positions.locate(("updates", index, "statement"))
             problems.append(
@@ -195,30 +210,30 @@ def _merge(
                     line,
                     column,
                     f"updates[{index}].statement.headline",
-                    'expected the key "headline" (in this revision or the scenario\'s '
-                    f'statement for "{update.status}"); got no such key',
+                    'expected the key "headline" (in this revision, the one before it at the same status or the '
+                    f'scenario\'s statement for "{update.status}"); got no such key',
                 )
             )
-        merged_channels = {**channel_overrides, **update.channels}
+        carried = {**(carried if _continues(update, previous) else {}), **update.channels}
+        merged_channels = {**channel_overrides, **carried}
         origin = Origin(
             display, *positions.locate(("updates", index, "revision")), f"updates[{index}]", lines=kit.source.lines
         )
-        revisions.append(
-            Revision(
-                update.revision,
-                update.status,
-                update.issued_at,
-                update.publish_at,
-                update.next_update_at,
-                update.corrects,
-                update.correction,
-                current_facts,
-                statement,
-                merged_channels,
-                list(update.approvals),
-                origin,
-            )
+        previous = Revision(
+            update.revision,
+            update.status,
+            update.issued_at,
+            update.publish_at,
+            update.next_update_at,
+            update.corrects,
+            update.correction,
+            current_facts,
+            statement,
+            merged_channels,
+            list(update.approvals),
+            origin,
         )
+        revisions.append(previous)
         problems.extend(
             p
             for _path, text in walk_texts([statement, update.channels, update.correction])
@@ -234,7 +249,8 @@ def _merge(
         )
     for _path, text in walk_texts([values[name] for name in inherited]):  # reported at crisiskit.yml's lines
         problems.extend(reference_problems(text, all_fact_names))
-    lists: dict[str, Any] = {name: list(values[name] or []) for name in LISTS}
+    lists: dict[str, Any] = {name: list(values[name] or []) for name in LISTS if name not in MERGED}
+    lists.update(merged.lists)
     incident = Incident(
         id=model.id,
         source=display,
@@ -249,22 +265,56 @@ def _merge(
         languages=languages,
         began_at=model.began_at,
         aware_at=model.aware_at,
+        jurisdictions=jurisdictions,
         **lists,
         channels=channels,
         revisions=revisions,
+        scenario_items=merged.changes,
     )
     problems.extend(language_problems(incident, incident.languages))
     return (None if problems else incident), problems
 
 
-def _fill_statement(statement: Statement, status: Status, chain: list[ScenarioKit]) -> Statement:
-    """Sections the revision leaves out, taken from the nearest scenario that has them for ``status``."""
-    filled = {name: getattr(statement, name) for name in Statement.model_fields}
+def _continues(update: Update, previous: Revision | None) -> bool:
+    """Whether ``update`` carries on from the revision before it: a next step at the same status."""
+    return previous is not None and previous.status == update.status
+
+
+def inherit_statement(update: Update, previous: Revision | None, chain: list[ScenarioKit]) -> Statement:
+    """The statement of ``update``, complete: a revision writes only what changed.
+
+    Each section comes from the first of these that has it:
+
+    1. the revision itself: a text, or ``null`` to leave the section out (it stops the inheritance);
+    2. the previous revision, as it stood, if it had the same status: an update or a correction within a
+       stage keeps every section it does not rewrite, the incident's own text included;
+    3. the nearest scenario's pre-approved text for this revision's status.
+
+    A change of status is a new stage of the crisis and starts again from the scenario's text for the new
+    status, as the first revision does: what was written while investigating ("we do not know the cause
+    yet") must not survive into identified or resolved unless the revision writes it again. A section the
+    scenario has no text for at the new status is left out. Before inheritance, steps 1 and 3 were the whole
+    rule; a kit composes differently only where a revision left out a section the revision before it, at the
+    same status, wrote itself (and then the scenario's text replaced the incident's own, which inheritance
+    fixes), or wrote a section as ``null`` (which used to mean the scenario's text). Per-revision channel
+    texts follow the same rule: a channel entry, whole, carries on within a status over the kit-level ones.
+    """
+    own = update.statement
+    filled: dict[str, Any] = {}
+    for name in Statement.model_fields:
+        if name in own.model_fields_set:
+            filled[name] = getattr(own, name)
+        elif previous is not None and _continues(update, previous):
+            filled[name] = getattr(previous.statement, name)
+        else:
+            filled[name] = _scenario_section(name, update.status, chain)
+    return Statement.model_construct(**filled)
+
+
+def _scenario_section(name: str, status: Status, chain: list[ScenarioKit]) -> Any:
+    """Section ``name`` of the nearest scenario that has it for ``status``."""
     for scenario in chain:
         template = scenario.statements.get(status)
-        if template is None:
-            continue
-        for name, value in filled.items():
-            if value is None:
-                filled[name] = getattr(template, name)
-    return Statement.model_construct(**filled)
+        if template is not None and getattr(template, name) is not None:
+            return getattr(template, name)
+    return None

@@ -60,6 +60,8 @@ class Rule(Table):
     """Per language, a text the rule passes."""
     fails: dict[str, str] = {}
     """Per language, a text the rule reports."""
+    sources: tuple[str, ...] = ()
+    """The statutes and articles a rule enforces (the notice rules), cited in RULES.md."""
 
 
 class ApprovalTables(Table):

@@ -23,6 +23,7 @@ from crisiskit.errors import Problem
 from crisiskit.model.load import KeyPath, SourceFile, SourceKit
 from crisiskit.model.origin import Origin, format_path, walk_texts
 from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile, complete_blocks, is_borrowed
+from crisiskit.model.schedule import schedule_problems
 from crisiskit.model.schema.kit import IncidentKit, ScenarioKit
 from crisiskit.model.schema.types import describe
 
@@ -212,7 +213,7 @@ def _known_keys(model_class: type[BaseModel], loc: KeyPath) -> list[str]:
             current = args[-1] if args else None
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [field.alias or name for name, field in current.model_fields.items()]  # as a kit writes them
     return []
 
 
@@ -283,6 +284,7 @@ def _file_problems(file: SourceFile, model: IncidentKit | ScenarioKit) -> list[P
                     "(rename the file or the id so they match)",
                 )
             )
+    problems.extend(schedule_problems(file, model))  # kit-level items' starts and ends
     if model.languages:
         problems.extend(language_problems(model, model.languages))
     return problems

@@ -10,7 +10,9 @@ public site shows, approved and past any embargo; for the internal site
 Invariants:
 
 - Only the statement reaches a feed (correction note, acknowledgement, body
-  sections); channel posts, Q&A and internal FAQ never do.
+  sections); channel posts, Q&A and internal FAQ never do. A correcting
+  revision's title and summary open with "Correction: " (localised), the
+  summary with its note, so a reader who sees only those still learns it.
 - Kit text is text: ``content_html`` is the statement through the Markdown
   subset of ``markup.block`` (everything else escaped), then sanitised with
   an allow-list (``escaping.sanitize_html``). Titles, summaries and author
@@ -130,8 +132,14 @@ def feed_entries(
             continue
         for revision in item.visible(at) if at is not None else incident.revisions:
             text = item.texts[revision.number][language]
-            url = f"{site.statement_url(language, incident.id)}revisions/{revision.number}/"
+            # the internal site is built without directory URLs (Material's offline plugin): revisions/N.html
+            page = f"{revision.number}/" if at is not None else f"{revision.number}.html"
+            url = f"{site.statement_url(language, incident.id)}revisions/{page}"
             title = _line(f"{t['status'][revision.status]}{t['colon']}{text.headline or text.title}")
+            summary = _line((text.acknowledgement or title).split("\n")[0])
+            if text.correction:  # a correction says so first, in the title and in the summary readers skim
+                title = _line(f"{t['correction']}{t['colon']}{title}")
+                summary = _line(f"{t['correction']}{t['colon']}{text.correction}{t['space']}{summary}")
             if not item.approved[revision.number]:  # only the internal feed can hold a draft
                 title = f"[{t['draft']}]{t['space']}{title}"
             parts = [f"**{t['correction']}**{t['colon']}{block(text.correction)}"] if text.correction else []
@@ -146,7 +154,7 @@ def feed_entries(
                     date=revision.visible_from,
                     author=_line(text.organization),
                     incident_title=_line(text.title),
-                    summary=_line((text.acknowledgement or title).split("\n")[0]),
+                    summary=summary,
                     html=sanitize_html(markdown.markdown("\n\n".join(parts), output_format="html")),
                 )
             )

@@ -246,3 +246,23 @@ def substituted(old: str, language: str, found: list[Substitution]) -> tuple[str
 
     text = pattern.sub(swap, old)
     return text, tuple(sorted(used, key=[s.label for s in found].index))
+
+
+_ITEM_NAMES = {"remedies": "remedy", "faq": "FAQ entry", "internal_qa": "Q&A entry"}
+
+
+def scenario_item_lines(old: ComposedIncident | None, new: ComposedIncident) -> list[str]:
+    """Summary lines for the scenario items (remedies, FAQ, Q&A) the incident now replaces or removes by id, and
+    for those it no longer does (the scenario's item is back)."""
+    before = set(old.incident.scenario_items) if old else set()
+    after = set(new.incident.scenario_items)
+    lines = []
+    for change in (c for c in new.incident.scenario_items if c not in before):
+        what = "replaced by this kit's entry with that id" if change.action == "replaced" else "removed (remove:)"
+        lines.append(f"- {_ITEM_NAMES[change.key]} `{change.id}` of scenario {change.scenario} {what}")
+    for change in (c for c in old.incident.scenario_items if c not in after) if old else ():
+        lines.append(
+            f"- {_ITEM_NAMES[change.key]} `{change.id}` of scenario {change.scenario} no longer {change.action}: "
+            "the scenario's entry is back"
+        )
+    return lines

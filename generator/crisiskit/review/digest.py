@@ -10,12 +10,15 @@ then the detail: one word diff per language for each such value, every
 other changed text with its difference marked. A reviewer reads what will
 be said where without opening any YAML.
 
-A pull-request comment holds at most 65,536 characters: review/comment.py
-keeps the printed digest under it.
+The summary also lists the scenario's remedies, FAQ and Q&A entries the
+incident replaces or removes by id (model/lists.py), when the pull request
+changes that. A pull-request comment holds at most 65,536 characters:
+review/comment.py splits the digest into parts under 60,000 characters.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -26,7 +29,13 @@ from crisiskit.compose.approval_state import approval_state, required_roles
 from crisiskit.compose.composed import ComposedIncident
 from crisiskit.errors import UserError
 from crisiskit.render.diff import diff_markdown
-from crisiskit.review.changes import PieceChange, RevisionChanges, piece_name, revision_changes
+from crisiskit.review.changes import (
+    PieceChange,
+    RevisionChanges,
+    piece_name,
+    revision_changes,
+    scenario_item_lines,
+)
 from crisiskit.review.comment import Block, Digest
 from crisiskit.review.pending import pending_revisions
 
@@ -58,10 +67,11 @@ def review_digest(
         changed = revision_changes(previous, item)
         numbers = {r.number for r in item.incident.revisions}
         removed = [r.number for r in previous.incident.revisions if r.number not in numbers] if previous else []
-        if not changed and not removed:
+        items = scenario_item_lines(previous, item)
+        if not changed and not removed and not items:
             continue
         heading = _heading(item)
-        summary += [Block(f"### {heading}"), *_summary(item, changed, removed)]
+        summary += [Block(f"### {heading}"), *_summary(item, changed, removed, items)]
         detail += [Block(f"### {heading}"), *_detail(item, changed)] if changed else []
     ids = {c.incident.id for c in new}
     for item in (c for c in old if c.incident.id not in ids):
@@ -110,7 +120,9 @@ def _where(changes: list[PieceChange]) -> str:
     return "; ".join(f"revision {n}: {names}" for n, names in each.items())
 
 
-def _summary(item: ComposedIncident, changed: list[RevisionChanges], removed: list[int]) -> list[Block]:
+def _summary(
+    item: ComposedIncident, changed: list[RevisionChanges], removed: list[int], items: list[str]
+) -> list[Block]:
     lines = []
     for revision in (r for r in changed if r.added):
         r = revision.revision
@@ -134,6 +146,7 @@ def _summary(item: ComposedIncident, changed: list[RevisionChanges], removed: li
     if fresh:
         lines.append(f"- new texts: {_where(fresh)}")
     lines += [f"- revision {n} removed" for n in removed]
+    lines += items
     lines += _commands(item)
     return [Block(line, tight=index > 0) for index, line in enumerate(lines)]
 
@@ -234,7 +247,12 @@ def _quotes(change: PieceChange, shown: list[PieceChange]) -> list[PieceChange]:
 
 
 def _quote(text: str) -> Block:
-    return Block("\n".join("> " + line if line else ">" for line in text.splitlines()) or ">")
+    """``text`` as a block quote; a line of kit text that would open a code fence is escaped (shown as typed)."""
+    lines = [_FENCE_OPENER.sub(r"\\\1", line) for line in text.splitlines()]
+    return Block("\n".join("> " + line if line else ">" for line in lines) or ">")
+
+
+_FENCE_OPENER = re.compile(r"^(\s{0,3}[`~])(?=[`~]{2})")
 
 
 def _approvals(item: ComposedIncident, numbers: list[int]) -> list[Block]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from crisiskit.model.channels import post_channels
+from crisiskit.model.channels import jurisdictions, post_channels
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.types import (
     Email,
@@ -61,6 +61,10 @@ if TYPE_CHECKING:
     ChannelName = str
 else:  # a channel a kit may list: every post channel of the registry (data/channels.yml), read on import
     ChannelName = Literal[post_channels()]
+if TYPE_CHECKING:
+    Jurisdiction = str
+else:  # a jurisdiction a kit may name: every one a notice of the registry is written for (data/channels.yml)
+    Jurisdiction = Literal[jurisdictions()]
 ReviewType = Literal[
     "product_quality",
     "service_attitude",
@@ -141,7 +145,25 @@ class Contacts(Model):
     """The data protection officer's address (required in GDPR notices)."""
 
 
-class Remedy(Model):
+class Scheduled(Model):
+    """A kit-level item that may start and end with a revision or a time (model/schedule.py decides).
+
+    Without a start an item is offered from the incident's first revision; without an end, from then on.
+    """
+
+    from_revision: int | None = Field(default=None, ge=1)
+    """The first revision that offers it; earlier revisions, their posts and pages leave it out."""
+    from_: Timestamp | None = Field(default=None, alias="from")
+    """Instead of from_revision: offered in the revisions published at or after this time (with timezone)."""
+    until_revision: int | None = Field(default=None, ge=1)
+    """The last revision that offers it."""
+    until: Timestamp | None = None
+    """Instead of until_revision: offered only in the revisions published before this time (with timezone)."""
+
+
+class Remedy(Scheduled):
+    id: Slug | None = None
+    """Names the item, so an incident can replace (same id) or remove (remove.remedies) a scenario's remedy."""
     kind: RemedyKind
     """What is offered, by kind."""
     description: Text
@@ -221,14 +243,17 @@ class Update(Model):
     facts: dict[FactName, Fact] = {}
     """Facts that changed with this revision; they apply from here on."""
     statement: Statement = Statement()
-    """The statement text; sections left out come from the scenario."""
+    """What the statement says now: a section left out stays as the revision before said it if that one had the
+    same status, else comes from the scenario's text for this status; null leaves a section out."""
     channels: dict[ChannelName, ChannelText] = {}
-    """Per-channel overrides for this revision only."""
+    """Per-channel overrides from this revision on, while the status stays the same."""
     approvals: list[Approval] = []
     """Approvals of this revision's text."""
 
 
-class FaqEntry(Model):
+class FaqEntry(Scheduled):
+    id: Slug | None = None
+    """Names the item, so an incident can replace (same id) or remove (remove.faq) a scenario's entry."""
     question: Text
     """The question as people ask it."""
     answer: Text
@@ -237,7 +262,10 @@ class FaqEntry(Model):
     """public appears on the FAQ page; internal only on the internal site."""
 
 
-class QaEntry(Model):
+class QaEntry(Scheduled):
+    id: Slug | None = None
+    """Names the item, so an incident can replace (same id; the scenario's avoid phrases stay) or remove
+    (remove.internal_qa) a scenario's entry."""
     question: Text
     """The hard question a journalist or customer may ask."""
     answer: Text
@@ -252,7 +280,7 @@ class QaEntry(Model):
     """The role allowed to answer, if not every spokesperson."""
 
 
-class ReviewReply(Model):
+class ReviewReply(Scheduled):
     type: ReviewType
     """The kind of negative review this reply is for."""
     review: Text
@@ -261,6 +289,17 @@ class ReviewReply(Model):
     """The short reply posted in public."""
     private_followup: Text
     """The message sent privately to resolve the case."""
+
+
+class Removals(Model):
+    """The items of the scenario's lists a kit drops, by id."""
+
+    remedies: list[Slug] = []
+    """Ids of the scenario's remedies this kit does not offer."""
+    faq: list[Slug] = []
+    """Ids of the scenario's FAQ entries this kit leaves out."""
+    internal_qa: list[Slug] = []
+    """Ids of the scenario's Q&A entries this kit leaves out (their avoid phrases go with them)."""
 
 
 class KitFields(Model):
@@ -290,14 +329,19 @@ class KitFields(Model):
     """The three or so points every text comes back to."""
     audiences: list[Audience] | None = None
     """Who must hear from us."""
+    jurisdictions: list[Jurisdiction] | None = None
+    """Whose data-breach law applies (california, gdpr, taiwan): each adds its notices (to the authority, to the
+    people affected) to every revision, stating the facts data/notices.yml says that law requires."""
     remedies: list[Remedy] | None = None
-    """What affected people get."""
+    """What affected people get; added to the scenario's, replacing the one with the same id."""
     faq: list[FaqEntry] | None = None
-    """Questions and answers for the FAQ page."""
+    """Questions and answers for the FAQ page; added to the scenario's, replacing the one with the same id."""
     channels: dict[ChannelName, ChannelText] = {}
     """Per-channel overrides for every revision."""
     internal_qa: list[QaEntry] | None = None
-    """Hard questions for spokespeople; never public."""
+    """Hard questions for spokespeople, never public; added to the scenario's, replacing the one with the same id."""
+    remove: Removals | None = None
+    """The scenario's remedies, FAQ and Q&A entries this kit drops, by id."""
     review_replies: list[ReviewReply] | None = None
     """Replies to negative reviews, public and private."""
 
