@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from crisiskit.compose.labels import labels
 from crisiskit.pipeline import read_site_options
-from sites import BEFORE_EMBARGO, PROJECT, build, composed_samples, copy_project
+from sites import BEFORE_EMBARGO, PROJECT, build, composed_samples, copy_project, serve_from_disk
 
 # Known issues of the Material theme itself, not of our pages or overrides; each with its reason.
 AXE_BASELINE = {
@@ -38,17 +38,7 @@ def public_url(page: Page, public_root: Path) -> str:
     base = read_site_options(PROJECT).url.rstrip("/")
     prefix = base + "/"
 
-    def answer(route: Route) -> None:
-        path = route.request.url.split("#")[0].split("?")[0][len(prefix) :]
-        target = public_root / path
-        if target.is_dir():
-            target = target / "index.html"
-        if target.is_file():
-            route.fulfill(path=str(target))
-        else:
-            route.fulfill(status=404, body="not found")
-
-    page.context.route(f"{prefix}**", answer)  # the context, so the search worker's requests are answered too
+    serve_from_disk(page.context, prefix, public_root)  # the context: the search worker's requests are answered too
     return base
 
 

@@ -54,10 +54,11 @@ def test_serve_rebuilds_the_internal_preview_when_a_kit_changes(tmp_path: Path) 
         url = _wait_for(process, r"internal preview: (http://127\.0\.0\.1:\d+/)", 600).group(1)
         with urllib.request.urlopen(f"{url}en/incidents/store-incident/", timeout=10) as response:
             assert response.status == 200
-        home = project / "content/en/index.md"
-        home.write_text(home.read_text(encoding="utf-8") + "\nPREVIEW-MARKER\n", encoding="utf-8")
+        # a hand-written page (the internal home is generated: render/internal.py)
+        page = project / "content/en/notes.md"
+        page.write_text("---\naudience: internal\n---\n# Notes\n\nPREVIEW-MARKER\n", encoding="utf-8")
         _wait_for(process, r"rebuilt at", 600)
-        with urllib.request.urlopen(f"{url}en/", timeout=10) as response:
+        with urllib.request.urlopen(f"{url}en/notes.html", timeout=10) as response:
             assert "PREVIEW-MARKER" in response.read().decode("utf-8")
         kit = project / "kits/store-incident.yml"
         kit.write_text(kit.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")

@@ -43,6 +43,7 @@ FIELDS = {
     "approver": (STATEMENT, False),
     "remedy": (STATEMENT, False),
 }
+INTERNAL_ONLY = {"approver"}  # who approved is named on the internal site only; the public page shows roles
 FEED_FIELDS = {"headline", "acknowledgement", "section", "fact"}  # what a feed entry carries
 
 
@@ -198,9 +199,11 @@ class HostileSite:
     kit_text: str
     findings: list[dict]
     public: Path
+    internal: Path
 
-    def page(self, relative: str, markers: tuple[str, ...] = ()):
-        return audit((self.public / relative).read_text(encoding="utf-8"), markers)
+    def page(self, relative: str, markers: tuple[str, ...] = (), audience: str = "public"):
+        root = self.public if audience == "public" else self.internal
+        return audit((root / relative).read_text(encoding="utf-8"), markers)
 
 
 @pytest.fixture(scope="module")
@@ -215,11 +218,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
             result = run(project, "check", KIT, "--format", "json")
             assert result.returncode == 1, result.stdout + result.stderr
             rules_off(project)  # the renderer's own defence, with nothing held back by the rules
+            site = built(project, BEFORE_EMBARGO, "all", process=False)
             sites[group] = HostileSite(
                 project,
                 (project / KIT).read_text(encoding="utf-8"),
                 json.loads(result.stdout),
-                built(project, BEFORE_EMBARGO, process=False) / "public",
+                site / "public",
+                site / "internal",
             )
         return sites[group]
 
@@ -246,8 +251,13 @@ def test_check_reports_the_markup_where_it_was_written(case: Case, hostile) -> N
 def test_the_built_page_shows_the_payload_as_text(case: Case, hostile) -> None:
     site = hostile(case.group)
     page, heading = FIELDS[case.field]
-    found = site.page(page, (case.marker,))
-    assert found.contexts.get(case.marker), f"{case.marker} is not shown as text on {page}"
+    audience = "internal" if case.field in INTERNAL_ONLY else "public"
+    if audience == "internal":  # named only internally: on the public page, not even as text
+        public = site.page(page, (case.marker,))
+        assert not public.contexts.get(case.marker) and public.problems == []
+        assert case.marker not in (site.public / page).read_text(encoding="utf-8")
+    found = site.page(page, (case.marker,), audience)
+    assert found.contexts.get(case.marker), f"{case.marker} is not shown as text on the {audience} {page}"
     forbidden = STRUCTURE | (set() if heading else HEADINGS)
     made = [ctx for ctx in found.contexts[case.marker] if forbidden & set(ctx)]
     assert not made, f"{case.marker} became structure on {page}: {made}"

@@ -1,11 +1,22 @@
-"""``crisiskit init [PATH]``: start a project with its organisation profile, once for every incident.
+"""``crisiskit init [PATH]``: start a site repository, with its organisation profile, once for every incident.
 
 Writes ``crisiskit.yml`` with the profile every kit inherits (model/profile.py):
 each value the organisation must give is a ``[[fill in ...]]`` placeholder that
 ``crisiskit check`` refuses, and each field carries a comment in English and
 Traditional Chinese saying what it is, with an example. The English
 descriptions are the kit schema's own (its field docstrings). An existing
-crisiskit.yml is never overwritten; ``kits/`` is created if missing.
+crisiskit.yml is never overwritten (init then stops, writing nothing); ``kits/`` is created if missing.
+
+Then, each only where nothing is at its path (what is there is kept and named as
+skipped), the rest of a site repository, from crisiskit's own copy in
+``templates/site/`` (packaged in the wheel): ``mkdocs.yml`` (the base of every
+site build, with the organisation's name as placeholders), a home page
+``content/<lang>/index.md`` per language with the status marker
+(render/status.py), the theme overrides the build needs (``overrides/``), the
+example workflows (review on pull requests, GitHub Pages deployment) and
+CODEOWNERS under ``.github/``, and a ``.gitignore`` for ``site/`` and ``build/``.
+Scenarios are not copied: ``crisiskit new`` copies the one an incident uses from
+the library into ``kits/scenarios/``, for the team to review.
 """
 
 from __future__ import annotations
@@ -13,6 +24,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -176,6 +189,119 @@ def init_project(folder: Path, languages: list[str]) -> Path:
     return target
 
 
+SITE_TEMPLATES = "site"
+"""crisiskit's copy of a new site repository's files, under templates/ (packaged in the wheel)."""
+
+_HOME_TEXT = {"en": "en", "zh-Hant": "zh-Hant", "zh-Hans": "zh-Hans"}  # a home page in another language: English
+_SITE_NAME = {"en": "{name} Status & Statements", "zh-Hant": "{name} 狀態與聲明", "zh-Hans": "{name} 状态与声明"}
+_SITE_DESCRIPTION = {
+    "en": "Official statements, updates and answers from {name}.",
+    "zh-Hant": "{name} 的正式聲明、最新消息與問答。",
+    "zh-Hans": "{name} 的正式声明、最新消息与问答。",
+}
+_NAME = "[[fill in: your organisation's name]]"
+# what init copies from templates/site/ (a folder: every file in it) -> where, in the new repository
+_COPIES = (
+    ("overrides", "overrides"),
+    ("examples/github/workflows/crisiskit.yml", ".github/workflows/crisiskit.yml"),
+    ("examples/github/workflows/pages.yml", ".github/workflows/pages.yml"),
+    ("examples/CODEOWNERS", ".github/CODEOWNERS"),
+    ("gitignore", ".gitignore"),
+)
+
+
+def site_templates() -> Path:
+    """templates/site/ in the installed package."""
+    return Path(str(resources.files("crisiskit").joinpath("templates", SITE_TEMPLATES)))
+
+
+def mkdocs_text(languages: list[str]) -> str:
+    """The mkdocs.yml ``crisiskit init`` writes: the shared base of every site build, names as placeholders."""
+    template = (site_templates() / "mkdocs.yml").read_text(encoding="utf-8")
+    lines = []
+    for key, texts in (("site_name", _SITE_NAME), ("site_description", _SITE_DESCRIPTION)):
+        lines.append(f"    {key}:")
+        for lang in languages:
+            text = texts.get(lang, texts["en"]).format(name=_NAME)
+            lines.append(f"      {lang}: {json.dumps(text, ensure_ascii=False)}")
+    return template.replace("@LANGUAGE@", languages[0]).replace("@CRISISKIT@", "\n".join(lines))
+
+
+def home_text(language: str) -> str:
+    """content/<language>/index.md: the hand-written home page, the status of open incidents at its marker."""
+    name = _HOME_TEXT.get(language, "en")
+    return (site_templates() / "content" / f"index.{name}.md").read_text(encoding="utf-8")
+
+
+def _site_files(languages: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Every further file of a new site repository, as (path in the repository, bytes), in the order written."""
+    yield "mkdocs.yml", mkdocs_text(languages).encode("utf-8")
+    for lang in languages:
+        yield f"content/{lang}/index.md", home_text(lang).encode("utf-8")
+    root = site_templates()
+    for source, target in _COPIES:
+        found = root / source
+        if found.is_dir():
+            for path in sorted(found.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
+                    yield f"{target}/{path.relative_to(found).as_posix()}", path.read_bytes()
+        else:
+            yield target, found.read_bytes()
+
+
+def _write_new(path: Path, data: bytes) -> bool:
+    """Write ``path`` only if nothing is there (not even a link); False if something is."""
+    if path.exists() or path.is_symlink():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:  # a full disk or Ctrl+C: no half-written file that a next init would keep
+        path.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _shown(folder: Path, relative: str) -> str:
+    return (folder / relative).as_posix() + ("/" if relative.endswith("/") else "")
+
+
+def init_site(folder: Path, languages: list[str]) -> tuple[list[str], list[str]]:
+    """Write the rest of a site repository into ``folder``, never over anything: (written, skipped) paths.
+
+    A whole folder crisiskit copies (overrides/) is skipped when it exists at all, so a theme is never a
+    mix of the organisation's files and crisiskit's.
+    """
+    written: list[str] = []
+    skipped: list[str] = []
+    whole = [target for source, target in _COPIES if (site_templates() / source).is_dir()]
+    for relative, data in _site_files(languages):
+        folder_of = next((w for w in whole if relative.startswith(w + "/")), None)
+        if folder_of is not None and (folder_of + "/") in skipped:
+            continue
+        if folder_of is not None and folder_of + "/" not in written and (folder / folder_of).exists():
+            skipped.append(folder_of + "/")
+            continue
+        path = folder / relative
+        try:
+            done = _write_new(path, data)
+        except OSError as error:
+            raise SystemProblem(error, path, "the files named before it were written; run init again") from error
+        if folder_of is not None:
+            if folder_of + "/" not in written:
+                written.append(folder_of + "/")
+        elif done:
+            written.append(relative)
+        else:
+            skipped.append(relative)
+    return written, skipped
+
+
 def _languages(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str]:
     given = list(value) or list(DEFAULT_LANGUAGES)
     for tag in given:
@@ -196,9 +322,19 @@ def _languages(_ctx: click.Context, _param: click.Parameter, value: tuple[str, .
     help="A language of every text, the first the source language (repeat; default: en and zh-Hant).",
 )
 def init(path: Path, languages: list[str]) -> None:
-    """Write PATH/crisiskit.yml (default: here): the organisation profile every incident inherits, to fill in."""
+    """Start a site repository in PATH (default: here): crisiskit.yml to fill in, the site's files, workflows."""
     created = init_project(path, languages)
     out.print(
         f"created {created} and kits/: replace every [[fill in ...]] placeholder, then run crisiskit check",
+        markup=False,
+    )
+    written, skipped = init_site(path, languages)
+    for name in written:
+        out.print(f"created {_shown(path, name)}", markup=False)
+    for name in skipped:
+        out.print(f"skipped {_shown(path, name)}: already there, kept as it is", markup=False)
+    out.print(
+        "next: fill in the [[fill in ...]] placeholders in mkdocs.yml and content/ too, set site_url in mkdocs.yml, "
+        "then open an incident with crisiskit new ID --scenario NAME (crisiskit new --list shows them)",
         markup=False,
     )

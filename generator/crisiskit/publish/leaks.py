@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 import regex
 
+from crisiskit.render.calendar import unfold
+
 if TYPE_CHECKING:
     from crisiskit.compose.composed import ComposedIncident
     from crisiskit.compose.visibility import Fragment
@@ -65,6 +67,7 @@ TEXT_TYPES = frozenset(
         ".md",
         ".svg",
         ".csv",
+        ".ics",
     }
 )
 # Images and fonts cannot be read as text, but their metadata (PNG tEXt, JPEG comments, font names) is stored
@@ -361,6 +364,8 @@ def scannable_text(raw: bytes, name: str, lines: dict[str, str] | None = None) -
         raise Refused(f"a file type the scan cannot read ({suffix or 'no extension'})")
     views = []
     for text in map(_decode, _as_texts(raw)):
+        if suffix == ".ics":  # a calendar folds long lines and escapes its text (render/calendar.py): read it unfolded
+            text = unfold(text)
         # As is (attribute values, scripts, comments) and, for markup, with tags stripped (text split by inline tags).
         views.append(_canonical(text, lines))
         if "<" in text:

@@ -2,11 +2,11 @@
 
 The public site is rendered again from only the revisions visible at the build time (approved,
 due, not held back by an error). Everything the publish stage needs of one incident is in an
-``IncidentPublic``: its pages and feeds, its line in the incidents index, its feed entries, the
-newest time it changed, and what the leak scan needs of it (its secret fields normalised, its
-public texts normalised, its canaries). ``public_input`` joins them into the site's input; a
-build from composed incidents and a build from remembered ones go through the same join, so
-they give the same site.
+``IncidentPublic``: its pages and feeds, its line in the incidents index, its feed entries, its
+status API record (render/status_api.py), the newest time it changed, and what the leak scan
+needs of it (its secret fields normalised, its public texts normalised, its canaries).
+``public_input`` joins them into the site's input; a build from composed incidents and a build
+from remembered ones go through the same join, so they give the same site.
 
 ``PublicCache`` remembers an ``IncidentPublic`` per kit file, under the same key as `check`'s
 entries (the kit's bytes and path, every scenario, crisiskit.yml, the site's address, the
@@ -35,8 +35,11 @@ from crisiskit.compose.visibility import canaries, public_fragments, secret_frag
 from crisiskit.errors import BuildError
 from crisiskit.publish.archive import Source
 from crisiskit.publish.leaks import Needles, SecretForm, _strings, needles_from, public_forms, secret_forms
+from crisiskit.render.calendar import calendars
 from crisiskit.render.feeds import FeedEntry, feed_entries, site_feeds
 from crisiskit.render.pages import IndexRow, index_page, index_rows, render_pages
+from crisiskit.render.status import status_block
+from crisiskit.render.status_api import api_files, incident_record
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,8 @@ class IncidentPublic:
     canaries: dict[str, str]
     held: list[HeldBack] = field(default_factory=list)
     load_entries: Callable[[str], list[FeedEntry]] = lambda language: []
+    api: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """language -> the incident as the status API's incidents.json shows it (render/status_api.py)."""
 
 
 def incident_public(item: ComposedIncident, site: SiteOptions, at: datetime, held: list[HeldBack]) -> IncidentPublic:
@@ -91,6 +96,7 @@ def incident_public(item: ComposedIncident, site: SiteOptions, at: datetime, hel
         canaries([item]),
         held,
         _entries_of(entries),
+        {lang: incident_record(item, visible, lang, public_site) for lang in incident.languages} if visible else {},
     )
 
 
@@ -105,6 +111,10 @@ class PublicInput:
     files: dict[str, dict[str, Source]]
     dates: dict[str, dict[str, int]]
     needles: Needles
+    homes: dict[str, str] = field(default_factory=dict)
+    """language -> the status block of its home page (render/status.py; site.prepare_public puts it in)."""
+    standby: bool = False
+    """No incident has a public revision yet: the dark site, built in advance and kept out of search engines."""
 
 
 def public_input(incidents: list[IncidentPublic], site: SiteOptions, languages: list[str]) -> PublicInput:
@@ -112,6 +122,7 @@ def public_input(incidents: list[IncidentPublic], site: SiteOptions, languages: 
     public_site = site.for_audience("public")
     files: dict[str, dict[str, Source]] = {}
     dates: dict[str, dict[str, int]] = {}
+    homes: dict[str, str] = {}
     for lang in languages:
         mine = [one for one in incidents if lang in one.pages]
         found: dict[str, Source] = {}
@@ -121,6 +132,11 @@ def public_input(incidents: list[IncidentPublic], site: SiteOptions, languages: 
         if rows or any(lang in one.languages for one in incidents):
             page = index_page(rows, lang)
             found[page.path.relative_to(lang).as_posix()] = Source.of(page.text.encode("utf-8"))
+        homes[lang] = status_block(rows, lang)
+        for page in calendars(rows, lang):  # the site's and each incident's next updates (render/calendar.py)
+            found[page.path.as_posix()] = Source.of(page.text.encode("utf-8"))
+        for page in api_files([one.api[lang] for one in incidents if lang in one.api], lang, public_site):
+            found[page.path.as_posix()] = Source.of(page.text.encode("utf-8"))  # the status API (render/status_api.py)
         newest = sorted(
             ((date, one.incident_id, number) for one in incidents for date, number in one.entries.get(lang, [])),
             key=lambda e: (-e[0].timestamp(), e[1], -e[2]),
@@ -144,7 +160,8 @@ def public_input(incidents: list[IncidentPublic], site: SiteOptions, languages: 
     public = [text for one in incidents for text in one.public] + public_forms(words)
     secret = [form for one in incidents for form in one.secret]
     marks = {marker: label for one in incidents for marker, label in one.canaries.items()}
-    return PublicInput(files, dates, needles_from(secret, public, marks))
+    standby = not any(one.rows for one in incidents)
+    return PublicInput(files, dates, needles_from(secret, public, marks), homes, standby)
 
 
 class PublicCache(TimedKitCache):
@@ -193,6 +210,7 @@ class PublicCache(TimedKitCache):
                 for h in data["held"]
             ],
             lambda lang: [_entry(e) for e in texts()["entries"].get(lang, [])],
+            {str(lang): dict(record) for lang, record in data["api"].items()},
         )
 
     def store(self, kit: bytes, shown: str, record: str, probe: Probe, one: IncidentPublic) -> None:
@@ -233,6 +251,7 @@ class PublicCache(TimedKitCache):
                     {"incident": h.incident, "revision": h.revision, "findings": [asdict(f) for f in h.findings]}
                     for h in one.held
                 ],
+                "api": one.api,
                 "side": hashlib.sha256(raw).hexdigest(),
             },
         )

@@ -23,9 +23,13 @@ from crisiskit.compose.visibility import canary
 from crisiskit.counting.measure import measure
 from crisiskit.model.channels import channel as registered
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.schedule import offered
+from crisiskit.render.banners import correction_banners
 from crisiskit.render.diff import diff_html
 from crisiskit.render.escaping import html_text, labels, page_environment  # labels: marked Trusted
+from crisiskit.render.internal import embargo_meta, internal_home, internal_index
 from crisiskit.render.rendered import RenderedPage
+from crisiskit.render.status import contact_link, nobreak_words, time_html
 
 Tree = Literal["review", "public", "internal"]
 """Which tree pages are rendered for (a kit's ``audiences`` are the people it addresses: another thing)."""
@@ -48,10 +52,13 @@ def render_pages(
             shown.append((item, revisions))
     for item, revisions in shown:
         for lang in item.incident.languages:
-            pages.extend(_incident_pages(item, revisions, lang, audience))
+            pages.extend(_incident_pages(item, revisions, lang, audience, at))
         if audience != "public":
             pages.append(_kit_json(item))
     for lang in languages if index else []:
+        if audience == "internal" and at is not None:  # the internal site's own home and index (render/internal.py)
+            pages += [internal_home([c for c, _ in shown], lang, at), internal_index([c for c, _ in shown], lang, at)]
+            continue
         pages.append(index_page([row for item, revisions in shown for row in index_rows(item, revisions, lang)], lang))
     return pages
 
@@ -70,13 +77,16 @@ def _front_matter(values: dict[str, object]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
-def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str, audience: Tree) -> list[RenderedPage]:
+def _incident_pages(
+    item: ComposedIncident, revisions: list[Revision], lang: str, audience: Tree, at: datetime | None = None
+) -> list[RenderedPage]:
     incident, t = item.incident, labels(lang)
     base = PurePosixPath(lang, "incidents", incident.id)
     current = revisions[-1]
-    pages = [_statement_page(item, revisions, current, lang, base / "index.md", permalink=False)]
+    embargo = at if audience == "internal" else None  # the internal site banners what is still embargoed at ``at``
+    pages = [_statement_page(item, revisions, current, lang, base / "index.md", False, audience, embargo)]
     pages += [
-        _statement_page(item, revisions, rev, lang, base / "revisions" / f"{rev.number}.md", permalink=True)
+        _statement_page(item, revisions, rev, lang, base / "revisions" / f"{rev.number}.md", True, audience, embargo)
         for rev in revisions
     ]
     r = item.texts[current.number][lang]
@@ -88,16 +98,27 @@ def _incident_pages(item: ComposedIncident, revisions: list[Revision], lang: str
         context = text_context(incident, current, lang, r.statement_url)
         entries += [
             {"question": context.render(e.question, lang) or "", "answer": context.render(e.answer, lang) or ""}
-            for e in incident.faq
+            for e in offered(incident.faq, current)  # what the current revision offers (model/schedule.py)
             if e.audience != "public"
         ]
     if entries:
         body = _ENV.get_template("faq.md.j2").render(t=t, title=title, entries=entries)
-        pages.append(_page(base / "faq.md", incident, lang, "public", None, t["faq"] + t["colon"] + title, body))
+        faq_title = t["faq"] + t["colon"] + title
+        pages.append(
+            _page(base / "faq.md", incident, lang, "public", None, faq_title, body, extra={"ck_feed": "../feed"})
+        )
     if audience != "public":
         pages.append(_posts_page(item, lang, base / "posts.md"))
         pages.append(_qa_page(item, lang, base / "qa.md"))
+    if audience != "review":  # a built site's language switch goes to this page in these languages (overrides/)
+        pages = [_with_languages(page, incident.languages) for page in pages]
     return pages
+
+
+def _with_languages(page: RenderedPage, languages: list[str]) -> RenderedPage:
+    """``page`` with ``ck_languages`` (every language its incident, so this page, is in) last in its front matter."""
+    head, body = page.text.split("\n---\n\n", 1)  # _front_matter's closing fence: values are one-line JSON
+    return RenderedPage(page.path, f"{head}\nck_languages: {json.dumps(list(languages))}\n---\n\n{body}", page.source)
 
 
 def _page(
@@ -117,7 +138,7 @@ def _page(
         "language": lang,
         "audience": audience,
         "revision": revision.number if revision else None,
-        "status": status,
+        "ck_approval": status,  # not "status": Material would show its page-status icon in the navigation
         "publish_at": revision.visible_from.isoformat() if revision else None,
         "source": incident.source,
         **(extra or {}),
@@ -134,56 +155,96 @@ def _statement_page(
     lang: str,
     path: PurePosixPath,
     permalink: bool,
+    audience: Tree,
+    embargo_at: datetime | None = None,
 ) -> RenderedPage:
+    """The statement in the order a reader asks: status and next update, what happened, what to do, the apology,
+    the updates, then the detail. A permalink says which revision it is and whether a later one superseded it."""
     incident, t = item.incident, labels(lang)
+    s = t["status_site"]
     r = item.texts[revision.number][lang]
+    latest = revisions[-1]
+    superseded = revision.number != latest.number
     prefix = "" if permalink else "revisions/"
     timeline = [
         {
-            "iso": rev.visible_from.isoformat(),
-            "time": item.texts[rev.number][lang].published_at,
+            "time": time_html(rev.visible_from.isoformat(), item.texts[rev.number][lang].published_at),
             "status": rev.status,
             "status_label": t["status"][rev.status],
             "headline": item.texts[rev.number][lang].headline,
             "link": f"{prefix}{rev.number}.md",
             "current": rev.number == revision.number,
             "draft": not item.approved[rev.number],
-            "approved_by": ", ".join(
-                f"{a.name} ({a.role})" for a in rev.approvals if a.text_hash == item.hashes[rev.number]
-            ),
+            "approved_by": _approved_by(item, rev, t, audience),
         }
         for rev in reversed(revisions)
     ]
-    help_items = [{"label": t[contact.kind], "value": contact.value} for contact in r.contacts]
+    contacts = [{"label": t[c.kind], "value": c.value, "href": contact_link(c.kind, c.value) or ""} for c in r.contacts]
     draft = not item.approved[revision.number]
     earlier = [rev for rev in revisions if rev.number < revision.number]
     changes = _changes(item.texts[earlier[-1].number][lang], r, t) if earlier else []
+    note = None
+    if permalink:
+        note = s["superseded" if superseded else "current_revision"].format(n=revision.number, current=latest.number)
+    next_update = None
+    if r.next_update_at and revision.next_update_at and not superseded:
+        next_update = time_html(revision.next_update_at.isoformat(), r.next_update_at)
     body = _ENV.get_template("statement.md.j2").render(
         changes=changes,
         compared_with=t["compared_with"].format(n=earlier[-1].number) if earlier else "",
         r=r,
         t=t,
+        s=s,
+        status={
+            "key": revision.status,
+            "label": t["status"][revision.status],
+            "severity": t["severity"][r.severity],
+            "time_label": s["issued"] if permalink else s["last_updated"],
+            "time": time_html(revision.visible_from.isoformat(), r.published_at),
+            "next_update": next_update,
+        },
         timeline=timeline,
-        help=help_items,
-        sections=[{"heading": t["sections"][k], "text": v} for k, v in r.sections.items()],
+        contacts=contacts,
+        top={k: r.sections.get(k) for k in ("what_happened", "help", "remedy", "apology")},
+        details=[
+            {"heading": s["next_update_then"] if k == "next_update" and superseded else t["sections"][k], "text": v}
+            for k, v in r.sections.items()
+            if k not in ("what_happened", "help", "remedy", "apology")
+        ],
         signature=r.signature,
         org=r.organization,
-        permalink=t["permalink_note"].format(n=revision.number) if permalink else None,
+        permalink=note,
+        superseded=superseded,
         faq_link=("../faq.md" if permalink else "faq.md") if r.faq else None,
         canary=canary(incident.id, "draft", revision.number) if draft else None,
+        banners=correction_banners(item, revisions, revision, lang, permalink),  # chrome: not approved text
     )
     extra = {
         "ck_status": t["status"][revision.status],
         "ck_status_key": revision.status,
         "ck_severity": t["severity"][r.severity],
         "ck_updated": r.published_at,
-        "ck_next_update": r.next_update_at,
+        "ck_next_update": r.next_update_at if not superseded else None,
         "ck_feed": "../../feed" if permalink else "feed",
         "description": r.acknowledgement.split("\n")[0] if r.acknowledgement else None,
+        **embargo_meta(item, revisions, revision, lang, embargo_at),  # main.html's embargo banner (internal only)
     }
     return _page(
         path, incident, lang, "public", revision, r.headline, body, status="draft" if draft else "approved", extra=extra
     )
+
+
+def _approved_by(item: ComposedIncident, rev: Revision, t: dict, audience: Tree) -> str:
+    """Who approved ``rev``'s text: on the public site only the roles, localised (names are internal)."""
+    approvals = [a for a in rev.approvals if a.text_hash == item.hashes[rev.number]]
+    if not approvals:
+        return ""
+    roles = t["status_site"]["roles"]
+    if audience != "public":  # the review tree names a role as `crisiskit approve --role` does, a site in its language
+        said = {} if audience == "review" else roles
+        return t["approved_by"] + t["colon"] + ", ".join(f"{a.name} ({said.get(a.role, a.role)})" for a in approvals)
+    named = list(dict.fromkeys(str(roles[a.role]) for a in approvals if a.role in roles))
+    return t["status_site"]["approved"] + (t["colon"] + t["sep"].join(named) if named else "")
 
 
 def _changes(old: RevisionText, new: RevisionText, t: dict) -> list[dict[str, str]]:
@@ -258,7 +319,7 @@ def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rendered
             "facts": t["sep"].join(f"{name} = {context.facts[name]}" for name in e.facts if name in context.facts),
             "answered_by": e.answered_by or t["anyone"],
         }
-        for e in incident.internal_qa
+        for e in offered(incident.internal_qa, current)
     ]
     replies = [
         {
@@ -267,7 +328,7 @@ def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rendered
             "public_reply": context.render(r.public_reply, lang),
             "private_followup": context.render(r.private_followup, lang),
         }
-        for r in incident.review_replies
+        for r in offered(incident.review_replies, current)
     ]
     body = _ENV.get_template("qa.md.j2").render(
         t=t,
@@ -333,6 +394,14 @@ def index_rows(item: ComposedIncident, revisions: list[Revision], lang: str) -> 
                 "status": t["status"][latest.status],
                 "severity": t["severity"][text.severity],
                 "updated": text.published_at,
+                "id": item.incident.id,
+                "revision": str(latest.number),
+                "status_key": latest.status,
+                "updated_iso": latest.visible_from.isoformat(),
+                "next_update": text.next_update_at or "",
+                "next_update_iso": latest.next_update_at.isoformat() if latest.next_update_at else "",
+                "url": text.statement_url,
+                "organization": text.organization,
             },
         )
     ]
@@ -342,8 +411,21 @@ def index_page(rows: list[IndexRow], lang: str) -> RenderedPage:
     """``lang``'s incidents index: open incidents first, newest first."""
     t = labels(lang)
     rows = sorted(rows, key=lambda row: (row[0], row[1], row[2]["title"]))
-    body = _ENV.get_template("incidents.md.j2").render(
-        t=t, open=[r[2] for r in rows if not r[0]], closed=[r[2] for r in rows if r[0]]
-    )
+    shown = [
+        (
+            done,
+            {
+                **row,
+                "title_html": nobreak_words(row["title"]),
+                "updated_html": time_html(row["updated_iso"], row["updated"]),
+            },
+        )
+        for done, _, row in rows
+    ]
+    groups = [
+        {"heading": heading, "rows": [row for done, row in shown if done == resolved]}
+        for heading, resolved in ((t["open_incidents"], False), (t["closed_incidents"], True))
+    ]
+    body = _ENV.get_template("incidents.md.j2").render(t=t, s=t["status_site"], groups=[g for g in groups if g["rows"]])
     front = _front_matter({"title": t["incidents"], "language": lang, "audience": "public"})
     return RenderedPage(PurePosixPath(lang, "incidents", "index.md"), front + body, "kits/")
