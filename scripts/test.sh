@@ -20,7 +20,23 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# --- crisiskit localisation: a CJK font (start) ---
+# The browser tests draw Chinese and fail when it comes out as missing-glyph boxes, so a CJK font must be
+# installed: Debian's Noto CJK (a system font; the site itself never downloads one). Waits for the dpkg lock.
+if ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed"; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+      fonts-noto-cjk >/dev/null
+  else
+    echo "no CJK font is installed: run 'sudo apt-get install fonts-noto-cjk' first" >&2
+    exit 1
+  fi
+fi
+# --- crisiskit localisation: end ---
 export CRISISKIT_CHROMIUM="${CRISISKIT_CHROMIUM:-$(command -v chromium)}"
 # Every core (pytest-xdist), one test file per worker at a time (--dist loadfile), so a module's shared
-# build is made once; every test is bounded by pytest-timeout (pyproject.toml).
-exec python3 -m pytest -n auto --dist loadfile "$@"
+# build is made once, handed out in collection order (--no-loadscope-reorder: tests/conftest.py puts the
+# longest files first; xdist's own order, by number of tests, would leave the longest single test for last);
+# every test is bounded by pytest-timeout (pyproject.toml).
+exec python3 -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"

@@ -13,20 +13,41 @@ sys.path.insert(0, str(Path(__file__).parent / "security"))
 TESTDATA = Path(__file__).parent / "testdata"
 
 
-# The longest modules (a real build or a browser in most tests) go to the workers first: pytest-xdist
-# hands out whole files in collection order (--dist loadfile), so one of these collected last would
-# keep one core busy while the other sits idle at the end.
+# The longest modules (a real build, a browser or a real process in most tests) go to the workers first,
+# longest first, measured (test_transaction_sigkill.py, one test of a dozen builds, first of all, so it never
+# runs alone at the end): pytest-xdist hands out whole files in collection order (--dist loadfile, with
+# --no-loadscope-reorder in scripts/test.sh; by default it would order files by their number of tests), so
+# one of these collected last would keep one core busy while the other sits idle at the end. Every other
+# module is short and follows in the usual order.
 LONGEST_FIRST = (
     "security/test_transaction_sigkill.py",
     "security/test_transaction.py",
-    "hostile/test_hostile.py",
-    "test_engine.py",
-    "security/test_browser_inert.py",
-    "test_serve.py",
-    "test_cache.py",
-    "test_approve_concurrent.py",
+    "test_archive.py",
     "hostile/test_hostile_properties.py",
+    "hostile/test_hostile.py",
+    "test_serve.py",
+    "test_screens.py",
+    "test_approve_concurrent.py",
+    "test_cache.py",
+    "test_engine.py",
+    "test_status_browser.py",
+    "test_publish_changes.py",
+    "test_frozen.py",
+    "security/test_browser_inert.py",
+    "test_publish.py",
     "test_browser.py",
+    "security/test_approval_coverage.py",
+    "test_faults.py",
+    "test_gate.py",
+    "security/test_injection.py",
+    "test_checks.py",
+    "security/test_leak_scan.py",
+    "test_approve_pending.py",
+    "test_scenarios.py",
+    "security/test_assets.py",
+    "test_generate.py",
+    "test_review.py",
+    "test_write.py",
 )
 
 

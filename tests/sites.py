@@ -18,10 +18,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from crisiskit.compose.composed import ComposedIncident
 from crisiskit.compose.fill import text_context
@@ -61,6 +63,44 @@ def copy_project(target: Path) -> Path:
     """A fresh copy of the fixture site with its review tree, so a test never touches a shared tree."""
     shutil.copytree(_generated_site(), target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".crisiskit.lock"))
     return target
+
+
+@contextlib.contextmanager
+def changed_in_place(project: Path) -> Iterator[Path]:
+    """A built ``project`` to change as a test likes, put back afterwards exactly as it was.
+
+    For tests that share one built project (a module fixture) and each change it: a part of the public
+    site is kept only at the path it was built at (its key holds its folder), so a copy elsewhere would
+    build every part again, and an update would no longer be the update a user's next run makes.
+    """
+    saved = project.with_name(project.name + ".saved")
+    clone(project, saved)
+    try:
+        yield project
+    finally:
+        shutil.rmtree(project)
+        saved.rename(project)
+
+
+def clone(source: Path, target: Path) -> None:
+    """A copy of a tree with its symbolic links as links, its modification times, and hard links linked alike."""
+    first: dict[tuple[int, int], Path] = {}
+    for top, dirs, names in os.walk(source):  # a link to a folder is listed in dirs and not followed
+        here = Path(top)
+        there = target / here.relative_to(source)
+        there.mkdir(parents=True, exist_ok=True)
+        for name in [*dirs, *names]:
+            path = here / name
+            if path.is_symlink():
+                os.symlink(os.readlink(path), there / name)
+            elif name in names:
+                info = path.stat()
+                key = (info.st_dev, info.st_ino)
+                if key in first:
+                    os.link(first[key], there / name)
+                else:
+                    shutil.copy2(path, there / name)
+                    first[key] = there / name
 
 
 def run_crisiskit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -195,3 +235,21 @@ def committed_copy(source: Path, target: Path, *ignore: str) -> Path:
     git(target, "add", "-A")
     git(target, "commit", "-qm", "open the incident")
     return target
+
+
+def serve_from_disk(context: Any, prefix: str, root: Path) -> None:
+    """Answer every request of a Playwright ``context`` under ``prefix`` (the site's real address, ending in
+    "/") from the built tree ``root``: a folder's index.html, else 404. No network, and the addresses the
+    pages carry (feeds, sitemaps, language links) are the real ones."""
+
+    def answer(route: Any) -> None:
+        path = route.request.url.split("#")[0].split("?")[0][len(prefix) :]
+        target = root / path
+        if target.is_dir():
+            target = target / "index.html"
+        if target.is_file():
+            route.fulfill(path=str(target))
+        else:
+            route.fulfill(status=404, body="not found")
+
+    context.route(f"{prefix}**", answer)

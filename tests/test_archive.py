@@ -6,24 +6,52 @@ The fixture site has four incidents; with one incident per shard it has a front 
 shards, so each case below changes one thing and proves which parts were built again. Nothing
 unsafe is kept: a kept output changed on disk is built again, and a secret that appears only
 after a part was scanned is still found in it.
+
+The site built from nothing after the embargo (and built again with nothing changed) is made once
+for the module (``built``); a test that changes it works on it in place and gets it back as it was
+(``sites.changed_in_place``): a copy elsewhere would build every part again.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from crisiskit.publish import archive
-from sites import AFTER_EMBARGO, BEFORE_EMBARGO, composed_samples, copy_project, invoke
+from sites import AFTER_EMBARGO, BEFORE_EMBARGO, changed_in_place, composed_samples, copy_project, invoke
 
 
-@pytest.fixture(autouse=True)
-def one_incident_per_shard(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archive, "SHARD_SIZE", 1)
+@pytest.fixture(scope="module", autouse=True)
+def one_incident_per_shard() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(archive, "SHARD_SIZE", 1)
+        yield
+
+
+@dataclass(frozen=True)
+class Built:
+    """The fixture site built from nothing after the embargo, then built again with nothing changed."""
+
+    project: Path
+    first_parts: dict[str, int]
+    first_site: dict[str, bytes]
+    second_parts: dict[str, int]
+    second_site: dict[str, bytes]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    build(project, AFTER_EMBARGO)
+    first_parts, first_site = built_parts(project), tree(project / "site" / "public")
+    build(project, AFTER_EMBARGO)  # a second run keeps the last run's needles for the next: not deleted
+    return Built(project, first_parts, first_site, built_parts(project), tree(project / "site" / "public"))
 
 
 def build(project: Path, at: str) -> str:
@@ -69,7 +97,7 @@ def fresh(tmp_path: Path, like: Path, at: str) -> dict[str, bytes]:
     return tree(other / "site" / "public")
 
 
-def test_time_passing_rebuilds_only_the_part_whose_incident_changed(tmp_path: Path) -> None:
+def test_time_passing_rebuilds_only_the_part_whose_incident_changed(tmp_path: Path, built: Built) -> None:
     project = copy_project(tmp_path / "project")
     build(project, BEFORE_EMBARGO)
     before = built_parts(project)
@@ -79,35 +107,29 @@ def test_time_passing_rebuilds_only_the_part_whose_incident_changed(tmp_path: Pa
     rebuilt = {name for name in after if after[name] != before.get(name)}
     changed = {shard_of(project, lang, "payment-outage") for lang in ("en", "zh-Hant")}
     assert rebuilt == changed | {"en/front", "zh-Hant/front"}  # the index and the site feeds changed too
-    assert tree(project / "site" / "public") == fresh(tmp_path, project, AFTER_EMBARGO)
+    assert tree(project / "site" / "public") == built.first_site  # the same input built from nothing
 
 
-def test_an_unchanged_build_keeps_every_part_and_the_same_site(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    build(project, AFTER_EMBARGO)
-    before, site = built_parts(project), tree(project / "site" / "public")
-    build(project, AFTER_EMBARGO)
-    assert built_parts(project) == before
-    assert tree(project / "site" / "public") == site
+def test_an_unchanged_build_keeps_every_part_and_the_same_site(built: Built) -> None:
+    assert built.second_parts == built.first_parts
+    assert built.second_site == built.first_site
 
 
-def test_a_hand_written_page_rebuilds_only_the_front(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    build(project, AFTER_EMBARGO)
-    before = built_parts(project)
-    home = project / "content" / "en" / "index.md"
-    home.write_text(home.read_text(encoding="utf-8") + "\nCall us any time.\n", encoding="utf-8")
-    build(project, AFTER_EMBARGO)
-    after = built_parts(project)
-    assert {name for name in after if after[name] != before[name]} == {"en/front"}
-    assert tree(project / "site" / "public") == fresh(tmp_path, project, AFTER_EMBARGO)
+def test_a_hand_written_page_rebuilds_only_the_front(tmp_path: Path, built: Built) -> None:
+    with changed_in_place(built.project) as project:
+        before = built_parts(project)
+        home = project / "content" / "en" / "index.md"
+        home.write_text(home.read_text(encoding="utf-8") + "\nCall us any time.\n", encoding="utf-8")
+        build(project, AFTER_EMBARGO)
+        after = built_parts(project)
+        assert {name for name in after if after[name] != before[name]} == {"en/front"}
+        assert tree(project / "site" / "public") == fresh(tmp_path, project, AFTER_EMBARGO)
 
 
-def test_the_merged_search_index_and_sitemap_hold_every_page(tmp_path: Path) -> None:
+def test_the_merged_search_index_and_sitemap_hold_every_page(built: Built) -> None:
     import json
 
-    project = copy_project(tmp_path / "project")
-    build(project, AFTER_EMBARGO)
+    project = built.project
     root = project / "site" / "public" / "en"
     pages = {
         path.parent.relative_to(root).as_posix() + "/"
@@ -132,69 +154,66 @@ def test_the_merged_search_index_and_sitemap_hold_every_page(tmp_path: Path) -> 
     assert dates["incidents/"] == max(newest.values()).astimezone(UTC).date().isoformat()
 
 
-def test_a_kept_output_changed_on_disk_is_built_again(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    build(project, AFTER_EMBARGO)
-    part = shard_of(project, "en", "data-leak")
-    page = (
-        project
-        / "build"
-        / "public"
-        / "en"
-        / "parts"
-        / part.split("/")[1]
-        / "site"
-        / "incidents"
-        / "data-leak"
-        / "index.html"
-    )
-    with page.open("ab") as handle:  # in place: the live site's file is the same file
-        handle.write(b"<script>alert(1)</script>")
-    before = built_parts(project)
-    build(project, AFTER_EMBARGO)
-    after = built_parts(project)
-    assert {name for name in after if after[name] != before[name]} == {part}
-    live = project / "site" / "public" / "en" / "incidents" / "data-leak" / "index.html"
-    assert b"<script>alert(1)</script>" not in live.read_bytes()
-    assert tree(project / "site" / "public") == fresh(tmp_path, project, AFTER_EMBARGO)
+def test_a_kept_output_changed_on_disk_is_built_again(built: Built) -> None:
+    with changed_in_place(built.project) as project:
+        part = shard_of(project, "en", "data-leak")
+        page = (
+            project
+            / "build"
+            / "public"
+            / "en"
+            / "parts"
+            / part.split("/")[1]
+            / "site"
+            / "incidents"
+            / "data-leak"
+            / "index.html"
+        )
+        with page.open("ab") as handle:  # in place: the live site's file is the same file
+            handle.write(b"<script>alert(1)</script>")
+        before = built_parts(project)
+        build(project, AFTER_EMBARGO)
+        after = built_parts(project)
+        assert {name for name in after if after[name] != before[name]} == {part}
+        live = project / "site" / "public" / "en" / "incidents" / "data-leak" / "index.html"
+        assert b"<script>alert(1)</script>" not in live.read_bytes()
+        assert tree(project / "site" / "public") == built.first_site  # the same input built from nothing
 
 
 def test_a_new_secret_is_found_in_parts_scanned_before_it_existed(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, built: Built, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A Q&A answer that every page shows (the site's name) fails the build in every part, kept or not,
     exactly as a build from nothing fails; the kept parts are searched for that one new needle only."""
     import logging
 
-    project = copy_project(tmp_path / "project")
-    build(project, AFTER_EMBARGO)
-    build(project, AFTER_EMBARGO)  # a second run keeps the last run's needles for the next: not deleted
-    assert archive.remembered_needles(project / "build" / "public") is not None
-    kit = project / "kits" / "store-incident.yml"
-    text = kit.read_text(encoding="utf-8")
-    said = (
-        "We do not discuss individual employment matters. What we can say is that the responsibility lies with "
-        "the company, which set the policy and the training."
-    )
-    assert said in text
-    kit.write_text(text.replace(said, "Northwind Status & Statements"), encoding="utf-8")
-    with caplog.at_level(logging.DEBUG, logger="crisiskit.publish.archive"):
-        result = invoke(project, "build", "--audience", "public", "--at", AFTER_EMBARGO)
-    assert "leak scan of kept parts: 1 needle(s) new since the last build" in caplog.messages
-    assert result.returncode == 1
-    assert "the public site contains internal text; nothing was published" in result.stderr
-    found = set(re.findall(r"site/public/(\S+): store-incident internal_qa\[0\]\.answer \(en\)", result.stderr))
-    for incident in ("data-leak", "delivery-delay", "payment-outage"):  # in parts the change did not touch
-        assert f"en/incidents/{incident}/index.html" in found, result.stderr
-    other = tmp_path / "other"
-    copy_project(other)
-    (other / "kits" / "store-incident.yml").write_text(kit.read_text(encoding="utf-8"), encoding="utf-8")
-    again = invoke(other, "build", "--audience", "public", "--at", AFTER_EMBARGO)
+    with changed_in_place(built.project) as project:  # built, then built again with nothing changed
+        assert archive.remembered_needles(project / "build" / "public") is not None
+        kit = project / "kits" / "store-incident.yml"
+        text = kit.read_text(encoding="utf-8")
+        said = (
+            "We do not discuss individual employment matters. What we can say is that the responsibility lies with "
+            "the company, which set the policy and the training."
+        )
+        assert said in text
+        kit.write_text(text.replace(said, "Northwind Status & Statements"), encoding="utf-8")
+        with caplog.at_level(logging.DEBUG, logger="crisiskit.publish.archive"):
+            result = invoke(project, "build", "--audience", "public", "--at", AFTER_EMBARGO)
+        assert "leak scan of kept parts: 1 needle(s) new since the last build" in caplog.messages
+        assert result.returncode == 1
+        assert "the public site contains internal text; nothing was published" in result.stderr
+        found = set(re.findall(r"site/public/(\S+): store-incident internal_qa\[0\]\.answer \(en\)", result.stderr))
+        for incident in ("data-leak", "delivery-delay", "payment-outage"):  # in parts the change did not touch
+            assert f"en/incidents/{incident}/index.html" in found, result.stderr
+        other = tmp_path / "other"
+        copy_project(other)
+        (other / "kits" / "store-incident.yml").write_text(kit.read_text(encoding="utf-8"), encoding="utf-8")
+        again = invoke(other, "build", "--audience", "public", "--at", AFTER_EMBARGO)
 
-    def report(text: str) -> list[str]:
-        return [line for line in text.splitlines() if not line.startswith("debug ")]
+        def report(text: str) -> list[str]:
+            return [line for line in text.splitlines() if not line.startswith("debug ")]
 
-    assert again.returncode == 1 and report(again.stderr) == report(result.stderr)
+        assert again.returncode == 1 and report(again.stderr) == report(result.stderr)
 
 
 def test_the_shard_of_an_incident_is_stable_and_shards_stay_small(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,6 +25,8 @@ from redteam import AFTER_EMBARGO, BEFORE_EMBARGO, build, built, make_project
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError as RuamelConstructorError
 
+from sites import changed_in_place
+
 EMOJI = """  - pymdownx.emoji:
       emoji_index: !!python/name:material.extensions.emoji.twemoji
       emoji_generator: !!python/name:material.extensions.emoji.to_svg
@@ -160,19 +162,26 @@ def test_a_broken_python_name_tag_is_an_error_at_its_line(tmp_path: Path) -> Non
     assert "no_such_thing" in str(raised.value)
 
 
-def test_a_warning_fails_the_strict_build_and_the_previous_site_stays(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with its public site built and live; each test changes it in place, then it is put back."""
+    project = make_project(tmp_path_factory.mktemp("live") / "project")
     built(project, process=False)
-    before = snapshot(project / "site" / "public")
-    (project / "content" / "en" / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
-    result = build(project, AFTER_EMBARGO, process=False)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    assert "mkdocs build of the public en site failed" in result.stderr, result.stderr
-    assert "WARNING: Doc file 'broken.md' contains a link 'missing.md'" in result.stderr, result.stderr
-    assert "Aborted with 1 warnings in strict mode!" in result.stderr, result.stderr
-    assert snapshot(project / "site" / "public") == before
-    assert not [p for p in (project / "site").iterdir() if p.name.startswith(".staging-")]
+    return project
+
+
+def test_a_warning_fails_the_strict_build_and_the_previous_site_stays(live: Path) -> None:
+    with changed_in_place(live) as project:
+        before = snapshot(project / "site" / "public")
+        (project / "content" / "en" / "broken.md").write_text("# Broken\n\n[gone](missing.md)\n", encoding="utf-8")
+        result = build(project, AFTER_EMBARGO, process=False)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert "mkdocs build of the public en site failed" in result.stderr, result.stderr
+        assert "WARNING: Doc file 'broken.md' contains a link 'missing.md'" in result.stderr, result.stderr
+        assert "Aborted with 1 warnings in strict mode!" in result.stderr, result.stderr
+        assert snapshot(project / "site" / "public") == before
+        assert not [p for p in (project / "site").iterdir() if p.name.startswith(".staging-")]
 
 
 def test_each_site_is_built_in_a_worker_process_of_its_own(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -206,33 +215,32 @@ def makeExtension(**kwargs):
 """
 
 
-def test_a_killed_worker_publishes_nothing_and_leaves_nothing_running(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project")
-    built(project, process=False)
-    before = snapshot(project / "site" / "public")
-    (tmp_path / "extensions").mkdir()
-    (tmp_path / "extensions" / "killer.py").write_text(KILLER, encoding="utf-8")
-    config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - pymdownx.superfences\n", "  - pymdownx.superfences\n  - killer\n"
-        ),
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "crisiskit", "build", "--at", AFTER_EMBARGO],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "PYTHONPATH": str(tmp_path / "extensions")},
-    )
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    assert "the MkDocs worker building the public en site stopped unexpectedly" in result.stderr, result.stderr
-    assert snapshot(project / "site" / "public") == before
-    assert not [p for p in (project / "site").iterdir() if p.name.startswith(".staging-")]
-    assert running_in(project) == []
+def test_a_killed_worker_publishes_nothing_and_leaves_nothing_running(tmp_path: Path, live: Path) -> None:
+    with changed_in_place(live) as project:
+        before = snapshot(project / "site" / "public")
+        (tmp_path / "extensions").mkdir()
+        (tmp_path / "extensions" / "killer.py").write_text(KILLER, encoding="utf-8")
+        config = project / "mkdocs.yml"
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(
+                "  - pymdownx.superfences\n", "  - pymdownx.superfences\n  - killer\n"
+            ),
+            encoding="utf-8",
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "crisiskit", "build", "--at", AFTER_EMBARGO],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "PYTHONPATH": str(tmp_path / "extensions")},
+        )
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert "the MkDocs worker building the public en site stopped unexpectedly" in result.stderr, result.stderr
+        assert snapshot(project / "site" / "public") == before
+        assert not [p for p in (project / "site").iterdir() if p.name.startswith(".staging-")]
+        assert running_in(project) == []
 
 
 def running_in(folder: Path) -> list[int]:

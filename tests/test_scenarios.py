@@ -25,6 +25,7 @@ import json
 import re
 import shutil
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,9 @@ def _steps() -> list[tuple[str, int]]:
     ]
 
 
+@cache
 def _scenarios() -> dict[str, ScenarioKit]:
+    """The library's scenarios, loaded and validated once per test process (every test only reads them)."""
     validated = validate_kits(load_kits([LIBRARY]))
     assert not validated.problems, "\n".join(str(p) for p in validated.problems)
     return {k.model.scenario: k.model for k in validated.kits if isinstance(k.model, ScenarioKit)}
