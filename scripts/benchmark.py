@@ -177,7 +177,8 @@ def measure(count: int, scratch: Path) -> dict[str, float | int]:
 
 
 # Issue 17's drill: a data breach declared at 11:00, the holding statement out at 11:30 (the answers a PR lead
-# gives `crisiskit new`, in the file a script would pass with --from).
+# gives `crisiskit new`, in the file a script would pass with --from). Who the organisation is, its
+# spokesperson, signatory and contacts come from the project's crisiskit.yml, as in a real site repository.
 DRILL_ANSWERS = """\
 title: {en: Unauthorised access to customer data, zh-Hant: 顧客資料遭未經授權存取}
 began_at: 2026-12-02T11:00:00+08:00
@@ -196,19 +197,6 @@ facts:
   hotline_hours: {en: 09:00 to 21:00 every day, zh-Hant: 每日 09:00 至 21:00}
   regulator: {en: the Personal Data Protection Commission, zh-Hant: 個人資料保護委員會}
   regulator_notified_at: 2026-12-02T11:20:00+08:00
-organization:
-  name: {en: Formosa Home, zh-Hant: 福爾摩沙家居}
-  website: https://formosahome.example/
-  boilerplate:
-    en: Formosa Home sells kitchen appliances and household goods in 42 stores across Taiwan and online.
-    zh-Hant: 福爾摩沙家居在全臺 42 家門市及網路商店販售廚房家電與居家用品。
-  city: {en: TAIPEI, zh-Hant: 臺北}
-spokesperson: {name: {en: Grace Lin, zh-Hant: 林佳慧}, title: {en: Head of Communications, zh-Hant: 公關部主管}}
-signatory: {name: {en: David Wang, zh-Hant: 王大衛}, title: {en: Chief Executive, zh-Hant: 執行長}}
-contacts:
-  hotline: +886 2 2700 5678
-  email: care@formosahome.example
-  privacy: privacy@formosahome.example
 """
 
 
