@@ -253,3 +253,14 @@ def serve_from_disk(context: Any, prefix: str, root: Path) -> None:
             route.fulfill(status=404, body="not found")
 
     context.route(f"{prefix}**", answer)
+
+
+def approved_site(fixture: Path, target: Path, at: str, by: str = "Ann Wu", audience: str = "public") -> Path:
+    """A copy of the fixture project ``fixture`` at ``target``, with the project's own theme overrides, every
+    pending revision approved by communications (``by``), built as of ``at``: its site/ folder."""
+    shutil.copytree(fixture, target)
+    shutil.copytree(REPO / "overrides", target / "overrides")
+    approved = invoke(target, "approve", "--pending", "--role", "communications", "--by", by)
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+    build(target, at, audience, process=False)
+    return target / "site"

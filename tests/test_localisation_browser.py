@@ -13,14 +13,13 @@ point (U+0378), which is always drawn as .notdef.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import TESTDATA
-from sites import REPO, build, invoke, serve_from_disk
+from sites import approved_site, serve_from_disk
 
 SITE = TESTDATA / "test_localisation" / "site"
 AT = "2026-11-20T15:00:00+08:00"
@@ -53,13 +52,7 @@ MEASURE = """(h1) => {
 
 @pytest.fixture(scope="module")
 def public_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("localisation-browser") / "project"
-    shutil.copytree(SITE, project)
-    shutil.copytree(REPO / "overrides", project / "overrides")
-    approved = invoke(project, "approve", "--pending", "--role", "communications", "--by", "Ann Wu")
-    assert approved.returncode == 0, approved.stdout + approved.stderr
-    build(project, AT, "public", process=False)
-    return project / "site" / "public"
+    return approved_site(SITE, tmp_path_factory.mktemp("localisation-browser") / "project", AT) / "public"
 
 
 @pytest.fixture

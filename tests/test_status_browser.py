@@ -10,7 +10,6 @@ reader's own zone with relative time when JavaScript runs, and the root page ope
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import TESTDATA
 from crisiskit.compose.labels import labels
-from sites import REPO, build, invoke, serve_from_disk
+from sites import approved_site, serve_from_disk
 from test_status_pages import dom
 
 SITE = TESTDATA / "test_status_pages" / "site"
@@ -29,13 +28,7 @@ WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "he
 
 @pytest.fixture(scope="module")
 def public_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("status") / "project"
-    shutil.copytree(SITE, project)
-    shutil.copytree(REPO / "overrides", project / "overrides")
-    approved = invoke(project, "approve", "--pending", "--role", "communications", "--by", "Ann Wu")
-    assert approved.returncode == 0, approved.stdout + approved.stderr
-    build(project, AT, "public", process=False)
-    return project / "site" / "public"
+    return approved_site(SITE, tmp_path_factory.mktemp("status") / "project", AT) / "public"
 
 
 @pytest.fixture
