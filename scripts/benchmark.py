@@ -114,7 +114,7 @@ total = 0.0
 for config in sys.argv[1:]:
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        loaded = load_config(config, site_dir=out)
+        loaded = load_config(config, config_file_path="mkdocs.yml", site_dir=out)  # its folders are the project's
         loaded.plugins.on_startup(command="build", dirty=False)
         build(loaded)
         loaded.plugins.on_shutdown()

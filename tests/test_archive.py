@@ -9,7 +9,7 @@ after a part was scanned is still found in it.
 
 The site built from nothing after the embargo (and built again with nothing changed) is made once
 for the module (``built``); a test that changes it works on it in place and gets it back as it was
-(``sites.changed_in_place``): a copy elsewhere would build every part again.
+(``sites.changed_in_place``), so an update is the update a user's next run makes.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from crisiskit.publish import archive
-from sites import AFTER_EMBARGO, BEFORE_EMBARGO, changed_in_place, composed_samples, copy_project, invoke
+from sites import AFTER_EMBARGO, BEFORE_EMBARGO, changed_in_place, clone, composed_samples, copy_project, invoke
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -113,6 +113,35 @@ def test_time_passing_rebuilds_only_the_part_whose_incident_changed(tmp_path: Pa
 def test_an_unchanged_build_keeps_every_part_and_the_same_site(built: Built) -> None:
     assert built.second_parts == built.first_parts
     assert built.second_site == built.first_site
+
+
+def test_a_project_copied_elsewhere_keeps_every_part(tmp_path: Path, built: Built) -> None:
+    """A part's config names the project's folders relative to the project, so its key does not hold where the
+    project is: a copy (a CI cache restored into another checkout, a moved repository) builds nothing again."""
+    moved = tmp_path / "elsewhere" / "project"
+    clone(built.project, moved)
+    assert built_parts(moved) == built.second_parts
+    build(moved, AFTER_EMBARGO)
+    assert built_parts(moved) == built.second_parts
+    assert tree(moved / "site" / "public") == built.first_site
+    for config in (moved / "build" / "public").glob("*/parts/*/mkdocs.yml"):
+        assert str(built.project) not in config.read_text(encoding="utf-8") and str(moved) not in config.read_text(
+            encoding="utf-8"
+        )
+
+
+def test_content_written_before_the_engine_starts_gives_the_same_site(
+    tmp_path: Path, built: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build of more kits than pipeline.HELD_WHILE_BUILDING writes content/ before the engine starts (so the
+    review pages leave memory first), a smaller one while the engine works: the same content/ and site either way."""
+    from crisiskit import pipeline
+
+    monkeypatch.setattr(pipeline, "HELD_WHILE_BUILDING", 0)
+    project = copy_project(tmp_path / "project")
+    build(project, AFTER_EMBARGO)
+    assert tree(project / "site" / "public") == built.first_site
+    assert tree(project / "content") == tree(built.project / "content")
 
 
 def test_a_hand_written_page_rebuilds_only_the_front(tmp_path: Path, built: Built) -> None:

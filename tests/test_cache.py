@@ -108,6 +108,29 @@ def test_an_edited_kit_is_judged_again_and_only_it(
     assert any(f.file == "kits/delivery-delay.yml" and f.rule == "CK201" for f in cached[1]), cached
 
 
+def test_a_record_edited_by_hand_is_judged_again_from_the_bytes_it_was_keyed_by(
+    project: Path, checked_once: datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """kit.json is read once per kit judged: the entry is keyed by the very bytes composed from, so a hand edit
+    of the record is a miss, reported as a fresh check reports it; putting it back is a hit again."""
+    at = checked_once
+    record = project / "content" / "incidents" / "delivery-delay" / "kit.json"
+    kept = record.read_text(encoding="utf-8")
+    headline = '"headline": "'
+    assert headline in kept
+    record.write_text(kept.replace(headline, headline + "UNAPPROVED ", 1), encoding="utf-8")
+    caplog.clear()
+    cached = check([Path("kits")], at)
+    assert cached == check([Path("kits")], at, cache=False)
+    assert afresh(caplog)[0] == 1
+    hand_edit = [f for f in cached[1] if f.file.endswith("delivery-delay/kit.json")]
+    assert hand_edit and all("edited by hand" in f.message for f in hand_edit), cached
+    record.write_text(kept, encoding="utf-8")
+    caplog.clear()
+    assert check([Path("kits")], at) == check([Path("kits")], at, cache=False)
+    assert afresh(caplog)[0] == 1  # the entry of the edited record was replaced; this one is judged again too
+
+
 def test_a_changed_scenario_or_setting_judges_every_kit_again(
     project: Path, checked_once: datetime, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -223,10 +223,15 @@ def read_regular(path: Path, limit: int = READ_LIMIT) -> bytes | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
+            # its size and one byte more (asking for the limit would allocate it whole on every read) ...
+            wanted = min(info.st_size, limit) + 1
+            data = handle.read(wanted)
+            if len(data) == wanted and wanted <= limit:  # ... and if it grew meanwhile, on as far as the limit
+                data += handle.read(limit + 1 - wanted)
         return data if len(data) <= limit else None
     finally:
         os.close(fd)
@@ -303,7 +308,16 @@ class TimedKitCache(KitCache):
     """A cache whose entries also depend on the approved texts kit.json keeps and on the moment (Probe)."""
 
     def _record_key(self, incident_id: str) -> str:
-        data = read_regular(self.project / "content" / "incidents" / incident_id / "kit.json")
+        return self.record_key_of(read_regular(self.record_path(incident_id)))
+
+    def record_path(self, incident_id: str) -> Path:
+        """The incident's kit.json, where the approved texts are kept."""
+        return self.project / "content" / "incidents" / incident_id / "kit.json"
+
+    @staticmethod
+    def record_key_of(data: bytes | None) -> str:
+        """``record_key`` of kit.json's bytes ``data`` (None: not a readable file), for a caller that composes
+        with those very bytes."""
         return "-" if data is None else hashlib.sha256(data).hexdigest()
 
     def record_key(self, incident_id: str) -> str:

@@ -41,7 +41,7 @@ def agreement_findings(item: ComposedIncident, settings: dict[str, str]) -> Iter
             for post in composed.posts:
                 where = post_origin(revision, post.channel)
                 for _key, label in sorted(others.items()):
-                    hit = _named(label).search(post.text)
+                    hit = label in post.text and _named(label).search(post.text)  # the label itself first: quick
                     if hit:
                         yield finding(
                             "CK205",

@@ -25,7 +25,7 @@ import regex
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident
-from crisiskit.model.origin import Origin, walk_texts
+from crisiskit.model.origin import Origin, walked_texts
 
 BIDI = "CK208"
 INVISIBLE = "CK209"
@@ -108,7 +108,7 @@ def character_findings(incident: Incident, settings: dict[str, str]) -> Iterator
 def _strings(incident: Incident) -> Iterator[tuple[Origin, str | None, str]]:
     """Every text in every language, and every address and plain value a fact or the organisation holds."""
     seen: set[int] = set()
-    for _path, text in walk_texts(incident):
+    for _path, text in walked_texts(incident):
         if id(text) in seen or text.origin is None:
             continue
         seen.add(id(text))

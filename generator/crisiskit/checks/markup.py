@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident
-from crisiskit.model.origin import Origin, walk_texts
+from crisiskit.model.origin import Origin, walked_texts
 from crisiskit.model.schema.types import Text, describe
 from crisiskit.render.markup import Problem, problems, safe_url
 
@@ -29,7 +29,7 @@ _EXPECTED = "expected plain text or the Markdown subset (emphasis, lists, links 
 def markup_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
     """CK701 for every construct outside the subset in every text a page shows, at its line and column."""
     link_ok = _link_judge(incident)
-    for path, text in walk_texts(incident):
+    for path, text in walked_texts(incident):
         if text.origin is None or _PLAIN_TEXT_KEYS.intersection(str(part) for part in path):
             continue
         for language in sorted(text.languages() or [""]):  # "": one string for every language

@@ -20,7 +20,7 @@ import regex
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident
-from crisiskit.model.origin import walk_texts
+from crisiskit.model.origin import walked_texts
 from crisiskit.model.references import strip_references
 from crisiskit.model.schema.types import Text
 
@@ -54,7 +54,7 @@ def _read(source: str) -> tuple[str, int, bool, bool]:
 
 def _texts(incident: Incident) -> dict[tuple, Text]:
     """Every text of an incident by key path; texts given once for all languages (names, addresses) left out."""
-    return {path: text for path, text in walk_texts(incident) if len(text.languages() or ()) > 1}
+    return {path: text for path, text in walked_texts(incident) if len(text.languages() or ()) > 1}
 
 
 def untranslated_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:

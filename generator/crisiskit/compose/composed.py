@@ -14,8 +14,16 @@ from datetime import datetime
 
 from crisiskit.compose.approval_state import approval_state, required_roles
 from crisiskit.compose.formatting import format_fact, locale_of
-from crisiskit.compose.record import Record, Snapshot, own_changes, posted_changes, recorded_texts, text_changes
-from crisiskit.compose.revision import RevisionText, compose_revision, revision_hash
+from crisiskit.compose.record import (
+    Record,
+    RecordEntries,
+    Snapshot,
+    own_changes,
+    posted_changes,
+    recorded_texts,
+    text_changes,
+)
+from crisiskit.compose.revision import RevisionText, compose_revision, plain_hash, revision_plain
 from crisiskit.compose.visibility import is_public
 from crisiskit.errors import Problem
 from crisiskit.model.config import Config
@@ -91,7 +99,7 @@ def compose_incident(
     incident: Incident,
     site: SiteOptions,
     config: Config | None = None,
-    record: Record | dict[str, dict[str, dict]] | None = None,
+    record: Record | RecordEntries | dict[str, dict[str, dict]] | None = None,
 ) -> ComposedIncident:
     """Compose every revision in every language once; render and check read from this.
 
@@ -102,20 +110,28 @@ def compose_incident(
     and check says so (CK601, or CK602 once it was published).
     """
     config = config or Config()
-    book = record if isinstance(record, Record) else Record(dict(record or {}))
     texts: dict[int, dict[str, RevisionText]] = {}
     hashes: dict[int, str] = {}
     approved: dict[int, bool] = {}
     frozen: dict[int, Snapshot] = {}
     drift: dict[int, dict[str, list[str]]] = {}
     required = required_roles(incident, config)
+    known: dict[str, list] = {}  # each revision's texts as hashed, by hash: the record's entries equal to them
     for revision in incident.revisions:
         number = revision.number
         texts[number] = {
             lang: compose_revision(incident, revision, lang, site.statement_url(lang, incident.id))
             for lang in incident.languages
         }
-        hashes[number] = revision_hash(list(texts[number].values()))
+        plain = revision_plain(list(texts[number].values()))
+        hashes[number] = plain_hash(plain)
+        known[hashes[number]] = plain
+    if isinstance(record, RecordEntries):  # verified here, where today's texts spare hashing the entries equal to them
+        book = record.verified(known)
+    else:
+        book = record if isinstance(record, Record) else Record(dict(record or {}))
+    for revision in incident.revisions:
+        number = revision.number
         digest = _approved_hash(revision, required)
         if digest is not None and digest != hashes[number] and digest in book.texts:
             recorded = book.texts[digest]

@@ -19,11 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from crisiskit.compose.formatting import format_fact, format_time, locale_of
 from crisiskit.model.incident import Incident, Revision
-from crisiskit.model.references import Reference, scan
+from crisiskit.model.references import Reference, remembered_scan
 from crisiskit.model.schema.types import Text
 
 _LINE_BREAK = re.compile(r"\r\n?")
@@ -33,10 +32,6 @@ _SENTENCE_START = re.compile(
     r"(?:\A\s*|[.!?]['\"’”)]?\s+|\n[ \t]*\n\s*"
     r"|(?:\A|\n)[ \t]*(?:[-*+]|\d+[.)]|#+)[ \t]+)\Z"
 )
-
-
-# a scan is pure and immutable, and the same text is filled in for every channel, language and revision
-_scan = lru_cache(maxsize=8192)(scan)
 
 
 class UncheckedText(Exception):
@@ -60,7 +55,7 @@ class TextContext:
         if text is None:
             return None
         source = text.get(language)
-        scanned = _scan(source)
+        scanned = remembered_scan(source)
         if scanned.problems:
             raise UncheckedText(f"{scanned.problems[0].message} reached rendering unchecked")
         out: list[str] = []

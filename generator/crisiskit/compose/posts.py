@@ -45,8 +45,15 @@ _ENV = Environment(
 @lru_cache(maxsize=64)
 def _template(channel: str) -> Template:
     """A channel's template, loaded once: the package's templates do not change while crisiskit runs, so
-    Jinja need not look at the file's time on every post (its ``auto_reload``)."""
-    return _ENV.get_template(f"{channel}.txt.j2")
+    Jinja need not look at the file's time on every post (its ``auto_reload``).
+
+    Its globals are copied from Jinja's chain of mappings into one dict (the same names and values: nothing
+    adds globals to this environment): every render copies them into the template's context, and a chain
+    of mappings is slow to copy.
+    """
+    template = _ENV.get_template(f"{channel}.txt.j2")
+    template.globals = dict(template.globals)
+    return template
 
 
 def first_sentence(text: str | None) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
@@ -68,44 +68,97 @@ def read_record(raw: bytes | None, shown: str) -> Record:
     A kit.json that does not parse is not a record (``generate`` says what is wrong with the file); an
     entry whose text does not hash to its hash is a hand edit: a problem at its line, never used.
     """
+    return read_entries(raw, shown).verified()
+
+
+@dataclass(frozen=True)
+class RecordEntries:
+    """kit.json's entries as read, before each is verified against its hash (``verified``)."""
+
+    raw: bytes | None
+    shown: str
+    entries: tuple[tuple[Any, Any, str], ...]
+    """(hash, entry, key path in kit.json) of every entry, in the file's order."""
+
+    def verified(self, known: Mapping[str, list[Any]] | None = None) -> Record:
+        """The record: every entry whose text hashes to its hash, and a problem for each other one.
+
+        ``known``: texts composed this run, as ``revision_plain`` gives them, by their hash. An entry
+        whose text is exactly one of them (same structure, same type at every node, same values: the
+        same canonical JSON, so the same hash) needs no hashing; any other entry is hashed.
+        """
+        texts: dict[str, Snapshot] = {}
+        problems: list[Problem] = []
+        for digest, entry, path in self.entries:
+            if not isinstance(digest, str) or not isinstance(entry, dict) or "languages" not in entry:
+                continue
+            facts: dict = entry["facts"] if isinstance(entry.get("facts"), dict) else {}
+            found = digest if _is_known(entry["languages"], (known or {}).get(digest)) else None
+            if found is None:
+                found = snapshot_hash(entry["languages"])
+            if found == digest:
+                texts[digest] = {"languages": entry["languages"], "facts": facts}
+                continue
+            line, column = _position((self.raw or b"").decode("utf-8", "replace").splitlines(), digest)
+            problems.append(
+                Problem(
+                    self.shown,
+                    line,
+                    column,
+                    path,
+                    f"expected the text approved as {digest}; got a text that hashes to "
+                    f"{found or 'nothing (not a text)'}: the record of what this revision published was edited by "
+                    f"hand, so it is not used; restore it from git (git log -p -- {self.shown}) and publish any "
+                    "change as a new revision",
+                )
+            )
+        return Record(texts, tuple(problems))
+
+
+def read_entries(raw: bytes | None, shown: str) -> RecordEntries:
+    """kit.json's bytes ``raw`` parsed into its entries, not yet verified (none when it does not parse)."""
     try:
         data = json.loads(raw or b"")
     except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth: not a record
-        return Record({})
-    lines = (raw or b"").decode("utf-8", "replace").splitlines()
-    texts: dict[str, Snapshot] = {}
-    problems: list[Problem] = []
-
-    def keep(digest: Any, entry: Any, path: str) -> None:
-        if not isinstance(digest, str) or not isinstance(entry, dict) or "languages" not in entry:
-            return
-        facts: dict = entry["facts"] if isinstance(entry.get("facts"), dict) else {}
-        found = snapshot_hash(entry["languages"])
-        if found == digest:
-            texts[digest] = {"languages": entry["languages"], "facts": facts}
-            return
-        line, column = _position(lines, digest)
-        problems.append(
-            Problem(
-                shown,
-                line,
-                column,
-                path,
-                f"expected the text approved as {digest}; got a text that hashes to {found or 'nothing (not a text)'}: "
-                "the record of what this revision published was edited by hand, so it is not used; restore it "
-                f"from git (git log -p -- {shown}) and publish any change as a new revision",
-            )
-        )
-
+        return RecordEntries(raw, shown, ())
+    entries: list[tuple[Any, Any, str]] = []
     revisions = data.get("revisions") if isinstance(data, dict) else None
     for index, revision in enumerate(revisions if isinstance(revisions, list) else []):
         if not isinstance(revision, dict):
             continue
-        keep(revision.get("text_hash"), revision, f"revisions[{index}].languages")
+        entries.append((revision.get("text_hash"), revision, f"revisions[{index}].languages"))
         older = revision.get("approved_texts")
         for digest, entry in older.items() if isinstance(older, dict) else []:
-            keep(digest, entry, f"revisions[{index}].approved_texts")
-    return Record(texts, tuple(problems))
+            entries.append((digest, entry, f"revisions[{index}].approved_texts"))
+    return RecordEntries(raw, shown, tuple(entries))
+
+
+def _is_known(languages: Any, plain: list[Any] | None) -> bool:
+    """True when ``languages`` (a recorded entry's texts) is exactly ``plain`` (composed texts, sorted by language,
+    as ``revision_plain`` gives them): then both have one canonical JSON, and one hash."""
+    if plain is None or not isinstance(languages, dict) or len(languages) != len(plain):
+        return False
+    if not all(isinstance(text, dict) for text in languages.values()):
+        return False
+    ordered = sorted(languages.values(), key=lambda text: str(text.get("language", "")))
+    return _identical(ordered, plain)
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """``a == b`` with the same type at every node (1, 1.0 and True differ in JSON), floats never: what makes
+    two values' JSON the same text."""
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is str or a is None:
+        return bool(a == b)
+    if kind is dict:
+        return a.keys() == b.keys() and all(_identical(value, b[key]) for key, value in a.items())
+    if kind is list:
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    if kind is int or kind is bool:
+        return bool(a == b)
+    return False  # a float (0.0 and -0.0 are equal, their JSON is not) or anything else: hashed instead
 
 
 def _position(lines: list[str], digest: str) -> tuple[int, int]:

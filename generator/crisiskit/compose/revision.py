@@ -157,19 +157,28 @@ def _contacts(incident: Incident, language: str) -> list[Contact]:
 
 def revision_hash(texts: list[RevisionText]) -> str:
     """sha256 of everything a revision says, in every language and channel: what an approval covers."""
-    canonical = json.dumps(
-        [_plain(t) for t in sorted(texts, key=lambda t: t.language)],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    return plain_hash(revision_plain(texts))
+
+
+def revision_plain(texts: list[RevisionText]) -> list[Any]:
+    """The texts as ``revision_hash`` hashes them: as JSON data, sorted by language."""
+    return [_plain(t) for t in sorted(texts, key=lambda t: t.language)]
+
+
+def plain_hash(plain: list[Any]) -> str:
+    """``revision_hash`` of the texts ``revision_plain`` gave as ``plain``."""
+    canonical = json.dumps(plain, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _plain(value: Any) -> Any:
     """``dataclasses.asdict`` as JSON sees it, without its deep copy of every text (a third of composing)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    kind: type = type(value)
+    if kind is str or value is None:  # most values: a text, or none
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
@@ -178,8 +187,9 @@ def _plain(value: Any) -> Any:
 
 
 @cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass type, in order; None for any other type."""
+    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
 
 
 def status_label(revision_text: RevisionText) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -32,7 +33,7 @@ class SmsLength:
 
 def encoding_of(text: str) -> str:
     """gsm7 when every character is in the GSM-7 tables, else ucs2 for the whole message."""
-    return "gsm7" if all(is_gsm7(ch) for ch in text) else "ucs2"
+    return "ucs2" if set(text).difference(GSM7_BASIC, GSM7_EXTENSION) else "gsm7"
 
 
 def _cost(ch: str, encoding: str) -> int:
@@ -44,10 +45,14 @@ def _cost(ch: str, encoding: str) -> int:
 def sms_length(text: str) -> SmsLength:
     """Measure ``text`` as an SMS: encoding, units and parts (0 parts for an empty text)."""
     encoding = encoding_of(text)
+    double = GSM7_EXTENSION.intersection(text) if encoding == "gsm7" else {ch for ch in text if ord(ch) > 0xFFFF}
+    if not double:  # every character costs one unit: whole parts of PART units, then the rest
+        units = len(text)
+        if units == 0:
+            return SmsLength(encoding, 0, 0)
+        return SmsLength(encoding, units, 1 if units <= SINGLE[encoding] else -(-units // PART[encoding]))
     costs = [_cost(ch, encoding) for ch in text]
     units = sum(costs)
-    if units == 0:
-        return SmsLength(encoding, 0, 0)
     if units <= SINGLE[encoding]:
         return SmsLength(encoding, units, 1)
     parts, used = 1, 0
@@ -85,6 +90,7 @@ def is_gsm7(ch: str) -> bool:
     return ch in GSM7_BASIC or ch in GSM7_EXTENSION
 
 
+@lru_cache(maxsize=4096)
 def gsm7_replacement(ch: str) -> str | None:
     """What to write instead of ``ch`` so a text stays GSM-7, or None where there is none (CJK, emoji, Cyrillic).
 

@@ -25,10 +25,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 import regex
 
 from crisiskit.datafiles import load_data
+from crisiskit.model.bounds import Limits
+from crisiskit.model.yamlfast import fast_parse
 
 MAX_WEIGHTED_LENGTH = 280
 SCALE = 100
@@ -61,9 +65,16 @@ _PUNYCODE = r"(?:xn--[\-0-9a-z]+)"
 @lru_cache(maxsize=1)
 def top_level_domains() -> tuple[str, ...]:
     """Every TLD twitter-text recognises (data/tlds.yml), Unicode and punycode forms, longest first."""
-    data = load_data("tlds.yml")
+    data = _tld_table()
     names = {*data["generic"], *data["country"], *data["idn"].values(), *data["reserved"]}
     return tuple(sorted(names, key=lambda name: (-len(name), name)))
+
+
+def _tld_table() -> dict[str, Any]:
+    """data/tlds.yml, read in C where it can be (model/yamlfast.py: ruamel.yaml's values, faster), else as ever."""
+    text = resources.files("crisiskit").joinpath("data", "tlds.yml").read_text(encoding="utf-8")
+    fast = fast_parse(text, Limits())
+    return fast[0] if fast is not None else load_data("tlds.yml")
 
 
 def _trie(names: list[str]) -> str:
@@ -85,9 +96,15 @@ def _trie(names: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
-    """The URL pattern, the ASCII host pattern for URLs without a scheme, and a quick test for any TLD at all."""
-    tld = f"(?:{_trie(sorted(top_level_domains(), key=lambda name: (-len(name), name)))}{_TLD_END}|{_PUNYCODE})"
+def _tld() -> str:
+    """The pattern of a host's last label: a TLD twitter-text knows, or punycode."""
+    return f"(?:{_trie(sorted(top_level_domains(), key=lambda name: (-len(name), name)))}{_TLD_END}|{_PUNYCODE})"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """The URL pattern, and a quick test for any TLD at all."""
+    tld = _tld()
     subdomain = f"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
     name = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
     before = f"(?:[^A-Za-z0-9@＠$#＃{_INVALID}]|[{_DIRECTIONAL}]|^)"
@@ -95,12 +112,13 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
         f"({before})((https?://)?({subdomain}{{0,126}}{name}{tld})(?::[0-9]+)?(/{_PATH}*)?"
         f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?)"
     )
-    ascii_domain = f"(?:[\\-a-z0-9{_LATIN_ACCENTS}]+\\.)+{tld}"
-    return (
-        regex.compile(url, regex.IGNORECASE),
-        regex.compile(ascii_domain, regex.IGNORECASE),
-        regex.compile(f"\\.{tld}", regex.IGNORECASE),
-    )
+    return regex.compile(url, regex.IGNORECASE), regex.compile(f"\\.{tld}", regex.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _ascii_domain() -> regex.Pattern[str]:
+    """The ASCII host pattern for URLs without a scheme: compiled when a text first has one (it takes a while)."""
+    return regex.compile(f"(?:[\\-a-z0-9{_LATIN_ACCENTS}]+\\.)+{_tld()}", regex.IGNORECASE)
 
 
 _TCO = regex.compile(rf"^https?://t\.co/([a-z0-9]+)(?:\?{_QUERY_CHAR}*{_QUERY_END})?", regex.IGNORECASE)
@@ -115,7 +133,7 @@ def _punycode(host: str) -> str | None:
 
 def find_urls(text: str) -> list[tuple[int, int]]:
     """Spans (code point offsets) of the URLs X links in ``text``, as twitter-text extracts them."""
-    url_pattern, ascii_domain, any_tld = _patterns()
+    url_pattern, any_tld = _patterns()
     if not any_tld.search(text):  # no host can end here: skip the costly search (a long "a.b.c..." is slow)
         return []
     spans = []
@@ -130,7 +148,7 @@ def find_urls(text: str) -> list[tuple[int, int]]:
             if before and before in "-_./":
                 continue
             last = None
-            for part in ascii_domain.finditer(host):
+            for part in _ascii_domain().finditer(host):
                 last = [start + part.start(), start + part.end()]
                 spans.append(last)
             if last is not None and path:
@@ -151,6 +169,8 @@ def _emoji_spans(text: str) -> dict[int, int]:
     © and ® count as emoji only with the emoji variation selector (U+FE0F), as in twitter-text; as plain
     text they are Latin-1 characters of weight 1.
     """
+    if not _EMOJI.search(text):  # each pattern matches one code point: no cluster of the text can hold one
+        return {}
     spans = {}
     for match in regex.finditer(r"\X", text):
         cluster = match.group(0)

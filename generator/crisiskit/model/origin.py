@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -98,8 +99,32 @@ def format_path(path: tuple[Any, ...]) -> str:
     return out
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None), datetime, date})
+"""Types that hold no Text (exactly these: a subclass is looked into as before)."""
+_WALKED_KEPT = 64
+"""Objects whose walk is remembered: more than a batch of kits (pipeline.COMPOSE_BATCH), so the walk resolve
+makes of each incident (its languages) serves the rules that judge it after the whole batch is resolved."""
+_walked: dict[int, tuple[Any, tuple[tuple[tuple[Any, ...], Text], ...]]] = {}
+
+
+def walked_texts(value: Any) -> tuple[tuple[tuple[Any, ...], Text], ...]:
+    """``walk_texts(value)`` as a tuple, remembered for the objects walked last (by identity, each held while it is
+    remembered, so its id is not reused): resolve and several rules read every text of the same incident, and
+    neither a resolved incident nor a validated kit changes its structure."""
+    kept = _walked.get(id(value))
+    if kept is not None and kept[0] is value:
+        return kept[1]
+    found = tuple(walk_texts(value))
+    if len(_walked) >= _WALKED_KEPT:
+        del _walked[next(iter(_walked))]  # the oldest
+    _walked[id(value)] = (value, found)
+    return found
+
+
 def walk_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Text]]:
     """Every Text inside ``value`` (models, lists, dicts, facts) with its key path."""
+    if type(value) in _LEAVES:  # most values: nothing inside
+        return
     if isinstance(value, Text):
         yield path, value
     elif isinstance(value, BaseModel):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crisiskit.errors import Problem
 from crisiskit.model.schema.types import Text, quote
@@ -136,6 +137,11 @@ def scan(source: str) -> ScannedText:
     return ScannedText(tuple(p for p in parts if p != ""), tuple(problems))
 
 
+# a scan is pure and immutable, and the same text is read for every kit extending a scenario and filled in for
+# every channel, language and revision (compose/fill.py): remembered per process
+remembered_scan = lru_cache(maxsize=8192)(scan)
+
+
 def _unclosed(source: str, start: int, closer: str) -> Unreadable:
     snippet = source[start:].split("\n")[0]
     return Unreadable(start, 2, f"got {quote(snippet)}, which cannot be read (no {closer} closes it)")
@@ -173,7 +179,7 @@ def _what(inner: str) -> str:
 
 def find_references(source: str) -> list[Reference]:
     """Every reference ``source`` makes, in order (an unreadable part is skipped: reference_problems reports it)."""
-    return [part for part in scan(source).parts if isinstance(part, Reference)]
+    return [part for part in remembered_scan(source).parts if isinstance(part, Reference)]
 
 
 def reference_problems(text: Text, fact_names: set[str]) -> list[Problem]:
@@ -182,7 +188,7 @@ def reference_problems(text: Text, fact_names: set[str]) -> list[Problem]:
     variants = [(None, text.raw)] if isinstance(text.raw, str) else list(text.raw.items())
     known = ", ".join(sorted(TEXT_NAMES))
     for language, variant in variants:
-        scanned = scan(variant)
+        scanned = remembered_scan(variant)
         for unreadable in scanned.problems:
             expected = (
                 "a text with valid {{ ... }} references"

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from crisiskit.errors import Problem
 from crisiskit.model.load import KeyPath, SourceFile, SourceKit
-from crisiskit.model.origin import Origin, format_path, walk_texts
+from crisiskit.model.origin import Origin, format_path, walked_texts
 from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile, complete_blocks, is_borrowed
 from crisiskit.model.schedule import schedule_problems
 from crisiskit.model.schema.kit import IncidentKit, ScenarioKit
@@ -126,7 +126,7 @@ def stamp_origins(
 ) -> None:
     """Stamp every text in ``model`` (and every fact) with where ``file`` wrote it; a text at a ``borrowed``
     path (completed from crisiskit.yml) with where crisiskit.yml wrote it."""
-    for path, text in walk_texts(model):
+    for path, text in walked_texts(model):
         written = profile.source if profile.source is not None and is_borrowed(path, borrowed) else file
         line, column = written.positions.locate(path)
         starts = {lang: written.positions.locate(path + (lang,))[0] for lang in text.languages() or ()}
@@ -294,7 +294,7 @@ def language_problems(model: Any, languages: list[str]) -> list[Problem]:
     """Texts in ``model`` (a kit or a resolved incident) not given in every one of ``languages``."""
     problems: list[Problem] = []
     wanted = ", ".join(languages)
-    for _path, text in walk_texts(model):
+    for _path, text in walked_texts(model):
         origin = text.origin
         given = text.languages()
         if given is None:

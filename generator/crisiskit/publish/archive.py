@@ -211,9 +211,8 @@ class PartBuild:
     record: dict[str, Any] | None = None
     job: Any = None
     future: Any = None
-    scan: str = ""
     index: list[tuple[int, int, str]] = field(default_factory=list)
-    """(start, end, file) of each file's text in ``scan``."""
+    """(start, end, file) of each file's text in the part's scan.txt."""
 
     @property
     def site(self) -> Path:
@@ -229,10 +228,13 @@ def plan_parts(
     parts: list[Part],
     config_for: Callable[[Path, Path, str], dict[str, Any]],
     common: str,
+    ready: Callable[[PartBuild], object] = lambda build: None,
 ) -> list[PartBuild]:
     """Each part's folder and key; a part whose kept output is intact is reused, the others are made ready to build.
 
     ``root`` is build/public/<language>; ``config_for(docs_dir, site_dir, exclude_docs)`` is the site's config.
+    ``ready`` gets each part to build as soon as its docs and config are written, so the engine starts on the
+    front while the shards' docs are still being written.
     """
     out = []
     folder = root / "parts"
@@ -265,6 +267,7 @@ def plan_parts(
                     os.replace(where / f"{name}{suffix}", where / f"{name}.last{suffix}")
             _sync_docs(where / "docs", part)
             write_file(build.config_file, text.encode("utf-8"))
+            ready(build)
         out.append(build)
     return out
 
@@ -352,10 +355,9 @@ KEPT = ("scan.txt", "search.txt")
 
 
 def load_scan(build: PartBuild) -> str:
-    """The part's kept normalised text (read when a scan needs it, so only one part's is in memory at a time)."""
-    if build.scan:
-        return build.scan
-    return (build.folder / "scan.txt").read_text(encoding="utf-8")  # as kept: _kept compared its size and time
+    """The part's normalised text, as its build in this run wrote it or as kept (``_kept`` compared its size and
+    time): read when a scan needs it, so only one part's text is in memory at a time, never all of them."""
+    return (build.folder / "scan.txt").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -379,10 +381,11 @@ class PartOutput:
 
 @dataclass(frozen=True)
 class PartReading:
-    """What reading a freshly built part found: files the scan refuses, its normalised text, and its record."""
+    """What reading a freshly built part found: files the scan refuses, where each file's text is in its scan.txt,
+    and its record. The text itself stays on disk (at 1,000 incidents the parts' texts are hundreds of
+    megabytes, which the main process would otherwise hold until the end of the run)."""
 
     refused: list[Leak]
-    scan: str
     index: list[tuple[int, int, str]]
     record: dict[str, Any]
 
@@ -414,7 +417,7 @@ def record_part(build: PartBuild, reading: PartReading) -> list[Leak]:
 
     The record is written by ``keep`` once the whole run passed.
     """
-    build.scan, build.index, build.record = reading.scan, reading.index, reading.record
+    build.index, build.record = reading.index, reading.record
     return reading.refused
 
 
@@ -477,7 +480,10 @@ def read_part(output: PartOutput, base_url: str) -> PartReading:
         for entry in site.iterdir():
             if entry.name != "incidents":
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-    return PartReading(refused, "".join(chunks), index, record)
+    scan = "".join(chunks).encode("utf-8")
+    write_file(output.folder / "scan.txt", scan)  # recorded as kept (part.json) only once the whole run passed
+    record["scan_digest"] = hashlib.sha256(scan).hexdigest()
+    return PartReading(refused, index, record)
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -651,7 +657,7 @@ def walk_kept(builds: list[PartBuild], needles: Needles, digest: str, before: Ne
 def _any_in_kept(build: PartBuild, words: dict[str, str]) -> bool:
     """Whether any of a few needles is in the part's kept text, searched as UTF-8 bytes (a match of a whole
     encoded needle is a match of the text: UTF-8 never starts a character inside another)."""
-    data = build.scan.encode("utf-8") if build.scan else (build.folder / "scan.txt").read_bytes()
+    data = (build.folder / "scan.txt").read_bytes()
     return any(word.encode("utf-8") in data for word in words)
 
 
@@ -773,8 +779,6 @@ def keep(builds: Iterable[PartBuild], digest: str) -> None:
             continue
         try:
             if not build.reused:
-                (build.folder / "scan.txt").write_text(build.scan, encoding="utf-8")
-                build.record["scan_digest"] = hashlib.sha256(build.scan.encode()).hexdigest()
                 build.record["kept"] = [(name, *_stat(build.folder / name)) for name in KEPT]
                 build.record["needles"] = None
                 _write_json(build.folder / "part.json", build.record)

@@ -187,6 +187,13 @@ def _nav(language: str, home: bool, internal: list[tuple[str, str]] | None = Non
     return nav
 
 
+def _within(path: Path, project: Path) -> str:
+    """A folder as the site's config names it: relative to the project when inside it (MkDocs resolves it
+    against the root mkdocs.yml, engine.load_site_config), so a copied or moved project keeps its built parts
+    (their keys hash the config text, archive.py); absolute otherwise."""
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
+
+
 def site_config(
     base: dict[str, Any],
     project: Path,
@@ -208,7 +215,7 @@ def site_config(
     theme: dict[str, Any] = {"name": theme_name} if isinstance(theme_name, str) else {}
     theme["language"] = language
     if theme_dir is not None:
-        theme["custom_dir"] = str(theme_dir)
+        theme["custom_dir"] = _within(theme_dir, project)
     # Chinese needs lunr's zh language (its trimmer keeps Han characters); jieba segments the index.
     search_lang = "zh" if language.startswith("zh") else language.split("-")[0]
     plugins: list[Any] = [{"search": {"lang": search_lang, "separator": r"[\s\u200b\-]"}}]
@@ -218,8 +225,8 @@ def site_config(
     config: dict[str, Any] = {
         "INHERIT": os.path.relpath(project / "mkdocs.yml", docs_dir.parent),
         "strict": True,  # MkDocs' own strict mode: any warning aborts the build
-        "docs_dir": str(docs_dir),
-        "site_dir": str(site_dir),
+        "docs_dir": _within(docs_dir, project),
+        "site_dir": _within(site_dir, project),
         "site_url": f"{SiteOptions(str(base['site_url'])).for_audience(audience).url.rstrip('/')}/{language}/",
         "theme": theme,
         "extra": {
@@ -336,8 +343,10 @@ def prepare_public(
     languages: list[str],
     theme_dir: Path | None,
     common: str,
+    ready: Callable[[PartBuild], object] = lambda build: None,
 ) -> list[PartBuild]:
-    """One language's public site as parts (archive.py): which are kept from the last run, which to build."""
+    """One language's public site as parts (archive.py): which are kept from the last run, which to build (each
+    handed to ``ready`` as soon as its docs are written)."""
     content = project / "content"
     public_assets = list(((base.get("extra") or {}).get("crisiskit") or {}).get("public_assets") or [])
     files: dict[str, Source] = {}
@@ -356,7 +365,7 @@ def prepare_public(
         return config
 
     parts = split_parts(files, public.dates.get(language, {}))
-    return plan_parts(project / "build" / "public" / language, language, parts, config_for, common)
+    return plan_parts(project / "build" / "public" / language, language, parts, config_for, common, ready)
 
 
 def sync_theme(project: Path, base: dict[str, Any], theme_files: list[Path], target: Path) -> Path | None:
@@ -552,21 +561,22 @@ def _start_public(
     common = engine_key(project, base, theme_dir)
     level = logging.INFO if log.isEnabledFor(logging.DEBUG) else logging.WARNING
     parts = {}
+
+    def start(build: PartBuild) -> None:  # each part to the engine as soon as its docs are written
+        build.job = EngineJob(
+            "public",
+            build.language,
+            build.config_file,
+            project,
+            level,
+            part=build.part.name,
+            epoch=build.part.epoch,
+            after=partial(read_part, PartOutput.of(build), url),  # read in the worker, as soon as built
+        )
+        build.future = submit(pool, build.job)
+
     for lang in languages:
-        builds = prepare_public(project, base, public, lang, languages, theme_dir, common)
-        for build in builds:
-            if not build.reused:
-                build.job = EngineJob(
-                    "public",
-                    lang,
-                    build.config_file,
-                    project,
-                    level,
-                    part=build.part.name,
-                    epoch=build.part.epoch,
-                    after=partial(read_part, PartOutput.of(build), url),  # read in the worker, as soon as built
-                )
-                build.future = submit(pool, build.job)
+        builds = prepare_public(project, base, public, lang, languages, theme_dir, common, start)
         parts[lang] = builds
         kept = sum(b.reused for b in builds)
         log.debug("public %s site: %d part(s), %d kept from the last build", lang, len(builds), kept)

@@ -1,0 +1,252 @@
+"""`check` from nothing takes shortcuts (issue 12); each gives exactly what the long way gives.
+
+- The record in kit.json: an entry exactly equal to a text composed this run (same structure and the same
+  type at every node) is verified without hashing it; any other entry is hashed as before, so a hand edit
+  (a changed word, 2 for 2.0 or "2", false for null) is the same problem at the same place.
+- SMS lengths without a character costing two units are counted without packing parts one by one.
+- A text without an emoji code point skips the search for emoji sequences.
+- The TLD table is read in C (model/yamlfast.py) to the same names.
+- The rules that read every text of an incident share one walk (model/origin.walked_texts); the walk itself
+  skips values that cannot hold a text.
+- Kits are judged in batches that cover every kit once, in order.
+- A kit or kit.json is read asking for its size (and a byte more), not for the whole limit.
+
+The fixture is tests/testdata/site (four incidents, en and zh-Hant), composed in process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from dataclasses import asdict, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import regex
+
+from crisiskit import pipeline
+from crisiskit.cache import read_regular
+from crisiskit.compose import record as record_module
+from crisiskit.compose.composed import ComposedIncident, SiteOptions, compose_incident
+from crisiskit.compose.record import read_entries, read_record
+from crisiskit.compose.revision import revision_plain
+from crisiskit.counting import sms, xcount
+from crisiskit.datafiles import load_data
+from crisiskit.model.incident import Incident
+from crisiskit.model.origin import walk_texts, walked_texts
+from crisiskit.model.schema.facts import Fact
+from crisiskit.model.schema.types import Text
+from crisiskit.pipeline import read_incidents
+
+FIXTURE = Path(__file__).parent / "testdata" / "site"
+SITE = SiteOptions("https://status.example.invalid/")
+SHOWN = "content/incidents/x/kit.json"
+
+
+@pytest.fixture(scope="module")
+def composed() -> list[ComposedIncident]:
+    return [compose_incident(incident, SITE) for incident in read_incidents([FIXTURE / "kits"])]
+
+
+def _record(item: ComposedIncident) -> dict[str, Any]:
+    """kit.json's shape: each revision's texts under the hash its approvals name, and an older approved text."""
+    revisions = [
+        {
+            "revision": number,
+            "text_hash": item.hashes[number],
+            "languages": {lang: asdict(text) for lang, text in texts.items()},
+            "facts": {},
+        }
+        for number, texts in item.texts.items()
+    ]
+    first = revisions[0]
+    revisions[-1]["approved_texts"] = {first["text_hash"]: {"languages": first["languages"], "facts": {}}}
+    return {"revisions": revisions}
+
+
+def _known(item: ComposedIncident) -> dict[str, list]:
+    return {item.hashes[n]: revision_plain(list(texts.values())) for n, texts in item.texts.items()}
+
+
+def _tampered(data: dict[str, Any], how: str) -> dict[str, Any]:
+    """The record with one entry changed as a hand edit might change it."""
+    data = json.loads(json.dumps(data))
+    entry = data["revisions"][0]["languages"]
+    text = entry[sorted(entry)[0]]
+    if how == "word":
+        text["headline"] = "UNAPPROVED " + text["headline"]
+    elif how == "float":
+        text["number"] = float(text["number"])
+    elif how == "string":
+        text["number"] = str(text["number"])
+    elif how == "false-for-null":
+        text["posts"][0]["subject"] = False
+    elif how == "zero-for-null":
+        text["posts"][0]["preheader"] = 0
+    elif how == "extra-key":
+        text["extra"] = None
+    elif how == "reordered":  # the same text with its keys in another order: still the approved text
+        entry[sorted(entry)[0]] = dict(reversed(list(text.items())))
+    elif how == "older-entry":
+        older = data["revisions"][-1]["approved_texts"]
+        next(iter(older.values()))["languages"][sorted(entry)[0]]["title"] += "!"
+    elif how == "not-texts":
+        data["revisions"][0]["languages"] = {"en": ["a list"]}
+    elif how == "no-languages":
+        data["revisions"][0]["languages"] = {}
+    return data
+
+
+HOW = ["none", "word", "float", "string", "false-for-null", "zero-for-null", "extra-key", "reordered"]
+
+
+@pytest.mark.parametrize("how", [*HOW, "older-entry", "not-texts", "no-languages"])
+def test_a_record_verified_against_todays_texts_is_the_record_hashing_verifies(
+    composed: list[ComposedIncident], how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed = []
+    original = record_module.snapshot_hash
+    monkeypatch.setattr(record_module, "snapshot_hash", lambda languages: hashed.append(1) or original(languages))
+    for item in composed:
+        raw = json.dumps(_tampered(_record(item), how), ensure_ascii=False, indent=2).encode()
+        expected = read_record(raw, SHOWN)
+        hashed.clear()
+        assert read_entries(raw, SHOWN).verified(_known(item)) == expected, (item.incident.id, how)
+        if how in ("none", "reordered"):
+            assert expected.problems == () and not hashed  # every entry was one of today's texts
+        elif how not in ("not-texts", "no-languages"):
+            assert len(expected.problems) == 1 and len(hashed) == 1, expected  # the edited entry alone is hashed
+        assert compose_incident(item.incident, SITE, None, read_entries(raw, SHOWN)) == compose_incident(
+            item.incident, SITE, None, expected
+        )
+
+
+def test_only_identical_values_count_as_the_same_text() -> None:
+    identical = record_module._identical
+    assert identical({"a": [1, None, "x", True]}, {"a": [1, None, "x", True]})
+    for a, b in [(1, 1.0), (1, True), (0, False), (None, False), ("1", 1), ([1], (1,)), ({"a": 1}, {"a": 1, "b": 2})]:
+        assert not identical(a, b) and not identical(b, a), (a, b)
+    assert not identical(0.0, 0.0) and not identical(0.0, -0.0)  # floats are hashed, never taken as identical
+
+
+def _sms_by_characters(text: str) -> tuple[str, int, int]:
+    """The SMS length as the packing loop gives it, one character at a time."""
+    gsm7 = all(sms.is_gsm7(ch) for ch in text)
+    costs = [(2 if ch in sms.GSM7_EXTENSION else 1) if gsm7 else (2 if ord(ch) > 0xFFFF else 1) for ch in text]
+    encoding = "gsm7" if gsm7 else "ucs2"
+    units = sum(costs)
+    if units <= sms.SINGLE[encoding]:
+        return encoding, units, 1 if units else 0
+    parts, used = 1, 0
+    for cost in costs:
+        if used + cost > sms.PART[encoding]:
+            parts, used = parts + 1, 0
+        used += cost
+    return encoding, units, parts
+
+
+def test_sms_lengths_counted_in_one_go_equal_packing_every_character() -> None:
+    chance = random.Random(12)
+    edges = [n * k for n in (153, 160, 67, 70) for k in (1, 2, 3)]
+    lengths = [0, 1, *edges, *(n + 1 for n in edges), *(n - 1 for n in edges)]
+    for alphabet in ("ab c", "ab^€", "ab中", "ab😀", "ab中😀^\n"):
+        for length in [*lengths, *(chance.randint(0, 700) for _ in range(200))]:
+            text = "".join(chance.choice(alphabet) for _ in range(length))
+            found = sms.sms_length(text)
+            assert (found.encoding, found.units, found.parts) == _sms_by_characters(text), (alphabet, length)
+
+
+def _emoji_by_cluster(text: str) -> dict[int, int]:
+    spans = {}
+    for match in regex.finditer(r"\X", text):
+        cluster = match.group(0)
+        if xcount._EMOJI.search(cluster) and not (cluster[0] in "©®" and "\ufe0f" not in cluster):
+            spans[match.start()] = match.end()
+    return spans
+
+
+@pytest.mark.parametrize("text", ["plain text", "中文", "© ®", "©\ufe0f and ®", "a 😀 b", "1\u20e3", "🇹🇼 x", ""])
+def test_a_text_without_emoji_code_points_has_no_emoji_spans(text: str) -> None:
+    assert xcount._emoji_spans(text) == _emoji_by_cluster(text)
+
+
+def test_the_tld_table_read_in_c_gives_the_names_ruamel_yaml_gives() -> None:
+    data = load_data("tlds.yml")
+    names = {*data["generic"], *data["country"], *data["idn"].values(), *data["reserved"]}
+    assert xcount.top_level_domains() == tuple(sorted(names, key=lambda name: (-len(name), name)))
+
+
+def _walk_everything(value: Any, path: tuple = ()) -> list[tuple[tuple, Text]]:
+    """walk_texts without its shortcut for values that hold no text."""
+    if isinstance(value, Text):
+        return [(path, value)]
+    found: list[tuple[tuple, Text]] = []
+    if hasattr(type(value), "model_fields"):
+        for name in type(value).model_fields:
+            found += _walk_everything(getattr(value, name), path + (name,))
+    elif is_dataclass(value) and not isinstance(value, (type, Fact)):
+        for item in fields(value):
+            found += _walk_everything(getattr(value, item.name), path + (item.name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _walk_everything(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _walk_everything(item, path + (index,))
+    elif isinstance(value, Fact):
+        if isinstance(value.value, (list, Text)):
+            found += _walk_everything(value.value, path)
+        if value.description is not None:
+            found.append((path + ("describe",), value.description))
+    return found
+
+
+def test_one_walk_of_an_incident_serves_every_rule_and_finds_every_text(composed: list[ComposedIncident]) -> None:
+    incidents: list[Incident] = [item.incident for item in composed]
+    for incident in incidents:
+        everything = _walk_everything(incident)
+        assert len(everything) > 30
+        assert [(p, id(t)) for p, t in walk_texts(incident)] == [(p, id(t)) for p, t in everything]
+        assert walked_texts(incident) == tuple(everything)
+        assert walked_texts(incident) is walked_texts(incident)  # remembered for the objects walked last
+    assert walked_texts(incidents[0]) != walked_texts(incidents[1])  # another incident: walked afresh
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 8, 9, 40, 333, 1000])
+@pytest.mark.parametrize("most", [1, 32])
+def test_check_batches_cover_every_kit_once_in_order(count: int, most: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "COMPOSE_BATCH", most)
+    batches = pipeline._check_batches(list(range(count)))
+    assert [kit for batch in batches for kit in batch] == list(range(count))
+    assert all(len(batch) <= most for batch in batches)
+    assert len(batches[0]) <= pipeline.CHECK_WARM_UP
+    sizes = [len(batch) for batch in batches[1:]]
+    assert sizes == sorted(sizes, reverse=True)  # shrinking towards the end, so both workers finish together
+
+
+@pytest.mark.parametrize("size", [0, 1, 9, 10, 11, 4096])
+def test_a_file_is_read_whole_up_to_the_limit_and_refused_past_it(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "kit.json"
+    path.write_bytes(bytes(range(256)) * (size // 256) + bytes(size % 256))
+    assert read_regular(path, limit=10) == (path.read_bytes() if size <= 10 else None)
+    assert read_regular(path) == path.read_bytes()
+
+
+def test_a_file_that_grows_while_it_is_read_is_read_to_its_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size is looked at first; a file that grew since is still read as far as the limit, as before."""
+    path = tmp_path / "kit.json"
+    path.write_bytes(b"12345")
+    real = os.fstat
+
+    def stale(fd: int) -> os.stat_result:  # the size as it was, then the file grows
+        info = real(fd)
+        with path.open("ab") as more:
+            more.write(b"67890")
+        return os.stat_result((info.st_mode, *info[1:6], 5, *info[7:]))
+
+    monkeypatch.setattr(os, "fstat", stale)
+    assert read_regular(path, limit=10) == b"1234567890"
+    path.write_bytes(b"12345")
+    assert read_regular(path, limit=9) is None  # grown past the limit
