@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 # The red-team helpers (tests/security/redteam.py) serve tests elsewhere too: importable by name.
 sys.path.insert(0, str(Path(__file__).parent / "security"))
@@ -107,3 +112,25 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-sync",
         ],
     }
+
+
+# Browser tests: one page per module, handed to each test blank, as a new page would be (tests/browser_pages.py).
+# A module whose page needs more (requests answered from disk, an init script) defines its own ``tab``.
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Browser, browser_context_args: dict) -> Iterator[Page]:
+    """One page for the module, in a context with pytest-playwright's settings."""
+    from browser_pages import opened
+
+    with opened(browser, **browser_context_args) as page:
+        yield page
+
+
+@pytest.fixture
+def page(tab: Page) -> Iterator[Page]:
+    """The module's page, blank, for one test (pytest-playwright's own is a new context and renderer per test)."""
+    from browser_pages import fresh
+
+    with fresh(tab) as page:
+        yield page

@@ -69,9 +69,8 @@ def copy_project(target: Path) -> Path:
 def changed_in_place(project: Path) -> Iterator[Path]:
     """A built ``project`` to change as a test likes, put back afterwards exactly as it was.
 
-    For tests that share one built project (a module fixture) and each change it: a part of the public
-    site is kept only at the path it was built at (its key holds its folder), so a copy elsewhere would
-    build every part again, and an update would no longer be the update a user's next run makes.
+    For tests that share one built project (a module fixture) and each change it, without copying the whole
+    tree for every test: the test changes the project in place, and the saved copy is put back.
     """
     saved = project.with_name(project.name + ".saved")
     clone(project, saved)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from browser_pages import opened
 from crisiskit.compose.labels import labels
 from crisiskit.pipeline import read_site_options
 from sites import BEFORE_EMBARGO, PROJECT, build, composed_samples, copy_project, serve_from_disk
@@ -28,18 +30,24 @@ def public_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site" / "public"
 
 
-@pytest.fixture
-def public_url(page: Page, public_root: Path) -> str:
-    """Serve the built public site at its real address (site_url), answered from disk by request routing.
+@pytest.fixture(scope="module")
+def tab(browser: Browser, browser_context_args: dict, public_root: Path) -> Iterator[Page]:
+    """One page for the module (pytest-playwright's context settings), the built public site served at its real
+    address (site_url), answered from disk by request routing.
 
     Material's language selector keeps the reader on the same page by matching the other language's
     sitemap, whose addresses carry the real host; serving the site there tests exactly that, with no network.
     """
-    base = read_site_options(PROJECT).url.rstrip("/")
-    prefix = base + "/"
+    prefix = read_site_options(PROJECT).url.rstrip("/") + "/"
+    with opened(browser, **browser_context_args) as page:
+        serve_from_disk(page.context, prefix, public_root)  # the context: the search worker's requests are answered too
+        yield page
 
-    serve_from_disk(page.context, prefix, public_root)  # the context: the search worker's requests are answered too
-    return base
+
+@pytest.fixture
+def public_url() -> str:
+    """The site's real address, which the module's page answers from the build."""
+    return read_site_options(PROJECT).url.rstrip("/")
 
 
 def _data_leak():

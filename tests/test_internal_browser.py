@@ -10,11 +10,13 @@ blocked by the page's policy and needs the network), and printing a Q&A page mus
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
+from browser_pages import listening
 from conftest import TESTDATA
 from sites import REPO, build, invoke
 
@@ -34,21 +36,23 @@ def internal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return (project / "site" / "internal").resolve()
 
 
-def _requests_leave_disk(page: Page) -> list[str]:
+@pytest.fixture
+def outside(page: Page) -> Iterator[list[str]]:
     """Every request the page makes that is not a file of the bundle (there must be none)."""
-    outside: list[str] = []
-    page.on(
-        "request",
-        lambda request: None if request.url.startswith(("file:", "data:", "about:")) else outside.append(request.url),
-    )
-    return outside
+    found: list[str] = []
+
+    def request(request: Request) -> None:
+        if not request.url.startswith(("file:", "data:", "about:")):
+            found.append(request.url)
+
+    with listening(page, request=request):
+        yield found
 
 
 @pytest.mark.parametrize(("start", "other"), [("en", "zh-Hant"), ("zh-Hant", "en")])
 def test_the_language_switch_opened_from_disk_lands_on_the_same_page(
-    page: Page, internal: Path, start: str, other: str
+    page: Page, outside: list[str], internal: Path, start: str, other: str
 ) -> None:
-    outside = _requests_leave_disk(page)
     here = internal / start / "incidents" / "outage" / "qa.html"
     page.goto(here.as_uri())
     link = page.locator(f'a.md-select__link[hreflang="{other}"]')
@@ -63,18 +67,19 @@ def test_the_language_switch_opened_from_disk_lands_on_the_same_page(
 @pytest.mark.parametrize(
     ("lang", "query", "found"), [("en", "relabelled", "resolved"), ("zh-Hant", "貼錯標籤", "批號")]
 )
-def test_search_works_opened_from_disk(page: Page, internal: Path, lang: str, query: str, found: str) -> None:
+def test_search_works_opened_from_disk(
+    page: Page, outside: list[str], internal: Path, lang: str, query: str, found: str
+) -> None:
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    outside = _requests_leave_disk(page)
-    page.goto((internal / lang / "index.html").as_uri())
-    search = page.locator("input.md-search__input")
-    search.click()  # hidden by the theme when its search cannot start
-    search.press_sequentially(query, delay=50)
-    search.press("End")  # Material searches on keyup, which a person's IME commit produces too
-    results = page.locator(".md-search-result__item")
-    expect(results.first).to_be_visible(timeout=15000)
-    assert found.lower() in page.locator(".md-search-result").inner_text().lower()
+    with listening(page, pageerror=lambda error: errors.append(str(error))):
+        page.goto((internal / lang / "index.html").as_uri())
+        search = page.locator("input.md-search__input")
+        search.click()  # hidden by the theme when its search cannot start
+        search.press_sequentially(query, delay=50)
+        search.press("End")  # Material searches on keyup, which a person's IME commit produces too
+        results = page.locator(".md-search-result__item")
+        expect(results.first).to_be_visible(timeout=15000)
+        assert found.lower() in page.locator(".md-search-result").inner_text().lower()
     assert errors == [] and outside == []
 
 

@@ -13,11 +13,13 @@ point (U+0378), which is always drawn as .notdef.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from browser_pages import fresh, opened
 from conftest import TESTDATA
 from sites import approved_site, serve_from_disk
 
@@ -55,12 +57,20 @@ def public_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return approved_site(SITE, tmp_path_factory.mktemp("localisation-browser") / "project", AT) / "public"
 
 
-@pytest.fixture
-def site(page: Page, public_root: Path) -> Page:
-    """``page``, answering the site's real address from disk (request routing, no network)."""
+@pytest.fixture(scope="module")
+def tab(browser: Browser, browser_context_args: dict, public_root: Path) -> Iterator[Page]:
+    """One page for the module (pytest-playwright's context settings), answering the site's real address from disk
+    (request routing, no network)."""
+    with opened(browser, **browser_context_args) as page:
+        serve_from_disk(page.context, f"{BASE}/", public_root)
+        yield page
 
-    serve_from_disk(page.context, f"{BASE}/", public_root)
-    return page
+
+@pytest.fixture
+def site(tab: Page) -> Iterator[Page]:
+    """The module's page, blank, for one test (pytest-playwright's own is a new context and renderer per test)."""
+    with fresh(tab) as page:
+        yield page
 
 
 def test_the_chinese_heading_is_drawn_with_a_cjk_font(site: Page) -> None:
@@ -70,11 +80,14 @@ def test_the_chinese_heading_is_drawn_with_a_cjk_font(site: Page) -> None:
     han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     assert han >= 4, text
     cdp = site.context.new_cdp_session(site)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article h1"})["nodeId"]
-    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article h1"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()  # the page goes on to other tests: no DOM and CSS agents left enabled in it
     drawn_cjk = sum(f["glyphCount"] for f in fonts if "CJK" in f["familyName"])
     assert drawn_cjk >= han, f"the Chinese characters were not drawn with a CJK font: {fonts}"
 

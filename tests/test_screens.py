@@ -40,6 +40,7 @@ nothing is written into the repository), then measured in the browser, not grepp
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -52,8 +53,9 @@ from typing import Any, NamedTuple
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
+from browser_pages import fresh, listening, opened
 from conftest import TESTDATA
 from sites import REPO, build, invoke
 
@@ -209,51 +211,50 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def contexts(browser: Browser) -> Iterator[Callable[[str, str], BrowserContext]]:
-    """One browser context per width and reader language, made when first asked for, shared by the module."""
-    made: dict[tuple[str, str], BrowserContext] = {}
+def tabs(browser: Browser) -> Iterator[Callable[[str, str], Page]]:
+    """One page per width and reader language (in a context of its own, its clock frozen at the build time and its
+    zone Taipei's), opened when first asked for and reused by the module's tests: browser_pages.py says why."""
+    made: dict[tuple[str, str], Page] = {}
+    with contextlib.ExitStack() as stack:
 
-    def context(width: str, locale: str) -> BrowserContext:
-        if (width, locale) not in made:
-            made[width, locale] = browser.new_context(viewport=WIDTHS[width], locale=locale, timezone_id="Asia/Taipei")
-            made[width, locale].clock.set_fixed_time(datetime.fromisoformat(AT))  # "in 17 hours" reads the same
-        return made[width, locale]
+        def tab(width: str, locale: str) -> Page:
+            if (width, locale) not in made:
+                page = stack.enter_context(
+                    opened(browser, viewport=WIDTHS[width], locale=locale, timezone_id="Asia/Taipei")
+                )
+                page.context.clock.set_fixed_time(datetime.fromisoformat(AT))  # "in 17 hours" reads the same
+                made[width, locale] = page
+            return made[width, locale]
 
-    yield context
-    for each in made.values():
-        each.close()
+        yield tab
 
 
-def _open(context: BrowserContext, url: str) -> Page:
-    """The page at ``url``, loaded with its fonts; every style sheet, script, image and font it asked for was there."""
-    page = context.new_page()
+def _open(page: Page, url: str) -> None:
+    """``page`` loaded at ``url`` with its fonts; every style sheet, script, image and font it asked for was there."""
     missing: list[str] = []
-    page.on(
-        "response",
-        lambda response: (
+
+    def response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type in ("stylesheet", "script", "image", "font"):
             missing.append(f"{response.status} {response.url}")
-            if response.status >= 400 and response.request.resource_type in ("stylesheet", "script", "image", "font")
-            else None
-        ),
-    )
-    page.goto(url, wait_until="load")
-    page.evaluate("document.fonts.ready.then(() => true)")
+
+    with listening(page, response=response):
+        page.goto(url, wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
     assert missing == [], f"{url} asked for files that are not there: {missing}"
-    return page
 
 
 @pytest.mark.parametrize(("name", "lang", "width"), CASES)
 def test_every_page_type_fits_the_screen_and_passes_axe(
-    contexts: Callable[[str, str], BrowserContext], sites: dict[str, str], shots: Path, name: str, lang: str, width: str
+    tabs: Callable[[str, str], Page], sites: dict[str, str], shots: Path, name: str, lang: str, width: str
 ) -> None:
     kind = PAGES[name]
     size = WIDTHS[width]
     # The root page sends a reader whose browser asks for English or Chinese on to that language: a French
     # reader sees the chooser itself.
-    context = contexts(width, "fr-FR" if name == "root" else {"en": "en-GB", "zh-Hant": "zh-TW"}[lang])
+    tab = tabs(width, "fr-FR" if name == "root" else {"en": "en-GB", "zh-Hant": "zh-TW"}[lang])
     url = f"{sites[kind.site]}/" + ("" if name == "root" else f"{lang}/{kind.path}")
-    page = _open(context, url)
-    try:
+    with fresh(tab) as page:
+        _open(page, url)
         assert page.url == url, f"{url} went on to {page.url}"
         if name == "root":
             expect(page.locator("a[hreflang]")).to_have_count(2)
@@ -279,5 +280,3 @@ def test_every_page_type_fits_the_screen_and_passes_axe(
         violations = Axe().run(page, context={"exclude": AXE_EXCLUDE}).response["violations"]
         found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
         assert found == [], f"axe: {found}"
-    finally:
-        page.close()

@@ -20,8 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect
 
+from browser_pages import fresh, listening, opened
 from crisiskit.compose.composed import SiteOptions
 from crisiskit.compose.labels import labels
 from crisiskit.render.status_api import api_files
@@ -95,6 +96,21 @@ def status_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return (project / "site" / "public").resolve()
 
 
+@pytest.fixture(scope="module")
+def tab(browser: Browser, browser_context_args: dict) -> Iterator[Page]:
+    """One page for the module (pytest-playwright's context settings)."""
+    with opened(browser, **browser_context_args) as page:
+        yield page
+
+
+@pytest.fixture
+def page(tab: Page) -> Iterator[Page]:
+    """The module's page, blank, for one test (pytest-playwright's own is a new context and renderer per test), its
+    HTTP cache emptied after it as well as the storage where the banner keeps a dismissal."""
+    with fresh(tab, clear_cache=True) as page:
+        yield page
+
+
 @pytest.fixture
 def watched(page: Page) -> Iterator[tuple[Page, list[str]]]:
     """The page, and every console error, uncaught exception and dialog the host page gets."""
@@ -104,10 +120,14 @@ def watched(page: Page) -> Iterator[tuple[Page, list[str]]]:
         if message.type == "error":
             problems.append(f"console: {message.text}")
 
-    page.on("console", console)
-    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    yield page, problems
+    def dialog(dialog: Dialog) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    with listening(
+        page, console=console, pageerror=lambda error: problems.append(f"pageerror: {error}"), dialog=dialog
+    ):
+        yield page, problems
 
 
 def _note(found: list[str], event: Any) -> None:
@@ -196,24 +216,20 @@ def test_no_banner_while_no_incident_is_open(watched: tuple[Page, list[str]], st
 
 
 def test_from_another_origin_the_banner_needs_cors_and_never_breaks_the_host(
-    browser: Browser, status_root: Path, tmp_path: Path
+    tab: Page, status_root: Path, tmp_path: Path
 ) -> None:
     with serve(status_root, cors=True) as allowed, serve(status_root) as refused:
         for status, shown in ((allowed, 1), (refused, 0)):
-            with serve(tmp_path, {"/host.html": host_page(status)}) as host:
-                context = browser.new_context()
-                page = context.new_page()
+            with serve(tmp_path, {"/host.html": host_page(status)}) as host, fresh(tab, clear_cache=True) as page:
                 errors: list[str] = []
-                page.on("pageerror", partial(_note, errors))
-                page.on("dialog", partial(_note, errors))
-                with page.expect_request(f"{status}/en/api/v1/summary.json"):  # refused: no response event
-                    page.goto(f"{host}/host.html")
-                page.wait_for_load_state("networkidle")
-                if shown:
-                    expect(_banner(page).get_by_role("link")).to_have_text(TITLE["en"])
-                else:
-                    page.wait_for_timeout(200)
-                expect(page.locator("[data-crisiskit-banner]")).to_have_count(shown)
-                expect(page.locator("#brand")).to_have_text("Northwind Foods")
+                with listening(page, pageerror=partial(_note, errors), dialog=partial(_note, errors)):
+                    with page.expect_request(f"{status}/en/api/v1/summary.json"):  # refused: no response event
+                        page.goto(f"{host}/host.html")
+                    page.wait_for_load_state("networkidle")
+                    if shown:
+                        expect(_banner(page).get_by_role("link")).to_have_text(TITLE["en"])
+                    else:
+                        page.wait_for_timeout(200)
+                    expect(page.locator("[data-crisiskit-banner]")).to_have_count(shown)
+                    expect(page.locator("#brand")).to_have_text("Northwind Foods")
                 assert errors == []  # a refused fetch is the browser's console note, never an error on the page
-                context.close()

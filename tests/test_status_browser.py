@@ -10,11 +10,13 @@ reader's own zone with relative time when JavaScript runs, and the root page ope
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from browser_pages import opened
 from conftest import TESTDATA
 from crisiskit.compose.labels import labels
 from sites import approved_site, serve_from_disk
@@ -31,9 +33,16 @@ def public_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return approved_site(SITE, tmp_path_factory.mktemp("status") / "project", AT) / "public"
 
 
+@pytest.fixture(scope="module")
+def tab(browser: Browser, browser_context_args: dict, public_root: Path) -> Iterator[Page]:
+    """One page for the module (pytest-playwright's context settings), the site's real address answered from disk."""
+    with opened(browser, **browser_context_args) as page:
+        serve_from_disk(page.context, f"{BASE}/", public_root)
+        yield page
+
+
 @pytest.fixture
-def site(page: Page, public_root: Path) -> str:
-    serve_from_disk(page.context, f"{BASE}/", public_root)
+def site(page: Page) -> str:
     return BASE
 
 

@@ -9,6 +9,7 @@ theme's own search must still work under the Content-Security-Policy, with no vi
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -17,10 +18,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Dialog, Page, Route, expect
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Response, Route, expect
 from redteam import BEFORE_EMBARGO, approve_all, built, make_project, rules_off, run
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
+
+from browser_pages import listening, opened
 
 KIT = "kits/acme-outage.yml"
 PAGES = [
@@ -93,16 +96,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 class Watch:
     """Everything a page did that a test must see: dialogs, console messages, errors, outside requests."""
 
-    def __init__(self, page: Page, origin: str):
+    def __init__(self, origin: str):
         self.dialogs: list[str] = []
         self.console: list[str] = []
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.failed: list[str] = []
-        netloc = urlsplit(origin).netloc
+        self.netloc = urlsplit(origin).netloc
+
+    @contextlib.contextmanager
+    def watching(self, page: Page) -> Iterator[Watch]:
+        """Every request of ``page``'s context routed (outside ones aborted and noted), its events noted, while the
+        block runs; then the page is left for about:blank and the route removed."""
 
         def route(route: Route) -> None:
-            if urlsplit(route.request.url).netloc == netloc:
+            if urlsplit(route.request.url).netloc == self.netloc:
                 route.continue_()
             else:
                 self.outside.append(route.request.url)
@@ -115,16 +123,19 @@ class Watch:
         def console(message: ConsoleMessage) -> None:
             self.console.append(f"{message.type}: {message.text}")
 
+        def response(response: Response) -> None:
+            if response.status >= 400:
+                self.failed.append(response.url)
+
         page.context.route("**/*", route)  # the context's routes see the search worker's requests too
-        page.on("dialog", dialog)
-        page.on("console", console)
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("response", lambda response: response.status >= 400 and self.failed.append(response.url))
-        page.add_init_script(
-            "window.__violations = [];"
-            "document.addEventListener('securitypolicyviolation', e => "
-            "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-        )
+        try:
+            with listening(
+                page, dialog=dialog, console=console, pageerror=lambda e: self.errors.append(str(e)), response=response
+            ):
+                yield self
+        finally:
+            page.goto("about:blank")  # nothing of the test's page is left to request anything unrouted
+            page.context.unroute("**/*", route)
 
     def quiet(self) -> dict[str, list[str]]:
         """What happened that must not have: empty lists everywhere when the page is inert.
@@ -148,9 +159,27 @@ class Watch:
         }
 
 
+@pytest.fixture(scope="module")
+def tab(browser: Browser, browser_context_args: dict) -> Iterator[Page]:
+    """One page for the module (pytest-playwright's context settings), each document it loads reporting every
+    Content-Security-Policy violation in ``window.__violations``."""
+    with opened(browser, **browser_context_args) as page:
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation', e => "
+            "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        yield page
+
+
+@pytest.fixture
+def watch(page: Page, local_site: str) -> Iterator[Watch]:
+    with Watch(local_site).watching(page) as watch:
+        yield watch
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_no_kit_text_runs_or_loads_anything(page: Page, local_site: str, path: str) -> None:
-    watch = Watch(page, local_site)
+def test_no_kit_text_runs_or_loads_anything(page: Page, watch: Watch, local_site: str, path: str) -> None:
     page.goto(local_site + path, wait_until="networkidle")
     page.locator("details").evaluate_all("nodes => nodes.forEach(n => n.open = !n.open)")  # none should exist
     page.wait_for_timeout(300)
@@ -160,8 +189,7 @@ def test_no_kit_text_runs_or_loads_anything(page: Page, local_site: str, path: s
     assert page.locator("iframe, object, embed, details, img[src*='evil']").count() == 0
 
 
-def test_the_payload_is_shown_as_text(page: Page, local_site: str) -> None:
-    watch = Watch(page, local_site)
+def test_the_payload_is_shown_as_text(page: Page, watch: Watch, local_site: str) -> None:
     page.goto(local_site + "en/incidents/acme-outage/", wait_until="networkidle")
     expect(page.locator("article h1")).to_have_text("Down <img src=x onerror=\"document.title='pwned'\">")
     expect(page.locator("article")).to_contain_text("<svg onload=\"console.log('pwned')\"></svg>")
@@ -169,8 +197,7 @@ def test_the_payload_is_shown_as_text(page: Page, local_site: str) -> None:
     assert watch.quiet() == {}
 
 
-def test_theme_search_works_under_the_content_security_policy(page: Page, local_site: str) -> None:
-    watch = Watch(page, local_site)
+def test_theme_search_works_under_the_content_security_policy(page: Page, watch: Watch, local_site: str) -> None:
     page.goto(local_site + "en/", wait_until="networkidle")
     search = page.locator("input.md-search__input")
     search.click()
