@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect
+from playwright.sync_api import ConsoleMessage, Dialog, Page, expect
 
-from browser_pages import fresh, listening, opened
+from browser_pages import fresh, listening
 from crisiskit.compose.composed import SiteOptions
 from crisiskit.compose.labels import labels
 from crisiskit.render.status_api import api_files
@@ -94,13 +94,6 @@ def status_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = project_copy(tmp_path_factory.mktemp("banner") / "project", APPROVALS)
     build(project, AT.isoformat(), "public", process=False)
     return (project / "site" / "public").resolve()
-
-
-@pytest.fixture(scope="module")
-def tab(browser: Browser, browser_context_args: dict) -> Iterator[Page]:
-    """One page for the module (pytest-playwright's context settings)."""
-    with opened(browser, **browser_context_args) as page:
-        yield page
 
 
 @pytest.fixture
