@@ -304,15 +304,16 @@ class KitCache:
         return hashlib.sha256(f"{self.common}\0{shown}\0".encode() + kit).hexdigest()
 
 
+def record_file(project: Path, incident_id: str) -> Path:
+    """The incident's kit.json in the review tree, where the approved texts are kept (compose/record.py)."""
+    return project / "content" / "incidents" / incident_id / "kit.json"
+
+
 class TimedKitCache(KitCache):
     """A cache whose entries also depend on the approved texts kit.json keeps and on the moment (Probe)."""
 
     def _record_key(self, incident_id: str) -> str:
-        return self.record_key_of(read_regular(self.record_path(incident_id)))
-
-    def record_path(self, incident_id: str) -> Path:
-        """The incident's kit.json, where the approved texts are kept."""
-        return self.project / "content" / "incidents" / incident_id / "kit.json"
+        return self.record_key_of(read_regular(record_file(self.project, incident_id)))
 
     @staticmethod
     def record_key_of(data: bytes | None) -> str:

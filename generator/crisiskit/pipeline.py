@@ -79,12 +79,19 @@ def approved_record(project: Path, incident_id: str) -> RecordEntries:
     the field that changed after an edit. An entry whose text does not hash to its hash is a hand edit:
     reported at its line, never used. A kit.json that does not parse is simply not used.
     """
-    from crisiskit.cache import read_regular
+    from crisiskit.cache import read_regular, record_file
+
+    return record_entries(project, incident_id, read_regular(record_file(project, incident_id)))  # never a link
+
+
+def record_entries(project: Path, incident_id: str, raw: bytes | None) -> RecordEntries:
+    """``approved_record`` of kit.json's bytes ``raw``, read already by the caller (the check cache keys its
+    entry by those very bytes)."""
+    from crisiskit.cache import record_file
     from crisiskit.compose.record import read_entries
     from crisiskit.model.load import display_path
 
-    path = project / "content" / "incidents" / incident_id / "kit.json"
-    return read_entries(read_regular(path), display_path(path))  # never a link or a device
+    return read_entries(raw, display_path(record_file(project, incident_id)))
 
 
 def read_project(project: Path) -> tuple[list[ComposedIncident], SiteOptions]:
@@ -348,7 +355,7 @@ def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[B
     def write_content() -> None:  # content/: the kits composed above are not composed again
         generate(project, force=force, fresh=fresh)
         fresh.clear()
-        give_back_memory()  # the review pages and their writing: freed, and handed back before the engine's peak
+        _give_back_memory()  # the review pages and their writing: freed, and handed back before the engine's peak
 
     # content/ is written while the engine builds (the main process is otherwise idle then), unless many kits were
     # composed (a large archive built from nothing): their review pages are then written first, so they leave
@@ -363,7 +370,7 @@ def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[B
     return _published(built, held)
 
 
-def give_back_memory() -> None:
+def _give_back_memory() -> None:
     """Hand memory Python has freed back to the operating system (glibc's ``malloc_trim``; elsewhere, nothing).
 
     Composing and writing the review tree of a large archive frees hundreds of megabytes that glibc's
@@ -548,14 +555,12 @@ def _judge_kits(batch: list, cache: Any, site: SiteOptions, at: datetime, projec
     per kit (shown, incident id, findings); None if a kit does not load, "renamed" if one reads under another name.
 
     Each kit.json is read once: its bytes are both what the entry is stored under and the record composed from
-    (``approved_record``), whose entries equal to today's texts are verified without hashing them again.
+    (``record_entries``), whose entries equal to today's texts are verified without hashing them again.
     """
-    from crisiskit.cache import Probe, read_regular
+    from crisiskit.cache import Probe, read_regular, record_file
     from crisiskit.checks.engine import run_checks
     from crisiskit.compose.composed import compose_incident
-    from crisiskit.compose.record import read_entries
     from crisiskit.model.config import load_config
-    from crisiskit.model.load import display_path
 
     missed = dict(batch)
     try:
@@ -569,9 +574,8 @@ def _judge_kits(batch: list, cache: Any, site: SiteOptions, at: datetime, projec
         if shown not in missed:
             return "renamed"
         _path, data = missed[shown]
-        kept = cache.record_path(incident.id)
-        raw = read_regular(kept)  # never a link or a device
-        item = compose_incident(incident, site, config, read_entries(raw, display_path(kept)))
+        raw = read_regular(record_file(project, incident.id))  # never a link or a device
+        item = compose_incident(incident, site, config, record_entries(project, incident.id, raw))
         probe = Probe.of(at)
         found = run_checks([item], probe, approvals=True)
         cache.store(data, shown, incident.id, cache.record_key_of(raw), probe, found)
