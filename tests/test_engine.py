@@ -199,6 +199,36 @@ def test_each_site_is_built_in_a_worker_process_of_its_own(tmp_path: Path, caplo
         assert any(m.startswith(f"{audience} {language} site: Documentation built in") for m in said), said
 
 
+def test_every_worker_inherits_crisiskits_engine_modules_and_the_themes_scanned_files(live: Path) -> None:
+    """The fork server imports what each job runs (engine.run_build, archive.read_part) and reads the theme's static
+    files for the leak scan once (engine_preload.py); a worker inherits both. Every theme file the built site holds
+    as the theme has it is known, with exactly the text the scan would read from the file itself."""
+    import material
+
+    from crisiskit.publish.engine import engine_pool
+    from crisiskit.publish.leaks import content_key, scannable_text
+    from engine_probe import inherited
+
+    with engine_pool() as pool:
+        loaded, known = pool.submit(inherited).result(timeout=300)
+    assert {"crisiskit.publish.engine", "crisiskit.publish.archive", "crisiskit.publish.leaks"} <= set(loaded)
+    theme = Path(material.__file__).parent / "templates"
+    site = live / "site" / "public" / "en"
+    copied = [  # the theme's files MkDocs copied as they are (its templates are rendered: other bytes)
+        p
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+        and (theme / p.relative_to(site)).is_file()
+        and (theme / p.relative_to(site)).read_bytes() == p.read_bytes()
+    ]
+    names = {p.relative_to(site).as_posix() for p in copied}
+    assert {"assets/javascripts/lunr/wordcut.js", "assets/javascripts/lunr/min/lunr.zh.min.js"} <= names, names
+    assert any(n.startswith("assets/javascripts/bundle.") and n.endswith(".min.js") for n in names), names
+    for path in copied:
+        raw = path.read_bytes()
+        assert known.get(content_key(path.name, raw)) == scannable_text(raw, path.name), path
+
+
 KILLER = """import os
 import signal
 

@@ -18,7 +18,8 @@ from urllib.parse import quote
 import pytest
 
 from crisiskit.compose.visibility import Fragment
-from crisiskit.publish.leaks import Leak, Needles, make_needles, normalise, scan_site
+from crisiskit.publish import leaks
+from crisiskit.publish.leaks import Leak, Needles, content_key, make_needles, normalise, scan_site, scannable_text
 
 CAUSE = "SECRET embargoed cause: a naïve configuration change to our servers failed."
 ANSWER = "Not before Noël."  # a three-word Q&A answer: too short for a sentence needle, matched as a whole field
@@ -282,3 +283,35 @@ def test_identical_files_are_each_reported(tmp_path: Path) -> None:
         Leak("en/notes.html", "r2 cause"),
         Leak("zh-Hant/notes.html", "r2 cause"),
     ]
+
+
+def test_a_file_known_ahead_is_read_from_its_known_text_and_one_changed_by_a_byte_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KNOWN_TEXTS (the theme's static files, read once in the engine's fork server) stand for those exact bytes only.
+
+    The theme folder holds a script whose text is clean; the site holds it as copied, and a copy of the same name
+    with a secret added. The copied one is taken from what was known (the scan does not read it again: its known
+    text here carries a marker the file does not), the changed one is read and its secret found.
+    """
+    theme = tmp_path / "theme"
+    (theme / "assets" / ".icons").mkdir(parents=True)
+    script = b"var theme = 'clean';\n"
+    (theme / "assets" / "bundle.js").write_bytes(script)
+    (theme / "assets" / ".icons" / "skipped.svg").write_bytes(b"<svg/>")  # icon sets are not copied: not read
+    (theme / "main.html").write_bytes(b"<p>{{ page }}</p>")  # a template is rendered, not copied: not read
+    monkeypatch.setattr(leaks, "KNOWN_TEXTS", {})
+    leaks.know_files([theme])
+    key = content_key("bundle.js", script)
+    assert list(leaks.KNOWN_TEXTS) == [key]
+    assert leaks.KNOWN_TEXTS[key] == scannable_text(script, "bundle.js")
+
+    marker = Fragment("marker", "only the known text of the copied script says this sentence")
+    leaks.KNOWN_TEXTS[key] += "\n" + normalise(marker.text)
+    changed = script + f"var leaked = '{CAUSE}';\n".encode()
+    found = scan(
+        tmp_path,
+        {"en/assets/bundle.js": script, "zh-Hant/assets/bundle.js": changed},
+        needles(marker, *SECRETS),
+    )
+    assert found == [Leak("en/assets/bundle.js", "marker"), Leak("zh-Hant/assets/bundle.js", "r2 cause")]

@@ -62,6 +62,7 @@ import yaml
 from crisiskit.errors import BuildError
 from crisiskit.publish.leaks import (
     _TAG,
+    KNOWN_TEXTS,
     Leak,
     Needles,
     Refused,
@@ -69,6 +70,7 @@ from crisiskit.publish.leaks import (
     _canonical,
     _decode,
     _values_in,
+    content_key,
     needles_digest,
     normalise,
     read_file,
@@ -443,8 +445,10 @@ def read_part(output: PartOutput, base_url: str) -> PartReading:
         relative = f"{language}/{path.relative_to(site).as_posix()}"
         try:
             raw = read_file(path)
-            digest = hashlib.sha256(path.name.lower().encode() + b"\0" + raw).hexdigest()
+            digest = content_key(path.name, raw)
             text = previous.get(digest)
+            if text is None:
+                text = KNOWN_TEXTS.get(digest)
             if text is None:
                 text = scannable_text(raw, path.name, lines)
         except Refused as refusal:

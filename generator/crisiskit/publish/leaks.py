@@ -20,6 +20,7 @@ is subtracted the same way: one walk through an automaton of the candidates.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import html
@@ -373,6 +374,36 @@ def scannable_text(raw: bytes, name: str, lines: dict[str, str] | None = None) -
     return "\n".join(views)
 
 
+def content_key(name: str, raw: bytes) -> str:
+    """A file's identity for the scan: its name, lower-cased (the scan reads its type from it), and its bytes."""
+    return hashlib.sha256(name.lower().encode() + b"\0" + raw).hexdigest()
+
+
+KNOWN_TEXTS: dict[str, str] = {}
+"""Scannable text of files known before any site is built, by ``content_key``: the theme's static files (scripts,
+style sheets, search languages), which MkDocs copies into every site byte for byte. Filled by ``know_files`` in
+the engine's fork server (engine_preload.py), so every worker inherits them instead of reading the same 2.5 MB
+again for each site. A built file whose bytes differ has another key and is read as any other file."""
+
+
+def know_files(folders: Iterable[Path]) -> None:
+    """Add every scannable file under ``folders`` (outside dot-folders, and not a template) to KNOWN_TEXTS."""
+    lines: dict[str, str] = {}
+    for folder in folders:
+        for top, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # the theme's icon sets are not copied
+            for name in sorted(names):
+                path = Path(top, name)
+                suffix = path.suffix.lower()
+                if name.startswith(".") or suffix in {".html", ".py", ".pyc"}:  # templates are rendered, not copied
+                    continue
+                if suffix not in TEXT_TYPES and suffix not in BINARY_TYPES:
+                    continue
+                with contextlib.suppress(Refused, OSError):
+                    raw = read_file(path)
+                    KNOWN_TEXTS[content_key(name, raw)] = scannable_text(raw, name, lines)
+
+
 def scan_site(site_dir: Path, needles: Needles) -> list[Leak]:
     """Every (file, fragment) where a needle appears in the built tree, and every file refused as unscannable.
 
@@ -380,7 +411,7 @@ def scan_site(site_dir: Path, needles: Needles) -> list[Leak]:
     assets in every language) are scanned once.
     """
     leaks: list[Leak] = []
-    by_content: dict[bytes, set[str]] = {}
+    by_content: dict[str, set[str]] = {}
     lines: dict[str, str] = {}
     for folder, dirs, files in os.walk(site_dir):
         dirs.sort()
@@ -389,9 +420,12 @@ def scan_site(site_dir: Path, needles: Needles) -> list[Leak]:
             relative = path.relative_to(site_dir).as_posix()
             try:
                 raw = read_file(path)
-                digest = hashlib.sha256(name.lower().encode() + b"\0" + raw).digest()
+                digest = content_key(name, raw)
                 if digest not in by_content:
-                    by_content[digest] = _values_in(needles.automaton, scannable_text(raw, name, lines))
+                    text = KNOWN_TEXTS.get(digest)
+                    if text is None:
+                        text = scannable_text(raw, name, lines)
+                    by_content[digest] = _values_in(needles.automaton, text)
                 found = by_content[digest] | _values_in(needles.automaton, normalise(relative))
             except Refused as refusal:
                 leaks.append(Leak(relative, f"cannot be scanned, so it is refused: {refusal}"))
