@@ -77,3 +77,13 @@ def test_a_huge_text_is_shown_replaced_whole_in_bounded_time() -> None:
     assert [(c.kind, c.text) for c in diff_texts(old, new)] == [("delete", old), ("insert", new)]
     small = diff_texts("We are investigating.", "We have fixed it.")
     assert ("equal", "We ") in [(c.kind, c.text) for c in small]
+
+
+def test_the_same_change_keeps_each_languages_hidden_words() -> None:
+    """diff_html is remembered per texts and words: a change shown in two languages never swaps their words."""
+    en = diff_html("open fire", "open water", SAID)
+    zh = diff_html("open fire", "open water", {"inserted": "插入", "deleted": "刪除", "end": "結束"})
+    assert "[inserted: " in en and "插入" not in en
+    assert "[插入: " in zh and "inserted" not in zh
+    assert diff_html("open fire", "open water", SAID) == en
+    assert "earth" in diff_html("open fire", "open earth", SAID) and "earth" not in en

@@ -229,3 +229,14 @@ def test_feeds_match_golden(composed: list[ComposedIncident], golden) -> None:
         CASE / "expected/zh-Hant/incidents/website-outage/feed.json",
         _feeds(composed, "zh-Hant", AFTER)["incidents/website-outage/feed.json"],
     )
+
+
+def test_each_entry_is_converted_as_if_alone() -> None:
+    """One Markdown converter serves every entry (reset before each): nothing of one text reaches the next."""
+    import markdown
+
+    from crisiskit.render.feeds import _markdown
+
+    texts = ["[a]: https://example.com/a\n\nfirst", "see [a][] and [a]", "<div>raw</div>\n\ntext", "1. one\n2. two", ""]
+    for source in texts + texts[::-1]:
+        assert _markdown(source) == markdown.markdown(source, output_format="html")

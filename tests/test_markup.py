@@ -143,3 +143,19 @@ def test_sanitize_keeps_only_the_subset_and_our_classes() -> None:
 def test_templates_escape_whatever_is_not_trusted() -> None:
     assert finalize("<b>") == "&lt;b&gt;" and finalize(Trusted("<b>")) == "<b>" and finalize(None) == ""
     assert isinstance(Trusted("a") + "b", str) and not isinstance(Trusted("a") + "b", Trusted)
+
+
+def test_each_mode_escapes_a_text_its_own_way_however_often_it_is_asked() -> None:
+    """text, inline and block are remembered per text and mode: one mode's result never answers for another."""
+    from crisiskit.render.markup import _clean_lines, _Scanner, one_line
+
+    source = "*Call* [us](https://example.com)\n\n- one"
+    expected = {
+        "block": _Scanner(_clean_lines(source), "block").block(),
+        "inline": _Scanner(one_line(source), "inline").line(0, True),
+        "text": _Scanner(one_line(source), "text").line(0, True),
+    }
+    assert len(set(expected.values())) == 3
+    for _ in range(2):
+        assert [block(source), inline(source), text(source)] == [expected[m] for m in ("block", "inline", "text")]
+    assert (text(1), text(True), text(1.0), text("1")) == ("1", "True", "1.0", "1")  # equal keys, own texts

@@ -9,7 +9,7 @@ changed since: pages, feeds, posts and the review tree all show that text.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from crisiskit.compose.approval_state import approval_state, required_roles
@@ -23,7 +23,7 @@ from crisiskit.compose.record import (
     recorded_texts,
     text_changes,
 )
-from crisiskit.compose.revision import RevisionText, compose_revision, plain_hash, revision_plain
+from crisiskit.compose.revision import RevisionText, as_dict, compose_revision, plain_hash, revision_plain
 from crisiskit.compose.visibility import is_public
 from crisiskit.errors import Problem
 from crisiskit.model.config import Config
@@ -64,12 +64,26 @@ class ComposedIncident:
     from the next revision on."""
     record_problems: tuple[Problem, ...] = ()
     """Entries of the record whose text does not hash to their hash (hand edits), at their place in kit.json."""
+    _snapshots: dict[int, tuple[Revision, dict[str, RevisionText], Snapshot]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """``snapshot``'s results, by revision number, with the revision and texts each was made of (kit.json and
+    the approval checks ask for each revision's several times). A copy (dataclasses.replace) starts empty."""
 
     def snapshot(self, revision: Revision) -> dict[str, dict]:
-        """What the revision says now, in the record's shape (a frozen revision: what it published)."""
+        """What the revision says now, in the record's shape (a frozen revision: what it published).
+
+        Shared between callers (as a frozen revision's is): read it, never change it.
+        """
         if revision.number in self.frozen:
             return self.frozen[revision.number]
-        return _snapshot(self.incident, revision, self.texts[revision.number])
+        texts = self.texts[revision.number]
+        known = self._snapshots.get(revision.number)
+        if known is not None and known[0] is revision and known[1] is texts:
+            return known[2]
+        made = _snapshot(self.incident, revision, texts)
+        self._snapshots[revision.number] = (revision, texts, made)
+        return made
 
     def approved_texts(self, revision: Revision) -> dict[str, dict[str, dict]]:
         """The text each recorded approval of ``revision`` covered, where it is known (hash -> snapshot)."""
@@ -83,7 +97,7 @@ class ComposedIncident:
 
 def _snapshot(incident: Incident, revision: Revision, texts: dict[str, RevisionText]) -> Snapshot:
     return {
-        "languages": {lang: asdict(text) for lang, text in texts.items()},
+        "languages": {lang: as_dict(text) for lang, text in texts.items()},
         "facts": {
             lang: {
                 name: format_fact(fact, lang, locale_of(incident, lang))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crisiskit.compose.formatting import format_fact, format_time, locale_of
 from crisiskit.model.incident import Incident, Revision
@@ -54,18 +55,17 @@ class TextContext:
         """The text in ``language`` with its references filled in, stripped."""
         if text is None:
             return None
-        source = text.get(language)
-        scanned = remembered_scan(source)
-        if scanned.problems:
-            raise UncheckedText(f"{scanned.problems[0].message} reached rendering unchecked")
+        parts = _parts(text.get(language))
+        if isinstance(parts, str):  # no reference: the same text in every revision and language context
+            return parts
         out: list[str] = []
-        for part in scanned.parts:
+        for part in parts:
             if isinstance(part, Reference):
                 value = self._value(part)
                 opens = part.name == "facts" and part.attribute in self.words and _SENTENCE_START.search("".join(out))
                 out.append(_capitalised(value) if opens else value)
             else:
-                out.append(_LINE_BREAK.sub("\n", part))
+                out.append(part)
         return "".join(out).strip()
 
     def _value(self, reference: Reference) -> str:
@@ -76,6 +76,18 @@ class TextContext:
         if reference.name == "statement_url":
             return self.statement_url
         raise UncheckedText(f"the reference {reference.name}.{reference.attribute} reached rendering unchecked")
+
+
+@lru_cache(maxsize=8192)
+def _parts(source: str) -> tuple[str | Reference, ...] | str:
+    """``source``'s words (line breaks as ``\\n``) and references, in order; a text without references as the
+    text it renders to. Remembered per text: the same kit text is filled in for every revision and language."""
+    scanned = remembered_scan(source)
+    if scanned.problems:
+        raise UncheckedText(f"{scanned.problems[0].message} reached rendering unchecked")
+    parts = tuple(part if isinstance(part, Reference) else _LINE_BREAK.sub("\n", part) for part in scanned.parts)
+    words = [part for part in parts if isinstance(part, str)]
+    return "".join(words).strip() if len(words) == len(parts) else parts
 
 
 def text_context(incident: Incident, revision: Revision, language: str, statement_url: str) -> TextContext:

@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import PackageLoader, StrictUndefined, Template
 
+from crisiskit.compose.environment import LabelEnvironment
 from crisiskit.compose.fill import TextContext
 from crisiskit.compose.formatting import format_date, format_time
 from crisiskit.compose.labels import labels
@@ -33,7 +34,7 @@ from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.schedule import offered
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
-_ENV = Environment(
+_ENV = LabelEnvironment(
     loader=PackageLoader("crisiskit", "templates/channels"),
     undefined=StrictUndefined,
     keep_trailing_newline=True,

@@ -9,6 +9,7 @@ escape the approval (``revision_hash`` covers every field).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass, fields, is_dataclass
@@ -184,6 +185,32 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def as_dict(value: Any) -> Any:
+    """``dataclasses.asdict(value)``: an equal result of the same types, built without deep-copying every text
+    (an exact str, int, float, bool or None is its own deep copy, and most values are texts)."""
+    kind: type = type(value)
+    if kind in _ATOMIC:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: as_dict(getattr(value, name)) for name in names}
+    if kind is list:
+        return [as_dict(item) for item in value]
+    if kind is dict:
+        return {as_dict(key): as_dict(item) for key, item in value.items()}
+    # the rest as dataclasses.asdict treats it: a named tuple, a list, tuple or dict of another type, an object
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return kind(*[as_dict(item) for item in value])
+    if isinstance(value, (list, tuple)):
+        return kind(as_dict(item) for item in value)
+    if isinstance(value, dict):
+        return kind((as_dict(key), as_dict(item)) for key, item in value.items())
+    return copy.deepcopy(value)
 
 
 @cache

@@ -83,7 +83,16 @@ def _diff_texts(old: str, new: str) -> tuple[Change, ...]:
 
 
 def diff_html(old: str, new: str, said: dict[str, str]) -> Trusted:
-    """Inline HTML of the changes; ``said`` holds the hidden words (deleted/inserted/end) in the reader's language."""
+    """Inline HTML of the changes; ``said`` holds the hidden words (deleted/inserted/end) in the reader's language.
+
+    Remembered per texts and words: a revision's changes show on its page and on the incident's current page,
+    in the review tree and on the public site, and sanitising them is most of their cost.
+    """
+    return _diff_html(str(old), str(new), str(said["inserted"]), str(said["deleted"]), str(said["end"]))
+
+
+@lru_cache(maxsize=4096)
+def _diff_html(old: str, new: str, inserted: str, deleted: str, end: str) -> Trusted:
     out = []
     for change in diff_texts(old, new):
         text = html.escape(change.text, quote=True)
@@ -91,13 +100,13 @@ def diff_html(old: str, new: str, said: dict[str, str]) -> Trusted:
             out.append(text)
         elif change.kind == "insert":
             out.append(
-                f'<ins class="ck-ins"><span class="ck-sr">[{said["inserted"]}: </span>{text}'
-                f'<span class="ck-sr"> {said["end"]}]</span></ins>'
+                f'<ins class="ck-ins"><span class="ck-sr">[{inserted}: </span>{text}'
+                f'<span class="ck-sr"> {end}]</span></ins>'
             )
         else:
             out.append(
-                f'<del class="ck-del"><span class="ck-sr">[{said["deleted"]}: </span>{text}'
-                f'<span class="ck-sr"> {said["end"]}]</span></del>'
+                f'<del class="ck-del"><span class="ck-sr">[{deleted}: </span>{text}'
+                f'<span class="ck-sr"> {end}]</span></del>'
             )
     return sanitize_html("".join(out))
 

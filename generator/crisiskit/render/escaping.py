@@ -20,19 +20,23 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import nh3
 from jinja2 import BaseLoader, Environment, StrictUndefined
 
+from crisiskit.compose.environment import LabelEnvironment
 from crisiskit.compose.labels import labels as _labels
 from crisiskit.render.markup import SAFE_SCHEMES, Trusted, block, inline, one_line, text, visible
+
+_BACKTICKS = re.compile(r"`+")
 
 
 def fenced(value: Any, info: str = "text") -> Trusted:
     """``value`` verbatim in a code fence longer than any run of backticks in it, so no line of it can close it."""
     body = visible(str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0) if "`" in body else 0
     fence = "`" * max(3, longest + 1)
     return Trusted(f"{fence}{info}\n{body}\n{fence}")
 
@@ -49,14 +53,18 @@ def finalize(value: Any) -> str:
     return value if isinstance(value, Trusted) else text(value)
 
 
+@lru_cache(maxsize=64)
 def labels(language: str) -> dict[str, Any]:
-    """The page words for ``language`` (data/labels.yml), every string marked Trusted: we wrote them."""
+    """The page words for ``language`` (data/labels.yml), every string marked Trusted: we wrote them.
+
+    Marked once per language and shared by every page: read it, never change it.
+    """
     return _trusted(_labels(language))
 
 
 def page_environment(loader: BaseLoader) -> Environment:
     """The Jinja environment of page templates: escaped by default, ``block``/``inline``/``fenced`` filters."""
-    env = Environment(
+    env = LabelEnvironment(  # reads {{ t.colon }} without a failed getattr first (compose/environment.py)
         loader=loader,
         undefined=StrictUndefined,
         keep_trailing_newline=True,

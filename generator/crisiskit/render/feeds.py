@@ -35,10 +35,11 @@ Invariants:
 
 from __future__ import annotations
 
-import json
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 import markdown
@@ -46,6 +47,7 @@ import markdown
 from crisiskit.compose.composed import ComposedIncident, SiteOptions
 from crisiskit.compose.labels import labels
 from crisiskit.render.escaping import sanitize_html
+from crisiskit.render.jsontext import indented_json
 from crisiskit.render.markup import block
 from crisiskit.render.rendered import RenderedPage
 
@@ -155,11 +157,31 @@ def feed_entries(
                     author=_line(text.organization),
                     incident_title=_line(text.title),
                     summary=summary,
-                    html=sanitize_html(markdown.markdown("\n\n".join(parts), output_format="html")),
+                    html=_entry_html("\n\n".join(parts)),
                 )
             )
     entries.sort(key=lambda e: (-e.date.timestamp(), e.incident_id, -e.number))
     return entries
+
+
+@lru_cache(maxsize=1024)
+def _entry_html(source: str) -> str:
+    """An entry's ``content_html``: its Markdown (escaped kit text, markup.block) as HTML, sanitised; remembered
+    per text, for the incidents of a batch whose statements say the same (one scenario's wording, unchanged)."""
+    return sanitize_html(_markdown(source))
+
+
+_CONVERTER = threading.local()
+
+
+def _markdown(source: str) -> str:
+    """``source`` as HTML, as ``markdown.markdown(source, output_format="html")`` gives it: one converter per
+    thread, reset before each text (building one reads every extension point of Python-Markdown, each time)."""
+    converter = getattr(_CONVERTER, "markdown", None) or markdown.Markdown(output_format="html")
+    _CONVERTER.markdown = None  # a conversion that raises leaves no half-used converter behind
+    html = converter.reset().convert(source)
+    _CONVERTER.markdown = converter
+    return html
 
 
 def atom_feed(entries: list[FeedEntry], title: str, feed_url: str, home_url: str, language: str) -> str:
@@ -207,7 +229,7 @@ def json_feed(entries: list[FeedEntry], title: str, feed_url: str, home_url: str
             for e in entries
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return indented_json(data) + "\n"
 
 
 def _line(value: str) -> str:

@@ -111,17 +111,35 @@ def text(value: Any) -> Trusted:
     """A single-line value escaped whole: no markup at all, newlines become spaces, safe in any context."""
     if isinstance(value, Trusted):
         return value
-    return Trusted(_Scanner(one_line(value), "text").line(0, True))
+    return _text(str(value))
 
 
 def inline(value: Any) -> Trusted:
     """A single-line value keeping emphasis and safe links (remedies, Q&A answers)."""
-    return Trusted(_Scanner(one_line(value), "inline").line(0, True))
+    return _inline(str(value))
 
 
 def block(value: Any) -> Trusted:
     """A paragraph-level value keeping the whole subset; place it on lines of its own in a template."""
-    return Trusted(_Scanner(_clean_lines(str(value)), "block").block())
+    return _block(str(value))
+
+
+# Remembered per text (each function keyed by the plain text alone, the cache's quickest key): a statement's
+# texts show on its page, its permalink and the next revisions' pages, in the review tree and on the public
+# site, and every label a template prints goes through ``text``.
+@lru_cache(maxsize=4096)
+def _text(value: str) -> Trusted:
+    return Trusted(_Scanner(one_line(value), "text").line(0, True))
+
+
+@lru_cache(maxsize=1024)
+def _inline(value: str) -> Trusted:
+    return Trusted(_Scanner(one_line(value), "inline").line(0, True))
+
+
+@lru_cache(maxsize=4096)
+def _block(value: str) -> Trusted:
+    return Trusted(_Scanner(_clean_lines(value), "block").block())
 
 
 def problems(source: str, link_ok: Callable[[str], bool] = lambda reference: False) -> list[Problem]:

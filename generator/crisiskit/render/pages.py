@@ -10,15 +10,16 @@ loops: everything they show is formatted here first.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import datetime
+from functools import lru_cache
+from json.encoder import encode_basestring
 from pathlib import PurePosixPath
 from typing import Literal
 
-from jinja2 import PackageLoader
+from jinja2 import PackageLoader, Template
 
 from crisiskit.compose.composed import ComposedIncident
-from crisiskit.compose.revision import RevisionText
+from crisiskit.compose.revision import RevisionText, as_dict
 from crisiskit.compose.visibility import canary
 from crisiskit.counting.measure import measure
 from crisiskit.model.channels import channel as registered
@@ -28,12 +29,22 @@ from crisiskit.render.banners import correction_banners
 from crisiskit.render.diff import diff_html
 from crisiskit.render.escaping import html_text, labels, page_environment  # labels: marked Trusted
 from crisiskit.render.internal import embargo_meta, internal_home, internal_index
+from crisiskit.render.jsontext import indented_json
 from crisiskit.render.rendered import RenderedPage
 from crisiskit.render.status import contact_link, nobreak_words, time_html
 
 Tree = Literal["review", "public", "internal"]
 """Which tree pages are rendered for (a kit's ``audiences`` are the people it addresses: another thing)."""
 _ENV = page_environment(PackageLoader("crisiskit", "templates/pages"))  # every value escaped unless Trusted
+
+
+@lru_cache(maxsize=16)
+def _template(name: str) -> Template:
+    """A page template, loaded once (the package's templates do not change while crisiskit runs, so Jinja need
+    not look at the file's time on every page), its globals in one dict (compose/posts.py says why)."""
+    template = _ENV.get_template(name)
+    template.globals = dict(template.globals)
+    return template
 
 
 def render_pages(
@@ -70,11 +81,16 @@ IndexRow = tuple[bool, float, dict[str, str]]
 def _front_matter(values: dict[str, object]) -> str:
     # The theme prints title and description unescaped (<title>, nav, header, <meta content>): write them escaped.
     lines = [
-        f"{key}: {json.dumps(html_text(value) if key in ('title', 'description') else value, ensure_ascii=False)}"
+        f"{key}: {_json_value(html_text(value) if key in ('title', 'description') else value)}"
         for key, value in values.items()
         if value is not None
     ]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _json_value(value: object) -> str:
+    """``json.dumps(value, ensure_ascii=False)``; a text straight through the encoder's own string function."""
+    return encode_basestring(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _incident_pages(
@@ -102,7 +118,7 @@ def _incident_pages(
             if e.audience != "public"
         ]
     if entries:
-        body = _ENV.get_template("faq.md.j2").render(t=t, title=title, entries=entries)
+        body = _template("faq.md.j2").render(t=t, title=title, entries=entries)
         faq_title = t["faq"] + t["colon"] + title
         pages.append(
             _page(base / "faq.md", incident, lang, "public", None, faq_title, body, extra={"ck_feed": "../feed"})
@@ -189,7 +205,7 @@ def _statement_page(
     next_update = None
     if r.next_update_at and revision.next_update_at and not superseded:
         next_update = time_html(revision.next_update_at.isoformat(), r.next_update_at)
-    body = _ENV.get_template("statement.md.j2").render(
+    body = _template("statement.md.j2").render(
         changes=changes,
         compared_with=t["compared_with"].format(n=earlier[-1].number) if earlier else "",
         r=r,
@@ -291,7 +307,7 @@ def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rende
                 fits = m.fits
                 verdict = t["fits"] if fits else t["over_limit"]
                 length = f"{t['subject']} {t['length']}{t['colon']}{m.count} / {m.limit} ({verdict})"
-            posts.append({**asdict(post), "label": t["channel_names"][post.channel], "length": length, "fits": fits})
+            posts.append({**as_dict(post), "label": t["channel_names"][post.channel], "length": length, "fits": fits})
         revisions.append(
             {
                 "number": rev.number,
@@ -300,7 +316,7 @@ def _posts_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rende
                 "canary": canary(incident.id, "posts", rev.number),
             }
         )
-    body = _ENV.get_template("posts.md.j2").render(t=t, title=incident.title.get(lang), revisions=revisions)
+    body = _template("posts.md.j2").render(t=t, title=incident.title.get(lang), revisions=revisions)
     return _page(path, incident, lang, "internal", None, t["posts_title"] + t["colon"] + incident.title.get(lang), body)
 
 
@@ -330,7 +346,7 @@ def _qa_page(item: ComposedIncident, lang: str, path: PurePosixPath) -> Rendered
         }
         for r in offered(incident.review_replies, current)
     ]
-    body = _ENV.get_template("qa.md.j2").render(
+    body = _template("qa.md.j2").render(
         t=t,
         title=incident.title.get(lang),
         entries=entries,
@@ -369,7 +385,7 @@ def _kit_json(item: ComposedIncident) -> RenderedPage:
     }
     return RenderedPage(
         PurePosixPath("incidents", incident.id, "kit.json"),
-        json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+        indented_json(data) + "\n",
         incident.source,
     )
 
@@ -426,6 +442,6 @@ def index_page(rows: list[IndexRow], lang: str) -> RenderedPage:
         {"heading": heading, "rows": [row for done, row in shown if done == resolved]}
         for heading, resolved in ((t["open_incidents"], False), (t["closed_incidents"], True))
     ]
-    body = _ENV.get_template("incidents.md.j2").render(t=t, s=t["status_site"], groups=[g for g in groups if g["rows"]])
+    body = _template("incidents.md.j2").render(t=t, s=t["status_site"], groups=[g for g in groups if g["rows"]])
     front = _front_matter({"title": t["incidents"], "language": lang, "audience": "public"})
     return RenderedPage(PurePosixPath(lang, "incidents", "index.md"), front + body, "kits/")
