@@ -250,3 +250,218 @@ def test_a_file_that_grows_while_it_is_read_is_read_to_its_end(tmp_path: Path, m
     assert read_regular(path, limit=10) == b"1234567890"
     path.write_bytes(b"12345")
     assert read_regular(path, limit=9) is None  # grown past the limit
+
+
+_X_PIECES = [
+    "Read more: https://status.example.invalid/en/incidents/recall-0001/",
+    "example.de/recall",
+    "t.co/abc",
+    "https://t.co/" + "a" * 45,
+    "中文字符",
+    "👍🏽",
+    "🇹🇼",
+    "©",
+    "©\ufe0f",
+    "\u2013\u2019\u201c",
+    "\ufeff",
+    "\ufffe",
+    "\r\n",
+    "e\u0301",
+    "a.a.a",
+    "x" * 140,
+    "界" * 140,
+    " ",
+    "\n\n",
+    "Next update: 14:30",
+]
+
+
+def _x_texts() -> list[str]:
+    """Texts around every boundary the quick count has: URLs, emoji, heavy code points, invalid ones, the limit."""
+    rng = random.Random(12)
+    texts = ["", *_X_PIECES]
+    texts += [rng.choice(_X_PIECES) + rng.choice(_X_PIECES) for _ in range(150)]
+    texts += ["".join(rng.choice(_X_PIECES) for _ in range(rng.randint(2, 6))) for _ in range(150)]
+    texts += ["a" * n for n in (279, 280, 281)] + ["界" * n for n in (139, 140, 141)]
+    texts += [case["text"] for cases in _suite().values() for case in cases]
+    return texts
+
+
+def _suite() -> dict[str, list[dict[str, Any]]]:
+    from ruamel.yaml import YAML
+
+    suite = Path(__file__).parent / "testdata" / "twitter_conformance" / "validate_v3.yml"
+    return YAML(typ="safe").load(suite.read_text(encoding="utf-8"))
+
+
+def test_x_weights_counted_run_by_run_equal_the_walk_code_point_by_code_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _x_texts()
+    xcount.parse_post.cache_clear()
+    quick = [xcount.parse_post(text) for text in texts]
+    assert sum(xcount._quick_total(text, {}, {}) is not None for text in texts) > 100  # the shortcut is taken
+    xcount.parse_post.cache_clear()
+    monkeypatch.setattr(xcount, "_quick_total", lambda *_: None)  # the long way for every text
+    walked = [xcount.parse_post(text) for text in texts]
+    xcount.parse_post.cache_clear()
+    assert quick == walked
+
+
+def _yaml_texts() -> list[str]:
+    """Every kit and scenario of the fixtures, and variants whose keys and plain values repeat across files."""
+    root = Path(__file__).parent / "testdata"
+    texts = []
+    for path in sorted(root.rglob("*.yml")):
+        try:
+            texts.append(path.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError:  # a fixture of a file that is not UTF-8: the reading never gets that far
+            continue
+    texts += [
+        "a: 1\nb: 01\nc: 1.5\nd: true\ne: True\nf: NO\ng: null\nh: ~\ni: 12:30\nj: 2026-11-20\nk: '1'\n",
+        "a: 1\na: 2\n",
+        "en: x\nzh-Hant: y\nlist: [en, 1, 2.0, false]\nnested: {en: {en: {en: z}}}\n",
+        "- a\n- b\n",
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a:\n",
+        "a: {1: b}\n",
+    ]
+    return texts
+
+
+def test_the_c_reading_with_remembered_keys_and_values_equals_the_reading_without(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """model/yamlfast.py remembers each key's text and each plain value's meaning: reading every text again with
+    nothing remembered (each key and value worked out afresh) gives the same data and positions, or None alike."""
+    from crisiskit.model import yamlfast
+    from crisiskit.model.bounds import Limits
+
+    texts = _yaml_texts()
+    limits = [Limits(), Limits(values=40, depth=4, digits=2)]
+    remembered = [yamlfast.fast_parse(text, limit) for limit in limits for text in texts * 2]
+    monkeypatch.setattr(yamlfast, "_plain", yamlfast._plain.__wrapped__)
+    monkeypatch.setattr(yamlfast, "_key_name", yamlfast._key_text)
+    afresh = [yamlfast.fast_parse(text, limit) for limit in limits for text in texts * 2]
+    assert sum(result is not None for result in remembered) > 50
+    assert sum(result is None for result in remembered) >= 8
+    for one, other in zip(remembered, afresh, strict=True):
+        assert (one is None) == (other is None)
+        if one is not None and other is not None:
+            assert one[0] == other[0] and type(one[0]) is type(other[0])
+            assert one[1].values == other[1].values and one[1].keys == other[1].keys
+            assert repr(one[0]) == repr(other[0])  # 1 and True, 1 and 1.0 told apart
+
+
+def test_judging_kits_makes_no_reference_cycles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check worker runs without the cycle collector (pipeline._no_cycle_collector): judging a batch of kits
+    leaves nothing for it to free, so the collector would find no garbage there."""
+    import gc
+    from datetime import datetime
+
+    from crisiskit.cache import CheckCache
+    from crisiskit.model.load import discover
+    from sites import copy_project
+
+    project = copy_project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    kit = project / "kits" / "delivery-delay.yml"
+    text = kit.read_text(encoding="utf-8")
+    edited = text.replace(  # findings to make: a number typed in (CK201) and another status (CK205)
+        "        en: Orders placed between",
+        "        en: About 4,200 parcels were late; resolved. Orders placed between",
+        1,
+    )
+    assert edited != text
+    kit.write_text(edited, encoding="utf-8")
+    files = discover([Path("kits")])
+    site = pipeline.read_site_options(project)
+    cache = CheckCache.open(project, site.url, [path for path, kind, _ in files if kind == "scenario"])
+    assert cache is not None
+    kits = pipeline._kit_files(files)
+    assert kits is not None and len(kits) == 4
+    batch = [(shown, (path, data)) for path, shown, data in kits]
+    at = datetime.fromisoformat("2026-12-02T12:00:00+08:00")
+    assert isinstance(pipeline._judge_kits(batch, cache, site, at, project), list)  # compiles, loads, remembers
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(2):
+            judged = pipeline._judge_kits(batch, cache, site, at, project)
+            assert isinstance(judged, list) and len(judged) == 4
+            assert sum(len(found) for _, _, found in judged) >= 1
+        del judged
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_an_incidents_texts_are_listed_once_for_every_rule(composed: list[ComposedIncident]) -> None:
+    from crisiskit.checks import sources
+
+    for item in composed:
+        listed = sources.kit_texts(item.incident)
+        assert listed == tuple(sources._kit_texts(item.incident))  # the long way: listed afresh
+        assert all(a.text is b.text for a, b in zip(listed, sources._kit_texts(item.incident), strict=True))
+        assert sources.kit_texts(item.incident) is listed  # remembered for the incidents listed last
+    assert sources.kit_texts(composed[0].incident) != sources.kit_texts(composed[1].incident)
+
+
+def test_a_scenarios_texts_outside_its_statements_are_walked_once_for_every_incident() -> None:
+    from crisiskit.model import resolve
+    from crisiskit.model.load import load_kits
+    from crisiskit.model.schema.kit import ScenarioKit
+    from crisiskit.model.validate import validate_kits
+
+    validated = validate_kits(load_kits([FIXTURE / "kits"]))
+    models = [kit.model for kit in validated.kits]
+    assert any(isinstance(model, ScenarioKit) for model in models)
+    for model in models:
+        copy = model.model_copy(update={"statements": {}} if isinstance(model, ScenarioKit) else {"updates": []})
+        afresh = [(path, id(text)) for path, text in _walk_everything(copy)]
+        assert [(path, id(text)) for path, text in resolve._revision_free_texts(model)] == afresh
+        assert (resolve._revision_free_texts(model) is resolve._revision_free_texts(model)) == isinstance(
+            model, ScenarioKit
+        )
+
+
+def test_language_problems_decided_from_the_mapping_are_those_of_the_languages_listed() -> None:
+    from crisiskit.model.origin import Origin
+    from crisiskit.model.schema.types import Name
+    from crisiskit.model.validate import language_problems
+
+    texts = [Text("one"), Name("one"), Text({"en": "a"}), Text({"en": "a", "zh-Hant": "b"}), Text({"fr": "c"})]
+    for number, text in enumerate(texts, 1):
+        text.origin = Origin("kit.yml", number, 3, f"texts[{number}]")
+    for languages in (["en"], ["en", "zh-Hant"], ["zh-Hant", "en", "fr"]):
+        expected = []
+        for text in texts:  # the long way, by Text.languages()
+            given = text.languages()
+            if given is None:
+                if len(languages) > 1 and not text.single_means_all:
+                    expected.append(
+                        text.origin.problem(
+                            f"expected a text in each of {', '.join(languages)}; got one string "
+                            f"(write it as a mapping: {languages[0]}: ..., {languages[1]}: ...)"
+                        )
+                    )
+                continue
+            missing = [lang for lang in languages if lang not in given]
+            if missing:
+                expected.append(
+                    text.origin.problem(
+                        f"expected a text in each of {', '.join(languages)}; got no {', '.join(missing)}"
+                    )
+                )
+        assert language_problems(texts, languages) == expected
+
+
+def test_the_sms_encoding_found_by_one_search_is_that_of_the_character_sets() -> None:
+    rng = random.Random(7)
+    gsm = sorted(sms.GSM7_BASIC | sms.GSM7_EXTENSION)
+    others = [*"\u2019中é\x00\t\ufeff", *(chr(code) for code in range(0, 0x250))]
+    texts = ["".join(rng.choice(gsm + others) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts += ["".join(rng.choice(gsm) for _ in range(rng.randint(0, 200))) for _ in range(1000)]
+    for text in texts:  # the long way: the characters in neither table
+        expected = "ucs2" if set(text).difference(sms.GSM7_BASIC, sms.GSM7_EXTENSION) else "gsm7"
+        assert sms.encoding_of(text) == expected, text
+    assert {sms.encoding_of(text) for text in texts} == {"gsm7", "ucs2"}

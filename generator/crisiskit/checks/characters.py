@@ -182,8 +182,10 @@ def _token(value: str, index: int) -> str:
     return value[max(line_start, index - 12) : index + 1]
 
 
+@lru_cache(maxsize=4096)
 def host_problem(url: str) -> str | None:
-    """Why the host of ``url`` may imitate another name, or None."""
+    """Why the host of ``url`` may imitate another name, or None (remembered: an organisation's few addresses
+    recur in every text and revision of its incidents)."""
     try:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:

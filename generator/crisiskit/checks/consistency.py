@@ -64,10 +64,16 @@ def _literals(source: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple
 def literal_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Finding | None]:
     """A number, address or phone written into a text where a fact says (or contradicts) it."""
     contacts = {c for c in (incident.contacts.hotline, incident.contacts.press and incident.contacts.press.phone) if c}
+    by_revision: dict[int, tuple[dict[str, float], dict[str, str]]] = {}  # each revision's facts, read once
     for item in kit_texts(incident):
         facts = (item.revision or incident.current).facts
-        numbers = _number_facts(facts)
-        addresses = {str(f.value): n for n, f in facts.items() if f.kind in ("url", "phone") and f.value}
+        read = by_revision.get(id(facts))
+        if read is None:
+            read = by_revision[id(facts)] = (
+                _number_facts(facts),
+                {str(f.value): n for n, f in facts.items() if f.kind in ("url", "phone") and f.value},
+            )
+        numbers, addresses = read
         for language in incident.languages:
             plain, written, dated, numbered = _literals(item.text.get(language))
             for literal in written:
@@ -129,11 +135,14 @@ def avoid_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fin
     """Any phrase the internal Q&A lists under avoid, found in a public text."""
     for language in incident.languages:
         phrases = {a.get(language).strip().lower() for qa in incident.internal_qa for a in qa.avoid}
+        phrases.discard("")
+        if not phrases:
+            continue  # nothing to avoid in this language: no text can hold it
         for item in kit_texts(incident):
             if not item.public:
                 continue
-            source = item.text.get(language).lower()
-            for phrase in sorted(p for p in phrases if p and p in source):
+            source = _lowered(item.text.get(language))
+            for phrase in sorted(p for p in phrases if p in source):
                 yield finding(
                     "CK203",
                     item.text.origin,
@@ -142,6 +151,10 @@ def avoid_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fin
                     token=phrase,
                     settings=settings,
                 )
+
+
+_lowered = lru_cache(maxsize=16384)(str.lower)
+"""A text in lower case, remembered: a text repeats across revisions and incidents."""
 
 
 @lru_cache(maxsize=16384)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from crisiskit.checks.findings import Finding, finding
 from crisiskit.model.incident import Incident
@@ -30,7 +31,7 @@ def markup_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fi
     """CK701 for every construct outside the subset in every text a page shows, at its line and column."""
     link_ok = _link_judge(incident)
     for path, text in walked_texts(incident):
-        if text.origin is None or _PLAIN_TEXT_KEYS.intersection(str(part) for part in path):
+        if text.origin is None or _plain_text(path):
             continue
         for language in sorted(text.languages() or [""]):  # "": one string for every language
             source = text.raw if isinstance(text.raw, str) else text.raw[language]
@@ -41,6 +42,13 @@ def markup_findings(incident: Incident, settings: dict[str, str]) -> Iterator[Fi
             where = dataclasses.replace(revision.origin, path=f"{revision.origin.path}.approvals[{index}].name")
             for problem in problems(approval.name):
                 yield _finding(where, None, approval.name, problem, settings)
+
+
+@lru_cache(maxsize=4096)
+def _plain_text(path: tuple) -> bool:
+    """Whether a text at key path ``path`` is plain text (a post, a review reply), never Markdown: remembered, since
+    every incident has texts at the same few hundred paths."""
+    return bool(_PLAIN_TEXT_KEYS.intersection(str(part) for part in path))
 
 
 def _finding(

@@ -27,8 +27,26 @@ class KitText:
     channel: str | None = None
 
 
-def kit_texts(incident: Incident) -> Iterator[KitText]:
-    """Every text an incident says to anyone, public or internal, with its audience."""
+_KEPT = 4
+"""Incidents whose texts are remembered: the rules judge one incident at a time (checks/engine.py)."""
+_listed: dict[int, tuple[Incident, tuple[KitText, ...]]] = {}
+
+
+def kit_texts(incident: Incident) -> tuple[KitText, ...]:
+    """Every text an incident says to anyone, public or internal, with its audience: listed once per incident
+    and remembered for the incidents listed last (by identity, each held while remembered, so its id is not
+    reused), since several rules read them all (a resolved incident does not change)."""
+    kept = _listed.get(id(incident))
+    if kept is not None and kept[0] is incident:
+        return kept[1]
+    found = tuple(_kit_texts(incident))
+    if len(_listed) >= _KEPT:
+        del _listed[next(iter(_listed))]  # the oldest
+    _listed[id(incident)] = (incident, found)
+    return found
+
+
+def _kit_texts(incident: Incident) -> Iterator[KitText]:
     yield KitText(incident.title, "title", True)
     yield KitText(incident.organization.boilerplate, "boilerplate", True)
     for message in incident.key_messages:

@@ -71,7 +71,7 @@ def _line_urls(line: str) -> tuple[int, int]:
 def _weighted_length(text: str) -> int:
     """X's weighted length, line by line: each line feed weighs 1 (twitter-text's light range)."""
     lines = _lines(text)
-    return sum(_line_weight(line) for line in lines) + len(lines) - 1
+    return sum(map(_line_weight, lines)) + len(lines) - 1
 
 
 # a line's weight, remembered like its URLs: the candidates of a short post share most of their lines
@@ -122,4 +122,11 @@ def _measure(channel: str, text: str, max_parts: int | None) -> Measurement:
         count = _with_url_cost(text, spec.url_cost)
     else:
         count = len(text)
-    return Measurement(channel, count, spec.limit, spec.unit, count <= spec.limit)
+    return _counted(channel, count, spec.limit, spec.unit)
+
+
+@lru_cache(maxsize=4096)
+def _counted(channel: str, count: int, limit: int, unit: str) -> Measurement:
+    """The measurement of a count, one object for all texts of that count on a channel (it is immutable):
+    composing a short post measures many candidates, most of a few lengths."""
+    return Measurement(channel, count, limit, unit, count <= limit)

@@ -9,6 +9,7 @@ pair); neither may be split across two parts, so parts are packed greedily.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,9 +32,13 @@ class SmsLength:
     parts: int
 
 
+_NOT_GSM7 = re.compile("[^" + "".join(re.escape(ch) for ch in sorted(GSM7_BASIC | GSM7_EXTENSION)) + "]")
+"""A character in neither GSM-7 table."""
+
+
 def encoding_of(text: str) -> str:
     """gsm7 when every character is in the GSM-7 tables, else ucs2 for the whole message."""
-    return "ucs2" if set(text).difference(GSM7_BASIC, GSM7_EXTENSION) else "gsm7"
+    return "ucs2" if _NOT_GSM7.search(text) else "gsm7"
 
 
 def _cost(ch: str, encoding: str) -> int:

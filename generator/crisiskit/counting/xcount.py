@@ -22,6 +22,7 @@ of twitter-text's conformance suite (tests/testdata/twitter_conformance/).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -212,6 +213,54 @@ def parse_post(text: str) -> XParse:
     normalized = regex.sub(r"\r\n|\r", "\n", unicodedata.normalize("NFC", text))
     urls = dict(find_urls(normalized))
     emoji = _emoji_spans(normalized)
+    total = _quick_total(normalized, urls, emoji)
+    if total is not None:  # valid, and within the limit at every point: valid up to its last code point
+        valid, valid_end = True, max(len(normalized) - 1, 0)
+    else:
+        total, valid, valid_end = _walk(normalized, urls, emoji)
+    weighted = total // SCALE
+    offset = _utf16(text) - _utf16(normalized)
+    return XParse(
+        weighted,
+        valid and 0 < weighted <= MAX_WEIGHTED_LENGTH,
+        weighted * 1000 // MAX_WEIGHTED_LENGTH,
+        (0, max(_utf16(text) - 1, 0)),
+        (0, _utf16(normalized[: valid_end + 1]) - 1 + offset),
+    )
+
+
+_HEAVY = re.compile("[^" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in LIGHT_RANGES) + "]")
+"""A code point outside the light ranges (weight DEFAULT_WEIGHT)."""
+
+
+def _run_weight(run: str) -> int:
+    """The weight of code points outside any URL or emoji: ``_weight`` of each, summed."""
+    return SCALE * len(run) + (DEFAULT_WEIGHT - SCALE) * len(_HEAVY.findall(run))
+
+
+def _quick_total(normalized: str, urls: dict[int, int], emoji: dict[int, int]) -> int | None:
+    """``_walk``'s total counted run by run (between URLs and emoji) instead of code point by code point, when
+    ``_walk`` would find the text valid to its end: no invalid code point anywhere and a total within the limit
+    (totals only grow, so then every prefix is within it too); else None. tests/test_check_shortcuts.py
+    compares both."""
+    if any(ch in normalized for ch in _INVALID):
+        return None
+    total, index = 0, 0
+    for start in sorted({*urls, *emoji}):
+        if start < index:  # inside a URL or emoji sequence already counted: the walk skips it too
+            continue
+        total += _run_weight(normalized[index:start])
+        if start in urls:
+            total, index = total + URL_WEIGHT * SCALE, urls[start]
+        else:
+            total, index = total + DEFAULT_WEIGHT, emoji[start]
+    total += _run_weight(normalized[index:])
+    return total if total <= MAX_WEIGHTED_LENGTH * SCALE else None
+
+
+def _walk(normalized: str, urls: dict[int, int], emoji: dict[int, int]) -> tuple[int, bool, int]:
+    """twitter-text's walk over ``normalized``, code point by code point: the total weight, whether the text is
+    valid, and the last index where it was still valid and within the limit."""
     total, valid, valid_end, index = 0, True, 0, 0
     while index < len(normalized):
         if index in urls:
@@ -226,15 +275,7 @@ def parse_post(text: str) -> XParse:
         if valid and total <= MAX_WEIGHTED_LENGTH * SCALE:
             valid_end = index
         index += 1
-    weighted = total // SCALE
-    offset = _utf16(text) - _utf16(normalized)
-    return XParse(
-        weighted,
-        valid and 0 < weighted <= MAX_WEIGHTED_LENGTH,
-        weighted * 1000 // MAX_WEIGHTED_LENGTH,
-        (0, max(_utf16(text) - 1, 0)),
-        (0, _utf16(normalized[: valid_end + 1]) - 1 + offset),
-    )
+    return total, valid, valid_end
 
 
 def weighted_length(text: str) -> int:

@@ -123,24 +123,59 @@ def walked_texts(value: Any) -> tuple[tuple[tuple[Any, ...], Text], ...]:
 
 def walk_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Text]]:
     """Every Text inside ``value`` (models, lists, dicts, facts) with its key path."""
-    if type(value) in _LEAVES:  # most values: nothing inside
+    found: list[tuple[tuple[Any, ...], Text]] = []
+    _collect(value, path, found)
+    return iter(found)
+
+
+_LEAF, _TEXT, _FIELDS, _DICT, _LIST, _FACT = range(6)
+_plans: dict[type, tuple[int, tuple[str, ...]]] = {}
+
+
+def _plan(kind: type) -> tuple[int, tuple[str, ...]]:
+    """How ``_collect`` looks into a value of type ``kind`` (what it is, and its fields' names): a type's fields do
+    not change while crisiskit runs, so this is worked out once per type instead of once per value."""
+    plan = _plans.get(kind)
+    if plan is None:
+        if kind in _LEAVES:
+            plan = (_LEAF, ())
+        elif issubclass(kind, Text):
+            plan = (_TEXT, ())
+        elif issubclass(kind, BaseModel):
+            plan = (_FIELDS, tuple(kind.model_fields))
+        elif dataclasses.is_dataclass(kind) and not issubclass(kind, type) and not issubclass(kind, Fact):
+            plan = (_FIELDS, tuple(item.name for item in dataclasses.fields(kind)))
+        elif issubclass(kind, dict):
+            plan = (_DICT, ())
+        elif issubclass(kind, list):
+            plan = (_LIST, ())
+        elif issubclass(kind, Fact):
+            plan = (_FACT, ())
+        else:
+            plan = (_LEAF, ())
+        _plans[kind] = plan
+    return plan
+
+
+def _collect(value: Any, path: tuple[Any, ...], found: list[tuple[tuple[Any, ...], Text]]) -> None:
+    """``walk_texts`` into a list, depth first: one call per value, where generators nested as deep as the value
+    passed every text up through each level."""
+    what, names = _plans.get(type(value)) or _plan(type(value))
+    if what == _LEAF:  # most values: nothing inside
         return
-    if isinstance(value, Text):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from walk_texts(getattr(value, name), path + (name,))
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type) and not isinstance(value, Fact):
-        for item in dataclasses.fields(value):
-            yield from walk_texts(getattr(value, item.name), path + (item.name,))
-    elif isinstance(value, dict):
+    if what == _TEXT:
+        found.append((path, value))
+    elif what == _FIELDS:
+        for name in names:
+            _collect(getattr(value, name), path + (name,), found)
+    elif what == _DICT:
         for key, item in value.items():
-            yield from walk_texts(item, path + (key,))
-    elif isinstance(value, list):
+            _collect(item, path + (key,), found)
+    elif what == _LIST:
         for index, item in enumerate(value):
-            yield from walk_texts(item, path + (index,))
-    elif isinstance(value, Fact):
+            _collect(item, path + (index,), found)
+    else:  # a Fact
         if isinstance(value.value, (list, Text)):
-            yield from walk_texts(value.value, path)
+            _collect(value.value, path, found)
         if value.description is not None:
-            yield path + ("describe",), value.description
+            found.append((path + ("describe",), value.description))

@@ -28,6 +28,7 @@ from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile
 from crisiskit.model.references import reference_problems
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.kit import ChannelText, IncidentKit, KitFields, ScenarioKit, Statement, Status, Update
+from crisiskit.model.schema.types import Text
 from crisiskit.model.tables import SeverityPolicy, severity_table
 from crisiskit.model.validate import Validated, ValidKit, language_problems
 
@@ -241,11 +242,8 @@ def _merge(
         )
     all_fact_names = set(current_facts)
     for model_part in (*chain, model):
-        revision_free = model_part.model_copy(
-            update={"updates": []} if isinstance(model_part, IncidentKit) else {"statements": {}}
-        )
         problems.extend(
-            p for _path, text in walk_texts(revision_free) for p in reference_problems(text, all_fact_names)
+            p for _path, text in _revision_free_texts(model_part) for p in reference_problems(text, all_fact_names)
         )
     for _path, text in walk_texts([values[name] for name in inherited]):  # reported at crisiskit.yml's lines
         problems.extend(reference_problems(text, all_fact_names))
@@ -273,6 +271,29 @@ def _merge(
     )
     problems.extend(language_problems(incident, incident.languages))
     return (None if problems else incident), problems
+
+
+_SCENARIOS_KEPT = 16
+_scenario_texts: dict[int, tuple[ScenarioKit, tuple[tuple[tuple[Any, ...], Text], ...]]] = {}
+
+
+def _revision_free_texts(model: KitFields) -> tuple[tuple[tuple[Any, ...], Text], ...]:
+    """Every text of ``model`` but its revisions' (an incident kit's updates, a scenario's statements).
+
+    A scenario's are listed once and remembered (by identity, each held while remembered, so its id is not
+    reused): every incident extending it reads them, and a validated scenario does not change.
+    """
+    if isinstance(model, ScenarioKit):
+        kept = _scenario_texts.get(id(model))
+        if kept is not None and kept[0] is model:
+            return kept[1]
+    revision_free = model.model_copy(update={"updates": []} if isinstance(model, IncidentKit) else {"statements": {}})
+    found = tuple(walk_texts(revision_free))
+    if isinstance(model, ScenarioKit):
+        if len(_scenario_texts) >= _SCENARIOS_KEPT:
+            del _scenario_texts[next(iter(_scenario_texts))]  # the oldest
+        _scenario_texts[id(model)] = (model, found)
+    return found
 
 
 def _continues(update: Update, previous: Revision | None) -> bool:

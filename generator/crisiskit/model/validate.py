@@ -295,12 +295,11 @@ def language_problems(model: Any, languages: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     wanted = ", ".join(languages)
     for _path, text in walked_texts(model):
-        origin = text.origin
-        given = text.languages()
-        if given is None:
+        given = text.raw  # one string, or a mapping whose keys are the languages given (Text.languages)
+        if isinstance(given, str):
             if len(languages) > 1 and not text.single_means_all:
                 problems.append(
-                    origin.problem(
+                    text.origin.problem(
                         f"expected a text in each of {wanted}; got one string "
                         f"(write it as a mapping: {languages[0]}: ..., {languages[1]}: ...)"
                     )
@@ -308,7 +307,7 @@ def language_problems(model: Any, languages: list[str]) -> list[Problem]:
             continue
         missing = [lang for lang in languages if lang not in given]
         if missing:
-            problems.append(origin.problem(f"expected a text in each of {wanted}; got no {', '.join(missing)}"))
+            problems.append(text.origin.problem(f"expected a text in each of {wanted}; got no {', '.join(missing)}"))
     return problems
 
 

@@ -32,6 +32,18 @@ try:  # PyYAML built with libyaml (MkDocs depends on PyYAML); without it every k
     from yaml import _yaml as _libyaml
 except ImportError:  # pragma: no cover - a PyYAML without its C extension
     _libyaml = None
+from yaml import events as _events
+
+# libyaml's events, told apart by their class (the same classes PyYAML's pure-Python parser gives)
+_SCALAR = _events.ScalarEvent
+_MAPPING = _events.MappingStartEvent
+_SEQUENCE = _events.SequenceStartEvent
+_MAPPING_END = _events.MappingEndEvent
+_SEQUENCE_END = _events.SequenceEndEvent
+_STREAM_START = _events.StreamStartEvent
+_STREAM_END = _events.StreamEndEvent
+_DOCUMENT_START = _events.DocumentStartEvent
+_DOCUMENT_END = _events.DocumentEndEvent
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -60,8 +72,17 @@ def _resolver_table() -> dict[str, list[tuple[str, Any]]]:
     return dict(VersionedResolver(version=(1, 2)).versioned_resolver)
 
 
+@lru_cache(maxsize=8192)
+def _key_name(raw: str) -> str:
+    """``_key_text`` of a key, remembered: a kit repeats a few dozen keys (en, zh-Hant, revision ...) many times."""
+    return _key_text(raw)
+
+
+@lru_cache(maxsize=8192)
 def _plain(value: str, digits: int) -> Any:
-    """A plain scalar as ruamel.yaml's round-trip reading (crisiskit's constructor) gives it to Converter."""
+    """A plain scalar as ruamel.yaml's round-trip reading (crisiskit's constructor) gives it to Converter;
+    remembered (a value is text, a number, a boolean or null, none of them mutable): dates, times, statuses and
+    numbers repeat across a kit's revisions and across kits."""
     tag = _STR
     for candidate, pattern in _resolver_table().get(value[:1], ()):
         if pattern.match(value):
@@ -94,33 +115,39 @@ def fast_parse(text: str, limits: Limits) -> tuple[dict[str, Any], Positions] | 
 
 def _read(parser: Any, limits: Limits) -> tuple[dict[str, Any], Positions]:
     positions = Positions()
-    positions.values[()] = (1, 1)
-    # a frame: [container, its key path, the pending key's text (mappings), the next index (lists), raw keys seen]
+    values, keys = positions.values, positions.keys
+    values[()] = (1, 1)
+    # a frame: [container, its key path, the pending key's text (mappings), the next index (lists), raw keys seen,
+    # whether the container is a mapping]
     stack: list[list[Any]] = []
+    frame: list[Any] | None = None  # stack[-1], the innermost open container
     root: Any = None
     documents = 0
     nodes = 0
     most_nodes = limits.values - 2
     deepest = limits.depth - 2
     digits = limits.digits
+    next_event = parser.get_event
     while True:
-        event = parser.get_event()
-        kind = type(event).__name__
-        if kind == "StreamEndEvent":
-            break
-        if kind in ("StreamStartEvent", "DocumentEndEvent"):
-            continue
-        if kind == "DocumentStartEvent":
-            documents += 1
-            if documents > 1:
-                raise _Decline
-            continue
-        if kind in ("MappingEndEvent", "SequenceEndEvent"):
-            done = stack.pop()[0]
-            if not stack:
-                root = done
-            continue
-        if kind not in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
+        event = next_event()
+        kind = type(event)
+        if kind is not _SCALAR and kind is not _MAPPING and kind is not _SEQUENCE:
+            if kind is _MAPPING_END or kind is _SEQUENCE_END:
+                done = stack.pop()[0]
+                if stack:
+                    frame = stack[-1]
+                else:
+                    frame, root = None, done
+                continue
+            if kind is _STREAM_END:
+                break
+            if kind is _DOCUMENT_START:
+                documents += 1
+                if documents > 1:
+                    raise _Decline
+                continue
+            if kind is _STREAM_START or kind is _DOCUMENT_END:
+                continue
             raise _Decline  # an alias
         if event.anchor is not None or event.tag is not None:
             raise _Decline
@@ -129,30 +156,29 @@ def _read(parser: Any, limits: Limits) -> tuple[dict[str, Any], Positions]:
             raise _Decline
         mark = event.start_mark
         where = (mark.line + 1, mark.column + 1)
-        frame = stack[-1] if stack else None
-        if frame is not None and isinstance(frame[0], dict) and frame[2] is None:  # a mapping's key
-            if kind != "ScalarEvent":
-                raise _Decline
-            raw = event.value if event.style else _plain(event.value, digits) if event.value else None
-            if not isinstance(raw, str) or raw in frame[4]:
-                raise _Decline  # a key that is not text (1:, null:, <<:), or the same key twice
-            frame[4].add(raw)
-            name = _key_text(raw)
-            frame[2] = name
-            positions.keys[frame[1] + (name,)] = where
-            continue
         if frame is None:
             path: KeyPath = ()
-        elif isinstance(frame[0], dict):
+        elif frame[5]:  # in a mapping
+            if frame[2] is None:  # its key
+                if kind is not _SCALAR:
+                    raise _Decline
+                raw = event.value if event.style else _plain(event.value, digits) if event.value else None
+                if not isinstance(raw, str) or raw in frame[4]:
+                    raise _Decline  # a key that is not text (1:, null:, <<:), or the same key twice
+                frame[4].add(raw)
+                name = _key_name(raw)
+                frame[2] = name
+                keys[frame[1] + (name,)] = where
+                continue
             path = frame[1] + (frame[2],)
+            values[path] = where
         else:
             path = frame[1] + (frame[3],)
-        if frame is not None:
-            positions.values[path] = where
+            values[path] = where
         if len(path) > deepest:
             raise _Decline
         value: Any
-        if kind == "ScalarEvent":
+        if kind is _SCALAR:
             if event.style:  # quoted, literal or folded: text
                 value = event.value
             elif event.value:
@@ -160,17 +186,18 @@ def _read(parser: Any, limits: Limits) -> tuple[dict[str, Any], Positions]:
             else:
                 raise _Decline  # an empty value: ruamel.yaml places it differently
         else:
-            value = {} if kind == "MappingStartEvent" else []
+            value = {} if kind is _MAPPING else []
         if frame is None:
             root = value
-        elif isinstance(frame[0], dict):
+        elif frame[5]:
             frame[0][frame[2]] = value
             frame[2] = None
         else:
             frame[0].append(value)
             frame[3] += 1
-        if kind != "ScalarEvent":
-            stack.append([value, path, None, 0, set()])
+        if kind is not _SCALAR:
+            frame = [value, path, None, 0, set(), kind is _MAPPING]
+            stack.append(frame)
     if not isinstance(root, dict):
         raise _Decline  # empty, or not a mapping: ruamel.yaml's reading says what it is
     return root, positions
