@@ -465,3 +465,34 @@ def test_the_sms_encoding_found_by_one_search_is_that_of_the_character_sets() ->
         expected = "ucs2" if set(text).difference(sms.GSM7_BASIC, sms.GSM7_EXTENSION) else "gsm7"
         assert sms.encoding_of(text) == expected, text
     assert {sms.encoding_of(text) for text in texts} == {"gsm7", "ucs2"}
+
+
+def _states_the_long_way(said: str, value: str) -> bool:
+    """checks/notices.py's test as it was: one pattern per pair, searched in the spaced text."""
+    text = " ".join(said.split())
+    words = r"\s+".join(regex.escape(w) for w in value.split())
+    return regex.search(rf"(?<![\d.,])(?<!\d[.,]){words}(?![\d]|[.,]\d)", text) is not None
+
+
+def test_whether_a_notice_states_a_value_is_decided_as_the_long_way_decides_it() -> None:
+    """A notice and the e-mail are compared value by value (CK801): a value whose spaced words are not in the
+    spaced text is not stated, without a pattern; every other pair is searched as before."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from crisiskit.checks.notices import _states
+
+    pieces = st.sampled_from(
+        ["4,180", "4", "180", "1.5", ".", ",", " ", "\n", "\u3000", "\t", "NT$300", "新臺幣 300 元"]
+    )
+    words = st.lists(st.one_of(pieces, st.text(alphabet="ab1 .,\u00a0", max_size=4)), max_size=8).map("".join)
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(said=words, value=words.filter(str.strip))
+    def agree(said: str, value: str) -> None:
+        assert _states(said, value) == _states_the_long_way(said, value)
+
+    agree()
+    said = "We will credit NT$300 to 4,180 customers.\nCall 0800 000 123 (09:00  to 21:00)."
+    for value, expected in [("4,180", True), ("180", False), ("4", False), ("0800 000\t123", True), ("21:00", True)]:
+        assert _states(said, value) is expected is _states_the_long_way(said, value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import regex
 
@@ -107,10 +108,28 @@ def _comparable(item: ComposedIncident, revision: Revision, composed: RevisionTe
 
 
 def _states(said: str, value: str) -> bool:
-    """Whether ``said`` says ``value``: as written, a number not as part of a longer one, spacing aside."""
-    text = " ".join(said.split())
+    """Whether ``said`` says ``value``: as written, a number not as part of a longer one, spacing aside.
+
+    Both are read with single spaces, so the words can only be found where ``value``'s words, joined by one
+    space, are a part of ``said``'s: where they are not (most pairs), no pattern is needed at all.
+    """
+    text = _spaced(said)
+    if _spaced(value) not in text:
+        return False
+    return _value_pattern(value).search(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def _spaced(said: str) -> str:
+    """``said`` with every run of white space one space, remembered: each post is compared with every value."""
+    return " ".join(said.split())
+
+
+@lru_cache(maxsize=4096)
+def _value_pattern(value: str) -> regex.Pattern:
+    """``value``'s words, apart from any longer number around them (compiled once per value)."""
     words = r"\s+".join(regex.escape(w) for w in value.split())
-    return regex.search(rf"(?<![\d.,])(?<!\d[.,]){words}(?![\d]|[.,]\d)", text) is not None
+    return regex.compile(rf"(?<![\d.,])(?<!\d[.,]){words}(?![\d]|[.,]\d)")
 
 
 def _short(value: str) -> str:
