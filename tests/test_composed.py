@@ -4,26 +4,18 @@ and ``as_dict``, which gives exactly what ``dataclasses.asdict`` gives."""
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections import namedtuple
-from pathlib import Path
 
 from conftest import TESTDATA
 from crisiskit.compose.composed import ComposedIncident, _snapshot
 from crisiskit.compose.revision import as_dict
-from crisiskit.pipeline import compose, read_incidents, read_site_options
+from sites import composed_samples
 
 CASE = TESTDATA / "test_render" / "minimal"
 
 
 def _composed() -> ComposedIncident:
-    here = Path.cwd()
-    os.chdir(CASE)
-    try:
-        incidents = read_incidents([Path("kits")])
-    finally:
-        os.chdir(here)
-    return compose(incidents, read_site_options(CASE))[0]
+    return composed_samples(CASE)[0]
 
 
 def test_a_snapshot_is_what_the_revision_says_and_is_made_once() -> None:
