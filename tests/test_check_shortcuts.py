@@ -496,3 +496,67 @@ def test_whether_a_notice_states_a_value_is_decided_as_the_long_way_decides_it()
     said = "We will credit NT$300 to 4,180 customers.\nCall 0800 000 123 (09:00  to 21:00)."
     for value, expected in [("4,180", True), ("180", False), ("4", False), ("0800 000\t123", True), ("21:00", True)]:
         assert _states(said, value) is expected is _states_the_long_way(said, value)
+
+
+def test_a_revisions_remembered_context_is_the_context_made_afresh(composed: list[ComposedIncident]) -> None:
+    """Composing and the notice rules share one context per revision, language and address (compose/fill.py);
+    it equals the one made afresh, and a changed revision (another object) gets its own."""
+    from dataclasses import replace
+
+    from crisiskit.compose import fill
+
+    for item in composed:
+        for revision in item.incident.revisions:
+            for language, text in item.texts[revision.number].items():
+                context = fill.text_context(item.incident, revision, language, text.statement_url)
+                assert context == fill._text_context(item.incident, revision, language, text.statement_url)
+                assert fill.text_context(item.incident, revision, language, text.statement_url) is context
+                other = fill.text_context(item.incident, revision, language, text.statement_url + "x/")
+                assert other.statement_url == text.statement_url + "x/"
+                changed = replace(revision, facts={}, next_update_at=None)
+                assert fill.text_context(item.incident, changed, language, text.statement_url) == (
+                    fill._text_context(item.incident, changed, language, text.statement_url)
+                )
+                assert fill.text_context(item.incident, changed, language, text.statement_url).facts == {}
+
+
+def test_a_notices_remembered_elements_are_the_elements_read_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notice's elements are read once for composing it and for CK801 and CK802 (compose/notices.py): equal to
+    those read afresh, for today's text and for a text that differs in what the elements read."""
+    from dataclasses import replace
+    from datetime import datetime
+
+    from crisiskit.checks.engine import run_checks
+    from crisiskit.compose import notices
+    from crisiskit.compose.fill import text_context
+    from crisiskit.model.channels import registry
+
+    kits = Path(__file__).parent / "testdata" / "test_notices" / "kits"
+    read: list[tuple[str, int, str]] = []
+    original = notices._notice_elements
+
+    def counted(channel: str, incident: Any, revision: Any, r: Any, context: Any) -> Any:
+        read.append((channel, revision.number, r.language))
+        return original(channel, incident, revision, r, context)
+
+    monkeypatch.setattr(notices, "_notice_elements", counted)
+    items = [compose_incident(incident, SITE) for incident in read_incidents([kits])]
+    run_checks(items, datetime.fromisoformat("2026-11-23T12:00:00+01:00"), approvals=False)
+    assert read and len(read) == len(set(read))  # each notice of each revision and language read once
+    monkeypatch.setattr(notices, "_notice_elements", original)
+    compared = 0
+    for item in items:
+        channels = [c for c in item.incident.channels if registry()[c].kind == "notice"]
+        for revision in item.incident.revisions:
+            for language, text in item.texts[revision.number].items():
+                context = text_context(item.incident, revision, language, text.statement_url)
+                edited = replace(text, acknowledgement="Something else.", sections={**text.sections, "cause": "A."})
+                for channel in channels:
+                    for r in (text, replace(text, posts=[]), edited):
+                        remembered = notices.notice_elements(channel, item.incident, revision, r, context)
+                        assert remembered == original(channel, item.incident, revision, r, context)
+                        compared += 1
+                    assert notices.notice_elements(channel, item.incident, revision, edited, context) != (
+                        notices.notice_elements(channel, item.incident, revision, text, context)
+                    )
+    assert compared >= 3 * 5 * 2 * 5

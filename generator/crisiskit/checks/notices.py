@@ -60,13 +60,14 @@ def _agreement(item: ComposedIncident, notices: list[str], settings: dict[str, s
             if email is None:
                 continue
             stated = _statable(incident, revision, composed, legal_only)
+            by_email = {value: _states(email.text, value) for _, value in stated}  # once, for every notice
             for channel in notices:
                 notice = posts.get(channel)
                 if notice is None:
                     continue
                 said_by_notice = _comparable(item, revision, composed, notice)
                 for what, value in stated:
-                    in_notice, in_email = _states(said_by_notice, value), _states(email.text, value)
+                    in_notice, in_email = _states(said_by_notice, value), by_email[value]
                     if in_notice == in_email:
                         continue
                     said, silent = (channel, "email") if in_notice else ("email", channel)

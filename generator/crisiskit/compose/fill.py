@@ -91,7 +91,31 @@ def _parts(source: str) -> tuple[str | Reference, ...] | str:
 
 
 def text_context(incident: Incident, revision: Revision, language: str, statement_url: str) -> TextContext:
-    """The context for ``revision``'s texts: facts as they stood at that revision."""
+    """The context for ``revision``'s texts: facts as they stood at that revision.
+
+    Remembered per incident, revision, language and address: composing a revision makes its context, and the
+    notice rules (CK801, CK802) ask for the same one again for every notice, five times as often in all. The
+    incident and revision are frozen, so their context cannot change; an entry holds both objects, so no other
+    object can take their identity while it is remembered (tests/test_check_shortcuts.py compares both ways).
+    """
+    key = (id(incident), id(revision), language, statement_url)
+    held = _CONTEXTS.get(key)
+    if held is not None and held[0] is incident and held[1] is revision:
+        return held[2]
+    context = _text_context(incident, revision, language, statement_url)
+    if len(_CONTEXTS) >= _CONTEXTS_HELD:  # an incident's contexts are asked for while it is composed and judged
+        del _CONTEXTS[next(iter(_CONTEXTS))]  # the oldest
+    _CONTEXTS[key] = (incident, revision, context)
+    return context
+
+
+_CONTEXTS: dict[tuple[int, int, str, str], tuple[Incident, Revision, TextContext]] = {}
+_CONTEXTS_HELD = 512
+"""The most contexts remembered (an incident has one per revision and language; a few dozen incidents' worth)."""
+
+
+def _text_context(incident: Incident, revision: Revision, language: str, statement_url: str) -> TextContext:
+    """``text_context``, made afresh."""
     # a fact is a value inside a sentence: one line, so a line break in it cannot start a heading or a list
     locale = locale_of(incident, language)
     facts = {

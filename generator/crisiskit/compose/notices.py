@@ -146,7 +146,42 @@ def notice_elements(
     """Every element ``channel``'s sections list or its law requires, as it stands in ``revision``.
 
     An element is missing when the notice requires it (and its condition holds) and the kit does not give it.
+
+    Remembered: composing the notice reads its elements, and CK801 and CK802 read them again for the same
+    revision and context. An entry holds the incident, revision and context it was made for (frozen; held, so
+    no other object takes their identity) and ``r``'s fields but its posts, which elements never read: a text
+    equal in all of them (today's text, composed without its posts and then with them) has the same elements,
+    and a frozen text that differs in any is read afresh (tests/test_check_shortcuts.py compares both ways).
     """
+    key = (channel, id(incident), id(revision), id(context))
+    read = _read_of(r)
+    held = _ELEMENTS.get(key)
+    if held is not None and held[0] is incident and held[1] is revision and held[2] is context and held[3] == read:
+        return dict(held[4])
+    elements = _notice_elements(channel, incident, revision, r, context)
+    if len(_ELEMENTS) >= _ELEMENTS_HELD:  # a revision's notices are read while its incident is composed and judged
+        del _ELEMENTS[next(iter(_ELEMENTS))]  # the oldest
+    _ELEMENTS[key] = (incident, revision, context, read, elements)
+    return dict(elements)
+
+
+_ELEMENTS: dict[tuple[str, int, int, int], tuple[Incident, Revision, TextContext, tuple, dict[str, Element]]] = {}
+_ELEMENTS_HELD = 512
+"""The most notices' elements remembered (an incident has one per notice, revision and language)."""
+
+
+def _read_of(r: RevisionText) -> tuple:
+    """Every field of ``r`` but its posts (which are made from the elements, never read by them)."""
+    return tuple(getattr(r, name) for name in _TEXT_FIELDS)
+
+
+_TEXT_FIELDS = tuple(name for name in RevisionText.__dataclass_fields__ if name != "posts")
+
+
+def _notice_elements(
+    channel: str, incident: Incident, revision: Revision, r: RevisionText, context: TextContext
+) -> dict[str, Element]:
+    """``notice_elements``, read afresh."""
     spec = notice_spec(channel)
     words = _sentences(r.language)
     names = [e for s in spec.sections.values() for e in s["elements"]] + list(spec.required)
