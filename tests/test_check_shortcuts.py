@@ -480,7 +480,7 @@ def test_whether_a_notice_states_a_value_is_decided_as_the_long_way_decides_it()
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from crisiskit.checks.notices import _states
+    from crisiskit.checks.notices import _stated, _states
 
     pieces = st.sampled_from(
         ["4,180", "4", "180", "1.5", ".", ",", " ", "\n", "\u3000", "\t", "NT$300", "新臺幣 300 元"]
@@ -491,6 +491,9 @@ def test_whether_a_notice_states_a_value_is_decided_as_the_long_way_decides_it()
     @given(said=words, value=words.filter(str.strip))
     def agree(said: str, value: str) -> None:
         assert _states(said, value) == _states_the_long_way(said, value)
+        assert _stated(said, [value, "4,180", value.strip()]) == {
+            v: _states_the_long_way(said, v) for v in [value, "4,180", value.strip()]
+        }
 
     agree()
     said = "We will credit NT$300 to 4,180 customers.\nCall 0800 000 123 (09:00  to 21:00)."

@@ -60,14 +60,15 @@ def _agreement(item: ComposedIncident, notices: list[str], settings: dict[str, s
             if email is None:
                 continue
             stated = _statable(incident, revision, composed, legal_only)
-            by_email = {value: _states(email.text, value) for _, value in stated}  # once, for every notice
+            values = [value for _, value in stated]
+            by_email = _stated(email.text, values)  # once, for every notice
             for channel in notices:
                 notice = posts.get(channel)
                 if notice is None:
                     continue
-                said_by_notice = _comparable(item, revision, composed, notice)
+                by_notice = _stated(_comparable(item, revision, composed, notice), values)
                 for what, value in stated:
-                    in_notice, in_email = _states(said_by_notice, value), by_email[value]
+                    in_notice, in_email = by_notice[value], by_email[value]
                     if in_notice == in_email:
                         continue
                     said, silent = (channel, "email") if in_notice else ("email", channel)
@@ -118,6 +119,16 @@ def _states(said: str, value: str) -> bool:
     if _spaced(value) not in text:
         return False
     return _value_pattern(value).search(text) is not None
+
+
+def _stated(said: str, values: list[str]) -> dict[str, bool]:
+    """``_states(said, value)`` for each of ``values``, ``said`` spaced once: most values' words are not in it
+    (tests/test_check_shortcuts.py compares both)."""
+    text = _spaced(said)
+    return {
+        value: spaced in text and _value_pattern(value).search(text) is not None
+        for value, spaced in zip(values, map(_spaced, values), strict=True)
+    }
 
 
 @lru_cache(maxsize=16384)

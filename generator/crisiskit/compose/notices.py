@@ -87,8 +87,9 @@ def notice_table() -> dict[str, Any]:
     return table
 
 
+@lru_cache(maxsize=64)
 def notice_spec(channel: str) -> NoticeSpec:
-    """The notice ``channel`` as data/notices.yml describes it."""
+    """The notice ``channel`` as data/notices.yml describes it (read once per channel: the table is read once)."""
     spec = notice_table()["notices"][channel]
     return NoticeSpec(channel, spec["law"], spec["title"], spec["sections"], spec["required"])
 

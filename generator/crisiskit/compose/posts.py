@@ -70,6 +70,8 @@ def compose_posts(incident: Incident, revision: Revision, r: RevisionText, conte
     t = labels(language)
     org = incident.organization.name.get(language)
     correction = _correction(r, t)
+    # what the spokespeople must not say (their Q&A's avoid lists), for the templated posts: once, not per channel
+    avoid = sorted({a.get(language) for qa in offered(incident.internal_qa, revision) for a in qa.avoid})
     posts: list[Post] = []
     for channel in incident.channels:
         override = revision.channels.get(channel)
@@ -84,7 +86,7 @@ def compose_posts(incident: Incident, revision: Revision, r: RevisionText, conte
         else:
             subject = context.render(override.subject, language) if override and override.subject else None
             preheader = context.render(override.preheader, language) if override and override.preheader else None
-            body = text or _templated(channel, incident, revision, r, t, context.locale)
+            body = text or _templated(channel, incident, revision, r, t, context.locale, avoid)
             if channel == "email":
                 subject = subject or r.headline
                 preheader = preheader or first_sentence(r.acknowledgement)
@@ -174,11 +176,12 @@ def _fitting(channel: str, alternatives: list[str], rest: list[str]) -> str:
     return alternatives[-1]
 
 
-def _templated(channel: str, incident: Incident, revision: Revision, r: RevisionText, t: dict, locale: str) -> str:
+def _templated(
+    channel: str, incident: Incident, revision: Revision, r: RevisionText, t: dict, locale: str, avoid: list[str]
+) -> str:
     """A templated channel's post; its dateline and times in ``locale``, as in the statement body."""
     language = r.language
     press = incident.contacts.press
-    avoid = sorted({a.get(language) for qa in offered(incident.internal_qa, revision) for a in qa.avoid})
     return (
         _template(channel)
         .render(
