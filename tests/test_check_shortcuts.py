@@ -563,3 +563,20 @@ def test_a_notices_remembered_elements_are_the_elements_read_afresh(monkeypatch:
                         notices.notice_elements(channel, item.incident, revision, text, context)
                     )
     assert compared >= 3 * 5 * 2 * 5
+
+
+def test_the_remembered_urls_of_a_text_are_those_found_afresh() -> None:
+    """X's weight and Mastodon's URL cost share one search per line (counting/xcount._url_spans): the spans equal
+    a fresh search's, and each caller gets a list of its own."""
+    texts = [
+        "Full statement: https://status.example.invalid/en/incidents/data-leak-0000/",
+        "完整聲明：https://status.example.invalid/zh-Hant/incidents/data-leak-0000/",
+        "see example.com and https://t.co/abc?x=1, or a.b.c.d",
+        "no link here.",
+        "",
+    ]
+    for text in texts * 2:
+        found = xcount.find_urls(text)
+        assert found == list(xcount._url_spans.__wrapped__(text))
+        found.append((0, 0))
+        assert xcount.find_urls(text) == list(xcount._url_spans.__wrapped__(text))

@@ -134,9 +134,16 @@ def _punycode(host: str) -> str | None:
 
 def find_urls(text: str) -> list[tuple[int, int]]:
     """Spans (code point offsets) of the URLs X links in ``text``, as twitter-text extracts them."""
+    return list(_url_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _url_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """``find_urls``, remembered per text: X's weight and the URL cost of Mastodon's count (counting/measure.py)
+    look for the URLs of the same lines (a post's link line is new in every incident, and the search is slow)."""
     url_pattern, any_tld = _patterns()
     if not any_tld.search(text):  # no host can end here: skip the costly search (a long "a.b.c..." is slow)
-        return []
+        return ()
     spans = []
     for match in url_pattern.finditer(text):
         before, url, scheme, host, path = match.group(1, 2, 3, 4, 5)
@@ -161,7 +168,7 @@ def find_urls(text: str) -> list[tuple[int, int]]:
                 continue
             end = start + len(tco.group(0))
         spans.append([start, end])
-    return [(start, end) for start, end in spans]
+    return tuple((start, end) for start, end in spans)
 
 
 def _emoji_spans(text: str) -> dict[int, int]:
