@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from crisiskit.model.channels import channel as registered
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.memo import ByIdentity
 from crisiskit.model.origin import Origin
 from crisiskit.model.schema.types import Text
 
@@ -27,23 +28,16 @@ class KitText:
     channel: str | None = None
 
 
-_KEPT = 4
+_listed: ByIdentity[tuple[KitText, ...]] = ByIdentity(4)
 """Incidents whose texts are remembered: the rules judge one incident at a time (checks/engine.py)."""
-_listed: dict[int, tuple[Incident, tuple[KitText, ...]]] = {}
 
 
 def kit_texts(incident: Incident) -> tuple[KitText, ...]:
     """Every text an incident says to anyone, public or internal, with its audience: listed once per incident
     and remembered for the incidents listed last (by identity, each held while remembered, so its id is not
     reused), since several rules read them all (a resolved incident does not change)."""
-    kept = _listed.get(id(incident))
-    if kept is not None and kept[0] is incident:
-        return kept[1]
-    found = tuple(_kit_texts(incident))
-    if len(_listed) >= _KEPT:
-        del _listed[next(iter(_listed))]  # the oldest
-    _listed[id(incident)] = (incident, found)
-    return found
+    found = _listed.find((incident,))
+    return found if found is not None else _listed.keep((incident,), tuple(_kit_texts(incident)))
 
 
 def _kit_texts(incident: Incident) -> Iterator[KitText]:

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from crisiskit.compose.formatting import format_fact, format_time, locale_of
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.memo import ByIdentity
 from crisiskit.model.references import Reference, remembered_scan
 from crisiskit.model.schema.types import Text
 
@@ -98,20 +99,16 @@ def text_context(incident: Incident, revision: Revision, language: str, statemen
     incident and revision are frozen, so their context cannot change; an entry holds both objects, so no other
     object can take their identity while it is remembered (tests/test_check_shortcuts.py compares both ways).
     """
-    key = (id(incident), id(revision), language, statement_url)
-    held = _CONTEXTS.get(key)
-    if held is not None and held[0] is incident and held[1] is revision:
-        return held[2]
-    context = _text_context(incident, revision, language, statement_url)
-    if len(_CONTEXTS) >= _CONTEXTS_HELD:  # an incident's contexts are asked for while it is composed and judged
-        del _CONTEXTS[next(iter(_CONTEXTS))]  # the oldest
-    _CONTEXTS[key] = (incident, revision, context)
-    return context
+    held = _CONTEXTS.find((incident, revision), language, statement_url)
+    if held is not None:
+        return held
+    return _CONTEXTS.keep(
+        (incident, revision), _text_context(incident, revision, language, statement_url), language, statement_url
+    )
 
 
-_CONTEXTS: dict[tuple[int, int, str, str], tuple[Incident, Revision, TextContext]] = {}
-_CONTEXTS_HELD = 512
-"""The most contexts remembered (an incident has one per revision and language; a few dozen incidents' worth)."""
+_CONTEXTS: ByIdentity[TextContext] = ByIdentity(512)
+"""The contexts remembered (an incident has one per revision and language; a few dozen incidents' worth)."""
 
 
 def _text_context(incident: Incident, revision: Revision, language: str, statement_url: str) -> TextContext:

@@ -26,6 +26,7 @@ from crisiskit.compose.revision import Post, RevisionText
 from crisiskit.datafiles import load_data
 from crisiskit.model.channels import registry
 from crisiskit.model.incident import Incident, Revision
+from crisiskit.model.memo import ByIdentity
 
 GDPR_WINDOW = timedelta(hours=72)
 """GDPR Article 33(1): the supervisory authority is notified within 72 hours of becoming aware."""
@@ -154,21 +155,18 @@ def notice_elements(
     equal in all of them (today's text, composed without its posts and then with them) has the same elements,
     and a frozen text that differs in any is read afresh (tests/test_check_shortcuts.py compares both ways).
     """
-    key = (channel, id(incident), id(revision), id(context))
     read = _read_of(r)
-    held = _ELEMENTS.get(key)
-    if held is not None and held[0] is incident and held[1] is revision and held[2] is context and held[3] == read:
-        return dict(held[4])
+    held = _ELEMENTS.find((incident, revision, context), channel)
+    if held is not None and held[0] == read:
+        return dict(held[1])
     elements = _notice_elements(channel, incident, revision, r, context)
-    if len(_ELEMENTS) >= _ELEMENTS_HELD:  # a revision's notices are read while its incident is composed and judged
-        del _ELEMENTS[next(iter(_ELEMENTS))]  # the oldest
-    _ELEMENTS[key] = (incident, revision, context, read, elements)
+    _ELEMENTS.keep((incident, revision, context), (read, elements), channel)
     return dict(elements)
 
 
-_ELEMENTS: dict[tuple[str, int, int, int], tuple[Incident, Revision, TextContext, tuple, dict[str, Element]]] = {}
-_ELEMENTS_HELD = 512
-"""The most notices' elements remembered (an incident has one per notice, revision and language)."""
+_ELEMENTS: ByIdentity[tuple[tuple, dict[str, Element]]] = ByIdentity(512)
+"""The notices' elements remembered (an incident has one per notice, revision and language), each with the
+fields of the text it was read from."""
 
 
 def _read_of(r: RevisionText) -> tuple:

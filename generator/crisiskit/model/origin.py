@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from crisiskit.errors import Problem
+from crisiskit.model.memo import ByIdentity
 from crisiskit.model.schema.facts import Fact
 from crisiskit.model.schema.types import Text
 
@@ -101,24 +102,17 @@ def format_path(path: tuple[Any, ...]) -> str:
 
 _LEAVES = frozenset({str, int, float, bool, type(None), datetime, date})
 """Types that hold no Text (exactly these: a subclass is looked into as before)."""
-_WALKED_KEPT = 64
-"""Objects whose walk is remembered: more than a batch of kits (pipeline.COMPOSE_BATCH), so the walk resolve
-makes of each incident (its languages) serves the rules that judge it after the whole batch is resolved."""
-_walked: dict[int, tuple[Any, tuple[tuple[tuple[Any, ...], Text], ...]]] = {}
+_walked: ByIdentity[tuple[tuple[tuple[Any, ...], Text], ...]] = ByIdentity(64)
+"""Walks remembered: more than a batch of kits (pipeline.COMPOSE_BATCH), so the walk resolve makes of each
+incident (its languages) serves the rules that judge it after the whole batch is resolved."""
 
 
 def walked_texts(value: Any) -> tuple[tuple[tuple[Any, ...], Text], ...]:
     """``walk_texts(value)`` as a tuple, remembered for the objects walked last (by identity, each held while it is
     remembered, so its id is not reused): resolve and several rules read every text of the same incident, and
     neither a resolved incident nor a validated kit changes its structure."""
-    kept = _walked.get(id(value))
-    if kept is not None and kept[0] is value:
-        return kept[1]
-    found = tuple(walk_texts(value))
-    if len(_walked) >= _WALKED_KEPT:
-        del _walked[next(iter(_walked))]  # the oldest
-    _walked[id(value)] = (value, found)
-    return found
+    found = _walked.find((value,))
+    return found if found is not None else _walked.keep((value,), tuple(walk_texts(value)))
 
 
 def walk_texts(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Text]]:

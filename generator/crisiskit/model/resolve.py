@@ -23,6 +23,7 @@ from crisiskit.errors import Problem
 from crisiskit.model.channels import notice_channels
 from crisiskit.model.incident import Incident, Revision
 from crisiskit.model.lists import MERGED, ListSource, merge_lists
+from crisiskit.model.memo import ByIdentity
 from crisiskit.model.origin import Origin, walk_texts
 from crisiskit.model.profile import NO_PROFILE, PROFILE_FIELDS, Profile
 from crisiskit.model.references import reference_problems
@@ -273,8 +274,7 @@ def _merge(
     return (None if problems else incident), problems
 
 
-_SCENARIOS_KEPT = 16
-_scenario_texts: dict[int, tuple[ScenarioKit, tuple[tuple[tuple[Any, ...], Text], ...]]] = {}
+_scenario_texts: ByIdentity[tuple[tuple[tuple[Any, ...], Text], ...]] = ByIdentity(16)
 
 
 def _revision_free_texts(model: KitFields) -> tuple[tuple[tuple[Any, ...], Text], ...]:
@@ -283,17 +283,13 @@ def _revision_free_texts(model: KitFields) -> tuple[tuple[tuple[Any, ...], Text]
     A scenario's are listed once and remembered (by identity, each held while remembered, so its id is not
     reused): every incident extending it reads them, and a validated scenario does not change.
     """
-    if isinstance(model, ScenarioKit):
-        kept = _scenario_texts.get(id(model))
-        if kept is not None and kept[0] is model:
-            return kept[1]
+    scenario = isinstance(model, ScenarioKit)
+    kept = _scenario_texts.find((model,)) if scenario else None
+    if kept is not None:
+        return kept
     revision_free = model.model_copy(update={"updates": []} if isinstance(model, IncidentKit) else {"statements": {}})
     found = tuple(walk_texts(revision_free))
-    if isinstance(model, ScenarioKit):
-        if len(_scenario_texts) >= _SCENARIOS_KEPT:
-            del _scenario_texts[next(iter(_scenario_texts))]  # the oldest
-        _scenario_texts[id(model)] = (model, found)
-    return found
+    return _scenario_texts.keep((model,), found) if scenario else found
 
 
 def _continues(update: Update, previous: Revision | None) -> bool:
