@@ -31,6 +31,7 @@ import os
 import secrets
 import stat
 import subprocess
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -457,3 +458,61 @@ def _finding(data: dict[str, Any]) -> Finding:
         if not isinstance(data.get(name), kind):
             raise TypeError(name)
     return Finding(**data)
+
+
+class MarkerCache:
+    """Which files under content/ carry a crisiskit marker, remembered per file (build/cache/markers.json).
+
+    Telling hand-written pages from generated ones opens every file of the review tree, twice per
+    build (once per language's tree, each holding every incident's pages): at a thousand incidents
+    that is thousands of files opened to read two lines. A file's answer is used again while the
+    file is the same one with the same size, modification and change time (as git's index does;
+    the change time cannot be set back by a program). A file changed within two seconds of the
+    scan is not remembered: a change in the same clock tick could keep all of those the same.
+    """
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, project: Path):
+        self.file = project.joinpath(*CACHE_DIR, "markers.json")
+        self.started = time.time_ns()
+        self.used: dict[str, list[int]] = {}
+        self.known: dict[str, Any] = {}
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("code") == code_digest() and isinstance(data.get("files"), dict):
+                self.known = data["files"]
+        except (OSError, ValueError):
+            pass
+
+    def has_marker(self, path: Path) -> bool:
+        """write.has_marker(path), remembered while the file is unchanged."""
+        from crisiskit.write import has_marker
+
+        name = os.fspath(path)
+        try:
+            info = os.lstat(name)
+        except OSError:
+            return has_marker(path)
+        seen = [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        known = self.known.get(name)
+        if isinstance(known, list) and len(known) == 5 and known[:4] == seen and known[4] in (0, 1):
+            self.used[name] = known
+            return bool(known[4])
+        marked = has_marker(path)
+        if max(info.st_mtime_ns, info.st_ctime_ns) < self.started - self.RACY_NS:
+            self.used[name] = [*seen, int(marked)]
+        return marked
+
+    def save(self) -> None:
+        """Keep the answers of this run (best effort): the files looked at, none that are gone."""
+        if self.used == self.known:
+            return
+        temporary = self.file.with_name(f".{self.file.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps({"code": code_digest(), "files": self.used}), encoding="utf-8")
+            os.replace(temporary, self.file)
+        except OSError as error:
+            log.debug("build/cache/: not written (%s)", error)
+            temporary.unlink(missing_ok=True)

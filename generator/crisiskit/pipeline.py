@@ -317,6 +317,7 @@ def _published(built: list[BuiltSite], held: list) -> list[BuiltSite]:
 def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[BuiltSite] | None:
     """A public build that composes and judges only kits whose inputs changed (publish/public.py); None when
     caches are off or the kits need the whole path (a kit that does not load, two kits with one id)."""
+    from crisiskit.cache import MarkerCache
     from crisiskit.model.load import discover
     from crisiskit.publish.public import IncidentPublic, PublicCache, public_input
     from crisiskit.publish.site import publish
@@ -366,7 +367,21 @@ def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[B
     languages = _languages(project, {lang for one in incidents for lang in one.languages})
     public = public_input(incidents, site, languages)
     held = [h for one in incidents for h in one.held]
-    built = publish(project, [], site, ("public",), languages, at, public, meanwhile=write_content if overlap else None)
+    markers = MarkerCache(project)  # content/'s files known to be generated, remembered (caches are allowed here)
+    try:
+        built = publish(
+            project,
+            [],
+            site,
+            ("public",),
+            languages,
+            at,
+            public,
+            meanwhile=write_content if overlap else None,
+            marked=markers.has_marker,
+        )
+    finally:
+        markers.save()
     return _published(built, held)
 
 

@@ -245,13 +245,14 @@ def plan_parts(
         for old in folder.iterdir():
             if old.name not in wanted and not old.is_symlink() and old.is_dir():
                 shutil.rmtree(old)  # a shard the archive no longer has (its shard count changed)
+    dumped = ConfigTexts(folder / CONFIG_TEXTS)
     for part in parts:
         where = folder / part.name
         exclude = _exclude(part)
         config = config_for(where / "docs", where / "site", exclude)
         text = (
             f"# The public {language} site's part {part.name}, written by crisiskit build (publish/archive.py); "
-            "the rest is the root mkdocs.yml.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+            "the rest is the root mkdocs.yml.\n" + dumped.text(config)
         )
         digest = hashlib.sha256(f"{common}\0{part.epoch}\0".encode() + text.encode())
         for path in sorted(part.files):
@@ -271,7 +272,68 @@ def plan_parts(
             write_file(build.config_file, text.encode("utf-8"))
             ready(build)
         out.append(build)
+    dumped.save()
     return out
+
+
+CONFIG_TEXTS = "configs.json"
+
+
+class ConfigTexts:
+    """Each part's config as YAML, remembered by what it says (build/public/<language>/parts/configs.json).
+
+    An archive of a thousand incidents has over a hundred parts, and PyYAML's dumper, pure Python, took
+    most of planning them; their configs rarely change between runs. A config is remembered by a digest of
+    its ``repr`` and PyYAML's version, and only when it is made of plain values (text, numbers, booleans,
+    None, lists, dicts), whose ``repr`` tells apart any two that PyYAML writes differently; anything else is
+    dumped every time. A damaged or missing file is only a miss.
+    """
+
+    def __init__(self, file: Path):
+        self.file = file
+        self.used: dict[str, str] = {}
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            known = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            known = {}
+        self.known = {k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def text(self, config: dict[str, Any]) -> str:
+        """``yaml.safe_dump(config, allow_unicode=True, sort_keys=False)``, remembered."""
+        if not _plain(config):
+            return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+        key = hashlib.sha256(f"{yaml.__version__}\0{config!r}".encode()).hexdigest()
+        text = self.known.get(key)
+        if text is None:
+            text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+        self.used[key] = text
+        return text
+
+    def save(self) -> None:
+        """Keep the texts this run used (best effort), if they are not what the file holds already."""
+        if self.used == self.known:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            _write_json(self.file, self.used)
+        except OSError as error:
+            log.debug("%s: not kept (%s)", self.file, error)
+
+
+def _plain(value: Any, seen: set[int] | None = None) -> bool:
+    """Whether ``value`` is made only of the types whose ``repr`` says all PyYAML writes of them, each list and
+    dict in it once (PyYAML writes a second appearance of one as an alias, which ``repr`` does not show)."""
+    kind = type(value)
+    if kind is dict or kind is list:
+        seen = set() if seen is None else seen
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        if kind is list:
+            return all(_plain(v, seen) for v in value)
+        return all(_plain(k, seen) and _plain(v, seen) for k, v in value.items())
+    return kind in (str, int, float, bool, type(None))
 
 
 def _exclude(part: Part) -> str:
@@ -296,25 +358,30 @@ def _sync_docs(docs: Path, part: Part) -> None:
     """
     docs.mkdir(parents=True, exist_ok=True)
     present: dict[str, int] = {}
-    folders = [(os.fspath(docs), "")]
+    folders = [(os.fspath(docs), "", "")]
+    walked: list[tuple[str, str]] = []  # (folder, its parent): each parent before its children
+    holds: dict[str, int] = {}  # folder -> how many of its entries stay
     while folders:
-        top, prefix = folders.pop()
+        top, prefix, parent = folders.pop()
+        walked.append((top, parent))
+        holds[top] = 0
         with os.scandir(top) as entries:
             for entry in entries:
                 relative = prefix + entry.name
                 if entry.is_symlink():
                     os.unlink(entry.path)
                 elif entry.is_dir():
-                    folders.append((entry.path, relative + "/"))
+                    folders.append((entry.path, relative + "/", top))
+                    holds[top] += 1
                 elif relative in part.files or relative in part.stubs:
                     present[relative] = entry.stat(follow_symlinks=False).st_size
+                    holds[top] += 1
                 else:
                     os.unlink(entry.path)
-    for top, dirs, _names in os.walk(docs, topdown=False):  # folders left empty
-        for name in dirs:
-            path = os.path.join(top, name)
-            if not os.path.islink(path) and not os.listdir(path):
-                os.rmdir(path)
+    for top, parent in reversed(walked[1:]):  # folders left empty, children first (docs itself stays)
+        if not holds[top]:
+            os.rmdir(top)
+            holds[parent] -= 1
     made: set[str] = set()
 
     def put(relative: str, data: bytes) -> None:
@@ -550,9 +617,10 @@ def _sitemap_urls(site: Path) -> list[list[str]]:
     return urls
 
 
-def assemble(builds: list[PartBuild], staged: Path) -> None:
+def assemble(builds: list[PartBuild], staged: Path) -> set[str]:
     """The language's tree in ``staged``: every part's files linked (never copied: they are never written again),
-    then the merged search index and sitemap, written new."""
+    then the merged search index and sitemap, written new; the paths of every file it made, relative to ``staged``
+    (so that checking the links does not walk the thousands of folders it just made: see tree_names)."""
     front = next(b for b in builds if b.part.name == FRONT)
     folders = {"search"}
     for build in builds:
@@ -564,9 +632,11 @@ def assemble(builds: list[PartBuild], staged: Path) -> None:
     staged.mkdir(parents=True, exist_ok=True)
     for folder in sorted(folders):  # a parent sorts before its children: one mkdir each, no lookups
         os.mkdir(staged / folder)
+    made = set(MERGED)
     for build in builds:
         site = str(build.site)
         for relative, _size, _mtime in build.record["files"] if build.record else []:
+            made.add(relative)
             target = os.path.join(staged, relative)
             try:
                 os.link(os.path.join(site, relative), target)
@@ -585,6 +655,7 @@ def assemble(builds: list[PartBuild], staged: Path) -> None:
     with gzip.GzipFile(fileobj=packed, filename="sitemap.xml.gz", mode="wb", mtime=stamp) as zipped:
         zipped.write(sitemap)
     write_file(staged / "sitemap.xml.gz", packed.getvalue())
+    return made
 
 
 def _search_config(front: PartBuild) -> str:
@@ -618,13 +689,27 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def check_parts(builds: list[PartBuild], staged: Path) -> list[str]:
-    """Every part's own problems, and each link target of every part checked against the assembled tree."""
+def tree_names(staged: Path, assembled: dict[str, set[str]] | None = None) -> set[str]:
+    """Every file under ``staged``, relative to it; a top folder named in ``assembled`` (language -> what
+    assemble made in it, into a folder that was empty) is taken from there instead of walked."""
     present: set[str] = set()
     root = os.fspath(staged)
-    for top, _dirs, names in os.walk(root):
+    known = assembled or {}
+    for top, dirs, names in os.walk(root):
         folder = os.path.relpath(top, root).replace(os.sep, "/")
-        present.update(names if folder == "." else (f"{folder}/{name}" for name in names))
+        if folder == ".":
+            present.update(names)
+            for name in [d for d in dirs if d in known]:
+                dirs.remove(name)
+                present.update(f"{name}/{relative}" for relative in known[name])
+        else:
+            present.update(f"{folder}/{name}" for name in names)
+    return present
+
+
+def check_parts(builds: list[PartBuild], present: set[str]) -> list[str]:
+    """Every part's own problems, and each link target of every part checked against the assembled tree's files
+    (``present``: tree_names)."""
     problems: list[str] = []
     for build in builds:
         record = build.record or {}

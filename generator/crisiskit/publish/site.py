@@ -50,6 +50,7 @@ from crisiskit.publish.archive import (
     remembered_needles,
     scan_language,
     split_parts,
+    tree_names,
     walk_kept,
     write_file,
 )
@@ -87,19 +88,28 @@ class BuiltSite:
     worker: int = 0  # the pid of the engine worker that built it
 
 
-def hand_written_pages(content: Path, language: str, audience: str, public_assets: list[str]) -> list[Path]:
+def hand_written_pages(
+    content: Path,
+    language: str,
+    audience: str,
+    public_assets: list[str],
+    marked: Callable[[Path], bool] = has_marker,
+) -> list[Path]:
     """Files under content/<language>/ that a person wrote, as the audience may see them.
 
     A link among them is refused rather than followed: it could bring in a file from anywhere.
+    ``marked`` says whether a file carries a crisiskit marker (write.has_marker, or its answers remembered:
+    cache.MarkerCache).
     """
     root = content / language
     chosen, refused = tree_files(root, content.parent)
     if refused:
         raise BuildError("\n".join(refused + ["nothing was published"]))
     pages = []
+    start = len(os.fspath(root)) + 1  # tree_files' paths are under root: a slice, not a relative_to per file
     for path in chosen:
-        relative = path.relative_to(root).as_posix()
-        if path.name.startswith(".") or (path.suffix in (".md", ".json") and has_marker(path)):
+        relative = os.fspath(path)[start:].replace(os.sep, "/")
+        if path.name.startswith(".") or (path.suffix in (".md", ".json") and marked(path)):
             continue
         page = page_audience(path, shown(content.parent, path)) if path.suffix == ".md" else None
         if audience == "public" and (page == "internal" or (page is None and relative not in public_assets)):
@@ -344,13 +354,14 @@ def prepare_public(
     theme_dir: Path | None,
     common: str,
     ready: Callable[[PartBuild], object] = lambda build: None,
+    marked: Callable[[Path], bool] = has_marker,
 ) -> list[PartBuild]:
     """One language's public site as parts (archive.py): which are kept from the last run, which to build (each
-    handed to ``ready`` as soon as its docs are written)."""
+    handed to ``ready`` as soon as its docs are written; ``marked`` as for hand_written_pages)."""
     content = project / "content"
     public_assets = list(((base.get("extra") or {}).get("crisiskit") or {}).get("public_assets") or [])
     files: dict[str, Source] = {}
-    for path in hand_written_pages(content, language, "public", public_assets):
+    for path in hand_written_pages(content, language, "public", public_assets, marked):
         files[path.relative_to(content / language).as_posix()] = Source.of(path.read_bytes())
     files.update(public.files.get(language, {}))
     if "index.md" in files and language in public.homes:  # the home page's status block (render/status.py)
@@ -458,6 +469,7 @@ def publish(
     at: datetime,
     public: PublicInput | None = None,
     meanwhile: Callable[[], object] | None = None,
+    marked: Callable[[Path], bool] = has_marker,
 ) -> list[BuiltSite]:
     """Stage every audience's trees, verify them, and switch them live only if every audience passed.
 
@@ -467,7 +479,7 @@ def publish(
     built in parts (archive.py): a part whose inputs did not change since the last run is kept.
     ``public`` is what the public site shows (public.py); made from ``composed`` when not given.
     ``meanwhile`` runs once every build is handed to the engine (writing content/ while MkDocs works);
-    if it fails, nothing is switched.
+    if it fails, nothing is switched. ``marked`` tells generated files in content/ (hand_written_pages).
     """
     if "public" in audiences and public is None:
         public = public_input([incident_public(item, site, at, []) for item in composed], site, languages)
@@ -482,7 +494,7 @@ def publish(
                 staged = run.stage(audience)
                 if audience == "public" and public is not None:
                     url = site.for_audience("public").url
-                    parts = _start_public(project, run, pool, base, theme_files, public, languages, url)
+                    parts = _start_public(project, run, pool, base, theme_files, public, languages, url, marked)
                     continue
                 pages = audience_pages(composed, audience, at)
                 run.clear(project / "build" / audience)  # the last run's trees: renamed away, removed meanwhile
@@ -544,6 +556,7 @@ def _start_public(
     public: PublicInput,
     languages: list[str],
     url: str,
+    marked: Callable[[Path], bool] = has_marker,
 ) -> dict[str, list[PartBuild]]:
     """Plan every language's parts and hand each part that must be built to the engine (``url``: the public
     site's address, which reading a built part checks its links against)."""
@@ -576,7 +589,7 @@ def _start_public(
         build.future = submit(pool, build.job)
 
     for lang in languages:
-        builds = prepare_public(project, base, public, lang, languages, theme_dir, common, start)
+        builds = prepare_public(project, base, public, lang, languages, theme_dir, common, start, marked)
         parts[lang] = builds
         kept = sum(b.reused for b in builds)
         log.debug("public %s site: %d part(s), %d kept from the last build", lang, len(builds), kept)
@@ -609,7 +622,8 @@ def _finish_public(
                 workers.setdefault(lang, result.worker)
                 refused += record_part(build, result.after)  # read in the worker (archive.read_part)
     with ThreadPoolExecutor(len(languages) or 1) as linking:  # linking thousands of files: system calls, in parallel
-        list(linking.map(lambda lang: assemble(parts[lang], staged / lang), languages))
+        made = linking.map(lambda lang: assemble(parts[lang], staged / lang), languages)
+        assembled = dict(zip(languages, made, strict=True))
     for lang in languages:
         front = parts[lang][0]
         built.append(
@@ -617,7 +631,7 @@ def _finish_public(
         )
     write_language_chooser(staged, languages, noindex=public.standby)
     every = [b for lang in languages for b in parts[lang]]
-    problems = missing_homes(staged, languages, "site/public") + check_parts(every, staged)
+    problems = missing_homes(staged, languages, "site/public") + check_parts(every, tree_names(staged, assembled))
     if problems:
         raise BuildError(
             "the public site failed verification; nothing was published:\n" + "\n".join(f"  {p}" for p in problems)
