@@ -7,6 +7,8 @@
   for every config, including values that look alike (1, "1", 1.0, True) and a list that appears twice.
 - A part's docs folder is made to hold its files and stubs in one walk (archive._sync_docs).
 - The link check takes the assembled tree's files from what assemble made (archive.tree_names), not a walk.
+- The kept parts' files are linked into the staged tree while the engine builds the others (archive.Assembly):
+  the same files, folders and links as one assembly after every build.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ CONFIGS: list[Any] = [
     {"a": "1", "b": 1, "c": True, "d": 1.0, "e": "None", "f": "True"},
     {"text": "line one\nline two", "long": "word " * 40, "unicode": "香港 status", "colon": "a: b", "hash": "#x"},
     {"nav": [{"Home": "index.md"}, {"Incidents": ["incidents/index.md"]}], "exclude_docs": "/a\n/b c \n"},
-    {1: "one", "1": "one", True: "x"},
+    {1: "one", "1": "one", 2.0: "two"},
+    {True: "x", "true": "y", None: "z", "null": "w"},
     {"nested": {"deep": [[1, 2], [], {}, {"k": [None]}]}},
 ]
 
@@ -182,3 +185,42 @@ def test_the_assembled_files_are_the_files_a_walk_finds(tmp_path: Path, monkeypa
         assert result.returncode == 0, result.stdout + result.stderr
     assert len(checked) == 2 and checked[0] == checked[1]
     assert {"index.html", "en/index.html", "en/search/search_index.json", "zh-Hant/sitemap.xml.gz"} <= checked[0]
+
+
+def _part_build(root: Path, name: str, files: dict[str, bytes], reused: bool) -> archive.PartBuild:
+    folder = root / name
+    for relative, data in files.items():
+        (folder / "site" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "site" / relative).write_bytes(data)
+    (folder / "search.txt").write_text(f'{{"location":"{name}/"}}', encoding="utf-8")
+    if name == archive.FRONT:
+        (folder / "site" / "search").mkdir(parents=True)
+        (folder / "site" / "search" / "search_index.json").write_text('{"config":{"lang":["en"]}}', encoding="utf-8")
+    part = Part(name, {}, frozenset(), (), 86400 * 20000)
+    build = archive.PartBuild(part, "en", folder, name, folder / "mkdocs.yml", reused=reused)
+    build.record = {
+        "files": [(relative, len(data), 0) for relative, data in files.items()],
+        "sitemap": [[f"https://x.invalid/en/{relative}", "2026-12-01"] for relative in files],
+    }
+    return build
+
+
+def test_kept_parts_linked_early_make_the_tree_one_assembly_makes(tmp_path: Path) -> None:
+    parts = {
+        "front": ({"index.html": b"home", "assets/a.css": b"css", "incidents/index.html": b"list"}, False),
+        "shard-000": ({"incidents/a/index.html": b"a", "incidents/a/revisions/1/index.html": b"a1"}, True),
+        "shard-001": ({"incidents/b/index.html": b"b", "incidents/b/faq/index.html": b"bf"}, False),
+        "shard-002": ({"incidents/c/revisions/2/index.html": b"c2"}, True),
+    }
+    builds = [_part_build(tmp_path / "parts", name, files, reused) for name, (files, reused) in parts.items()]
+    whole = archive.assemble(builds, tmp_path / "whole")
+    assembly = archive.Assembly(tmp_path / "steps")
+    assembly.link([b for b in builds if b.reused])
+    assert assembly.finish(builds) == whole == tree_names(tmp_path / "whole")
+    assert _files(tmp_path / "steps") == _files(tmp_path / "whole")
+    assert _folders(tmp_path / "steps") == _folders(tmp_path / "whole")
+    linked = tmp_path / "steps" / "incidents" / "a" / "index.html"
+    assert (
+        linked.stat().st_ino
+        == (tmp_path / "parts" / "shard-000" / "site" / "incidents" / "a" / "index.html").stat().st_ino
+    )

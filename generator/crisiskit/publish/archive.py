@@ -621,41 +621,71 @@ def assemble(builds: list[PartBuild], staged: Path) -> set[str]:
     """The language's tree in ``staged``: every part's files linked (never copied: they are never written again),
     then the merged search index and sitemap, written new; the paths of every file it made, relative to ``staged``
     (so that checking the links does not walk the thousands of folders it just made: see tree_names)."""
-    front = next(b for b in builds if b.part.name == FRONT)
-    folders = {"search"}
-    for build in builds:
-        for relative, _size, _mtime in build.record["files"] if build.record else []:
-            folder = posixpath.dirname(relative)
-            while folder and folder not in folders:
-                folders.add(folder)
-                folder = posixpath.dirname(folder)
-    staged.mkdir(parents=True, exist_ok=True)
-    for folder in sorted(folders):  # a parent sorts before its children: one mkdir each, no lookups
-        os.mkdir(staged / folder)
-    made = set(MERGED)
-    for build in builds:
-        site = str(build.site)
-        for relative, _size, _mtime in build.record["files"] if build.record else []:
-            made.add(relative)
-            target = os.path.join(staged, relative)
-            try:
-                os.link(os.path.join(site, relative), target)
-            except OSError as error:
-                if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-                    raise
-                shutil.copyfile(build.site / relative, target)  # another filesystem, or links refused
-    write_file(staged / "search" / "search_index.json", merged_search(builds).encode("utf-8"))
-    sitemap = merged_sitemap(builds)
-    write_file(staged / "sitemap.xml", sitemap)
-    dates = [lastmod for b in builds for _loc, lastmod in (b.record or {}).get("sitemap", []) if lastmod]
-    stamp = front.part.epoch  # as MkDocs stamps it: the newest page date, at midnight UTC
-    if dates:
-        stamp = int(datetime.strptime(max(dates), "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
-    packed = io.BytesIO()
-    with gzip.GzipFile(fileobj=packed, filename="sitemap.xml.gz", mode="wb", mtime=stamp) as zipped:
-        zipped.write(sitemap)
-    write_file(staged / "sitemap.xml.gz", packed.getvalue())
-    return made
+    return Assembly(staged).finish(builds)
+
+
+class Assembly:
+    """One language's tree assembled in ``staged`` in two steps, to the same files as assemble in one.
+
+    The parts kept from the last run are most of an archive's files (and of its folders, made one system
+    call each); they are known once the parts are planned, so ``link`` makes their files while the engine
+    builds the other parts. ``finish`` links the rest once they are built and writes the merged files.
+    """
+
+    def __init__(self, staged: Path):
+        self.staged = staged
+        self.folders: set[str] = set()
+        self.made: set[str] = set()
+        self.linked: set[str] = set()
+        staged.mkdir(parents=True, exist_ok=True)
+
+    def link(self, builds: Iterable[PartBuild]) -> None:
+        """Link the files of ``builds`` (each part once), making the folders they need that are not made yet."""
+        builds = [b for b in builds if b.part.name not in self.linked]
+        self.linked.update(b.part.name for b in builds)
+        new: set[str] = set()
+        for build in builds:
+            for relative, _size, _mtime in build.record["files"] if build.record else []:
+                folder = posixpath.dirname(relative)
+                while folder and folder not in self.folders and folder not in new:
+                    new.add(folder)
+                    folder = posixpath.dirname(folder)
+        for folder in sorted(new):  # a parent sorts before its children: one mkdir each, no lookups
+            os.mkdir(self.staged / folder)
+        self.folders |= new
+        staged = os.fspath(self.staged)
+        for build in builds:
+            site = str(build.site)
+            for relative, _size, _mtime in build.record["files"] if build.record else []:
+                self.made.add(relative)
+                target = os.path.join(staged, relative)
+                try:
+                    os.link(os.path.join(site, relative), target)
+                except OSError as error:
+                    if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                        raise
+                    shutil.copyfile(build.site / relative, target)  # another filesystem, or links refused
+
+    def finish(self, builds: list[PartBuild]) -> set[str]:
+        """Link every part not linked yet, write the merged search index and sitemap; the files made, as assemble."""
+        self.link(builds)
+        staged = self.staged
+        if "search" not in self.folders:
+            os.mkdir(staged / "search")
+            self.folders.add("search")
+        front = next(b for b in builds if b.part.name == FRONT)
+        write_file(staged / "search" / "search_index.json", merged_search(builds).encode("utf-8"))
+        sitemap = merged_sitemap(builds)
+        write_file(staged / "sitemap.xml", sitemap)
+        dates = [lastmod for b in builds for _loc, lastmod in (b.record or {}).get("sitemap", []) if lastmod]
+        stamp = front.part.epoch  # as MkDocs stamps it: the newest page date, at midnight UTC
+        if dates:
+            stamp = int(datetime.strptime(max(dates), "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+        packed = io.BytesIO()
+        with gzip.GzipFile(fileobj=packed, filename="sitemap.xml.gz", mode="wb", mtime=stamp) as zipped:
+            zipped.write(sitemap)
+        write_file(staged / "sitemap.xml.gz", packed.getvalue())
+        return self.made | set(MERGED)
 
 
 def _search_config(front: PartBuild) -> str:

@@ -19,7 +19,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -36,10 +36,10 @@ from crisiskit.compose.labels import labels
 from crisiskit.errors import BuildError
 from crisiskit.publish.archive import (
     NEEDLES_FILE,
+    Assembly,
     PartBuild,
     PartOutput,
     Source,
-    assemble,
     check_parts,
     engine_key,
     keep,
@@ -485,16 +485,25 @@ def publish(
         public = public_input([incident_public(item, site, at, []) for item in composed], site, languages)
     built: list[BuiltSite] = []
     try:
-        with transaction(project) as run, engine_pool() as pool:
+        # the linking threads are waited for (exit order) before the transaction clears what it staged
+        with transaction(project) as run, engine_pool() as pool, ThreadPoolExecutor(max(len(languages), 1)) as linking:
             base = read_root_config(project)
             theme_files = theme_overrides(project, base)
             started = {}  # every tree is handed to the engine as soon as it is assembled; both workers stay busy
             parts: dict[str, list[PartBuild]] = {}
+            early: dict[str, tuple[Assembly, Future[None]]] = {}
             for audience in audiences:
                 staged = run.stage(audience)
                 if audience == "public" and public is not None:
                     url = site.for_audience("public").url
-                    parts = _start_public(project, run, pool, base, theme_files, public, languages, url, marked)
+
+                    def planned(lang: str, builds: list[PartBuild], into: Path = staged) -> None:
+                        assembly = Assembly(into / lang)  # the kept parts' files, linked while the engine works
+                        early[lang] = (assembly, linking.submit(assembly.link, [b for b in builds if b.reused]))
+
+                    parts = _start_public(
+                        project, run, pool, base, theme_files, public, languages, url, marked, planned
+                    )
                     continue
                 pages = audience_pages(composed, audience, at)
                 run.clear(project / "build" / audience)  # the last run's trees: renamed away, removed meanwhile
@@ -509,7 +518,7 @@ def publish(
             for audience in audiences:
                 staged = run.staged[audience]
                 if audience == "public" and public is not None:
-                    built += _finish_public(project, staged, parts, languages, site, public)
+                    built += _finish_public(project, staged, parts, languages, site, public, linking, early)
                     continue
                 workers = {
                     lang: finish(future, job, f"site/{audience}/{lang}").worker
@@ -557,9 +566,11 @@ def _start_public(
     languages: list[str],
     url: str,
     marked: Callable[[Path], bool] = has_marker,
+    planned: Callable[[str, list[PartBuild]], object] = lambda language, builds: None,
 ) -> dict[str, list[PartBuild]]:
     """Plan every language's parts and hand each part that must be built to the engine (``url``: the public
-    site's address, which reading a built part checks its links against)."""
+    site's address, which reading a built part checks its links against); each language's parts go to
+    ``planned`` as soon as they are planned."""
     root = project / "build" / "public"
     remove_tree(root, project, check_only=True)  # refuses a build/public that is, or goes through, a link
     root.mkdir(parents=True, exist_ok=True)
@@ -591,6 +602,7 @@ def _start_public(
     for lang in languages:
         builds = prepare_public(project, base, public, lang, languages, theme_dir, common, start, marked)
         parts[lang] = builds
+        planned(lang, builds)
         kept = sum(b.reused for b in builds)
         log.debug("public %s site: %d part(s), %d kept from the last build", lang, len(builds), kept)
     return parts
@@ -603,8 +615,13 @@ def _finish_public(
     languages: list[str],
     site: SiteOptions,
     public: PublicInput,
+    linking: ThreadPoolExecutor,
+    early: dict[str, tuple[Assembly, Future[None]]],
 ) -> list[BuiltSite]:
-    """Wait for the public parts, read each new one once, assemble every language, verify and scan the whole."""
+    """Wait for the public parts, read each new one once, assemble every language, verify and scan the whole.
+
+    ``early``: each language's assembly, with the linking of its kept parts started meanwhile in ``linking``.
+    """
     from crisiskit.publish.leaks import Leak, normalise, read_file, scannable_text
 
     needles = public.needles
@@ -621,9 +638,13 @@ def _finish_public(
                 result = finish(build.future, build.job, f"site/public/{lang}")
                 workers.setdefault(lang, result.worker)
                 refused += record_part(build, result.after)  # read in the worker (archive.read_part)
-    with ThreadPoolExecutor(len(languages) or 1) as linking:  # linking thousands of files: system calls, in parallel
-        made = linking.map(lambda lang: assemble(parts[lang], staged / lang), languages)
-        assembled = dict(zip(languages, made, strict=True))
+
+    def rest(lang: str) -> set[str]:  # linking thousands of files: system calls, a thread per language
+        assembly, kept = early[lang]
+        kept.result()
+        return assembly.finish(parts[lang])
+
+    assembled = dict(zip(languages, linking.map(rest, languages), strict=True))
     for lang in languages:
         front = parts[lang][0]
         built.append(
