@@ -213,7 +213,7 @@ def test_kept_parts_linked_early_make_the_tree_one_assembly_makes(tmp_path: Path
         "shard-002": ({"incidents/c/revisions/2/index.html": b"c2"}, True),
     }
     builds = [_part_build(tmp_path / "parts", name, files, reused) for name, (files, reused) in parts.items()]
-    whole = archive.assemble(builds, tmp_path / "whole")
+    whole = archive.Assembly(tmp_path / "whole").finish(builds)  # in one step
     assembly = archive.Assembly(tmp_path / "steps")
     assembly.link([b for b in builds if b.reused])
     assert assembly.finish(builds) == whole == tree_names(tmp_path / "whole")

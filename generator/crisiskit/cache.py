@@ -250,6 +250,18 @@ class Entry:
     findings: list[Finding]
 
 
+def _keep(target: Path, data: dict[str, Any]) -> None:
+    """Write a cache entry whole or not at all (best effort; no fsync: a lost entry is only a miss)."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as error:
+        log.debug("build/cache/: not written (%s)", error)
+        temporary.unlink(missing_ok=True)
+
+
 class KitCache:
     """Remembered per-kit results of one command, one JSON file per kit file under build/cache/<kind>/."""
 
@@ -279,15 +291,7 @@ class KitCache:
         return cls(project, digest.hexdigest())
 
     def _write(self, shown: str, data: dict[str, Any]) -> None:
-        target = self._file(shown)
-        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, target)  # whole or absent; no fsync: a lost entry is only a miss
-        except OSError as error:
-            log.debug("build/cache/: not written (%s)", error)
-            temporary.unlink(missing_ok=True)
+        _keep(self._file(shown), data)
 
     def _read(self, shown: str, kit: bytes) -> dict[str, Any] | None:
         """The entry for the kit file ``shown``, if it was stored for these very bytes and shared inputs."""
@@ -506,13 +510,5 @@ class MarkerCache:
 
     def save(self) -> None:
         """Keep the answers of this run (best effort): the files looked at, none that are gone."""
-        if self.used == self.known:
-            return
-        temporary = self.file.with_name(f".{self.file.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps({"code": code_digest(), "files": self.used}), encoding="utf-8")
-            os.replace(temporary, self.file)
-        except OSError as error:
-            log.debug("build/cache/: not written (%s)", error)
-            temporary.unlink(missing_ok=True)
+        if self.used != self.known:
+            _keep(self.file, {"code": code_digest(), "files": self.used})

@@ -617,15 +617,10 @@ def _sitemap_urls(site: Path) -> list[list[str]]:
     return urls
 
 
-def assemble(builds: list[PartBuild], staged: Path) -> set[str]:
-    """The language's tree in ``staged``: every part's files linked (never copied: they are never written again),
-    then the merged search index and sitemap, written new; the paths of every file it made, relative to ``staged``
-    (so that checking the links does not walk the thousands of folders it just made: see tree_names)."""
-    return Assembly(staged).finish(builds)
-
-
 class Assembly:
-    """One language's tree assembled in ``staged`` in two steps, to the same files as assemble in one.
+    """One language's tree in ``staged``: every part's files linked (never copied: they are never written
+    again), then the merged search index and sitemap, written new. In two steps when that helps, to the same
+    files as in one.
 
     The parts kept from the last run are most of an archive's files (and of its folders, made one system
     call each); they are known once the parts are planned, so ``link`` makes their files while the engine
@@ -667,7 +662,8 @@ class Assembly:
                     shutil.copyfile(build.site / relative, target)  # another filesystem, or links refused
 
     def finish(self, builds: list[PartBuild]) -> set[str]:
-        """Link every part not linked yet, write the merged search index and sitemap; the files made, as assemble."""
+        """Link every part not linked yet, write the merged search index and sitemap; the paths of every file
+        made, relative to ``staged`` (so that checking the links need not walk the folders just made: tree_names)."""
         self.link(builds)
         staged = self.staged
         if "search" not in self.folders:
@@ -721,7 +717,7 @@ def _xml(text: str) -> str:
 
 def tree_names(staged: Path, assembled: dict[str, set[str]] | None = None) -> set[str]:
     """Every file under ``staged``, relative to it; a top folder named in ``assembled`` (language -> what
-    assemble made in it, into a folder that was empty) is taken from there instead of walked."""
+    an Assembly made in it, into a folder that was empty) is taken from there instead of walked."""
     present: set[str] = set()
     root = os.fspath(staged)
     known = assembled or {}
