@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from filelock import FileLock
 
 from crisiskit.errors import UserError, WriteConflict
 from crisiskit.render.rendered import RenderedPage
-from crisiskit.write import plan_writes, read_marker, write_pages
+from crisiskit.write import list_tree, plan_writes, read_marker, remove_leftover_temps, write_pages
 
 
 def _page(path: str, text: str) -> RenderedPage:
@@ -162,3 +163,36 @@ def test_sigkill_mid_write_leaves_every_file_wholly_old_or_wholly_new(tmp_path: 
     subprocess.run([sys.executable, "-c", WRITER, str(content), "N"], check=True)
     assert not [p for p in content.rglob("*") if ".crisiskit-tmp-" in p.name], "leftover temp files are cleaned"
     assert all(p.read_text(encoding="utf-8").splitlines()[1].startswith("# N") for p in content.glob("p/*.md"))
+
+
+def test_the_tree_listing_is_what_os_walk_lists(tmp_path: Path) -> None:
+    """list_tree (read once per write, without a system call per folder) lists what os.walk does: folders
+    entered but not through a link, and as files whatever is not a folder, a broken link included."""
+    root = tmp_path / "content"
+    for folder in ("en/incidents/a/revisions", "en/incidents/b", "zh-Hant/incidents/a", "empty"):
+        (root / folder).mkdir(parents=True)
+    for name in ("en/index.md", "en/incidents/a/revisions/1.md", "en/incidents/b/index.md", "zh-Hant/x.json"):
+        (root / name).write_text("x", encoding="utf-8")
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "secret.md").write_text("x", encoding="utf-8")
+    (root / "en" / "linked-folder").symlink_to(outside)
+    (root / "en" / "linked-file.md").symlink_to(outside / "deep" / "secret.md")
+    (root / "en" / "broken.md").symlink_to(tmp_path / "nowhere")
+    walked = sorted(
+        (os.path.relpath(top, root).replace(os.sep, "/"), sorted(names)) for top, _dirs, names in os.walk(root)
+    )
+    listed = sorted((folder, sorted(names)) for folder, names in list_tree(root))
+    assert listed == walked
+    assert ("en", ["broken.md", "index.md", "linked-file.md"]) in listed
+    assert not any(folder.startswith("en/linked-folder") for folder, _names in listed)
+
+
+def test_leftover_temp_files_are_removed_and_left_out_of_the_listing(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_pages([_page("en/a.md", "a\n")], content)
+    leftover = content / "en" / ".a.md.crisiskit-tmp-0123abcd"
+    leftover.write_text("half", encoding="utf-8")
+    listing = remove_leftover_temps(content)
+    assert not leftover.exists()
+    assert ("en", ["a.md"]) in [(folder, sorted(names)) for folder, names in listing]

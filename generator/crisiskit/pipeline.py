@@ -354,9 +354,11 @@ def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[B
     log.debug("build: %d of %d kit(s) composed afresh, the rest remembered (build/cache/)", len(missed), len(kits))
 
     def write_content() -> None:  # content/: the kits composed above are not composed again
+        composed_now = len(fresh)
         generate(project, force=force, fresh=fresh)
         fresh.clear()
-        _give_back_memory()  # the review pages and their writing: freed, and handed back before the engine's peak
+        if composed_now > COMPOSE_BATCH:  # a few kits' pages are little memory: a collection would cost more
+            _give_back_memory()  # the review pages and their writing: freed, and handed back before the engine's peak
 
     # content/ is written while the engine builds (the main process is otherwise idle then), unless many kits were
     # composed (a large archive built from nothing): their review pages are then written first, so they leave

@@ -128,12 +128,19 @@ def _shown(content: Path, path: Path) -> str:
 
 
 def plan_writes(
-    pages: list[RenderedPage], content: Path, *, force: bool = False, kept: frozenset[PurePosixPath] = frozenset()
+    pages: list[RenderedPage],
+    content: Path,
+    *,
+    force: bool = False,
+    kept: frozenset[PurePosixPath] = frozenset(),
+    listing: list[tuple[str, list[str]]] | None = None,
 ) -> WritePlan:
     """Compare the pages with content/ and say what writing them would change; writes nothing.
 
     ``kept``: pages known to be on disk exactly as generated (their kit and the files themselves are
     as the last run left them, see cache.py): listed as unchanged, neither read nor removed.
+    ``listing``: content/ as ``list_tree`` just read it (``write_pages`` reads it once for the leftover
+    temp files and for this), else read here.
     """
     plan = WritePlan()
     wanted: dict[Path, str] = {}
@@ -167,11 +174,9 @@ def plan_writes(
         else:
             plan.update.append(shown)
     if content.exists():
-        root = os.fspath(content)
         written = {target.relative_to(content).as_posix() for target in wanted}
         others = []
-        for top, _dirs, names in os.walk(root):
-            folder = os.path.relpath(top, root).replace(os.sep, "/")
+        for folder, names in list_tree(content) if listing is None else listing:
             for name in names:
                 relative = name if folder == "." else f"{folder}/{name}"
                 if relative not in written and relative not in known:
@@ -234,8 +239,8 @@ def write_pages(
     ``kept``: pages already on disk as generated (see plan_writes).
     """
     with project_lock(content.parent, lock_timeout):
-        remove_leftover_temps(content)
-        plan = plan_writes(pages, content, force=force, kept=kept)
+        listing = remove_leftover_temps(content)
+        plan = plan_writes(pages, content, force=force, kept=kept, listing=listing)
         if plan.conflicts:
             raise WriteConflict(plan.conflicts + ["nothing was written"])
         base = content.parent
@@ -344,12 +349,47 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_leftover_temps(folder: Path) -> None:
-    """Remove temp files a killed run left behind (a run cleans up after itself otherwise)."""
-    for top, _dirs, names in os.walk(folder):  # os.walk (scandir): a review tree holds tens of thousands of pages
-        for name in names:
-            if name.startswith(".") and _TEMP.match(name) and os.path.isfile(path := os.path.join(top, name)):
+def remove_leftover_temps(folder: Path) -> list[tuple[str, list[str]]]:
+    """Remove temp files a killed run left behind (a run cleans up after itself otherwise); ``folder`` as
+    ``list_tree`` reads it, without them."""
+    listing = list_tree(folder)
+    for relative, names in listing:
+        top = os.path.join(folder, relative)
+        for name in [n for n in names if n.startswith(".") and _TEMP.match(n)]:
+            if os.path.isfile(path := os.path.join(top, name)):
                 os.unlink(path)
+                names.remove(name)
+    return listing
+
+
+def list_tree(root: Path) -> list[tuple[str, list[str]]]:
+    """Every folder under ``root`` (relative to it, "." for itself, "/"-separated) with the names of what in it
+    is not a folder, as ``os.walk`` lists them: a link to a folder is not entered (and not listed as a file).
+
+    From the kinds scandir already read: os.walk asks the system once more for each folder whether it is a
+    link, and a review tree of a large archive has thousands of folders, listed on every build.
+    """
+    listing: list[tuple[str, list[str]]] = []
+    folders = [(os.fspath(root), ".")]
+    while folders:
+        top, relative = folders.pop()
+        try:
+            with os.scandir(top) as found:
+                entries = list(found)
+        except OSError:
+            continue  # gone or unreadable meanwhile, as os.walk treats it
+        names = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                names.append(entry.name)
+            elif not entry.is_symlink():
+                folders.append((entry.path, entry.name if relative == "." else f"{relative}/{entry.name}"))
+        listing.append((relative, names))
+    return listing
 
 
 def _remove_empty_parents(folder: Path, content: Path) -> None:

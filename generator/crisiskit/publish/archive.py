@@ -80,7 +80,7 @@ from crisiskit.publish.switch import dead_targets, inspect_files, tree_files
 
 log = logging.getLogger(__name__)
 SHARD_SIZE = 16
-FORMAT = 2
+FORMAT = 3
 FRONT = "front"
 MERGED = ("search/search_index.json", "sitemap.xml", "sitemap.xml.gz")
 ENGINE_LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jieba", "pathspec", "jinja2")
@@ -406,6 +406,8 @@ def _kept(build: PartBuild) -> dict[str, Any] | None:
         record = json.loads((build.folder / "part.json").read_text(encoding="utf-8"))
         if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("key") != build.key:
             return None
+        if not isinstance(record.get("pages"), list) or not isinstance(record.get("targets"), dict):
+            return None
         site, folder = os.fspath(build.site), os.fspath(build.folder)  # strings: a part has hundreds of files
         kept = [(os.path.join(site, name), size, mtime) for name, size, mtime in record["files"]]
         kept += [(os.path.join(folder, name), size, mtime) for name, size, mtime in record["kept"] if name in KEPT]
@@ -500,7 +502,7 @@ def read_part(output: PartOutput, base_url: str) -> PartReading:
     site = output.site
     language = output.language
     files = owned_files(output)
-    problems, targets = inspect_files(site, files, "public", base_url, "site/public", f"{language}/")
+    problems, pages, targets = inspect_files(site, files, "public", base_url, "site/public", f"{language}/")
     previous = _previous_texts(output.folder)
     lines: dict[str, str] = {}
     refused: list[Leak] = []
@@ -535,6 +537,7 @@ def read_part(output: PartOutput, base_url: str) -> PartReading:
         "key": output.key,
         "files": [(p.relative_to(site).as_posix(), *_stat(p)) for p in files],
         "problems": problems,
+        "pages": pages,
         "targets": targets,
         "index": index,
         "digests": digests,
@@ -740,7 +743,7 @@ def check_parts(builds: list[PartBuild], present: set[str]) -> list[str]:
     for build in builds:
         record = build.record or {}
         problems += record.get("problems", [])
-        problems += dead_targets(record.get("targets", {}), present)
+        problems += dead_targets(record.get("targets", {}), record.get("pages", []), present)
     return problems
 
 

@@ -61,6 +61,7 @@ AUDIENCES = ("public", "internal")
 RELEASES = ".releases"
 STAGING = ".staging-"
 TRASH = ".trash"
+NICE = shutil.which("nice") is not None
 LOCK_TIMEOUT = 600.0
 
 
@@ -331,8 +332,12 @@ def _remove_quietly(entry: Path, root: Path) -> None:
             entry.unlink()
             return
         remove_tree(entry, root.parent, check_only=True)  # refuses a link on the way (never followed)
-        try:  # in a process of its own: thousands of unlinks then never hold the build's interpreter lock
-            subprocess.run(["rm", "-rf", "--one-file-system", "--", str(entry)], check=False, timeout=3600)
+        # In a process of its own: thousands of unlinks then never hold the build's interpreter lock. At the
+        # lowest priority (nice 19, where the system has nice): it runs while the build waits on the disk or
+        # leaves a core idle, and the engine's workers, which the build waits for, keep both cores meanwhile.
+        command = ["rm", "-rf", "--one-file-system", "--", str(entry)]
+        try:
+            subprocess.run(["nice", "-n", "19", *command] if NICE else command, check=False, timeout=3600)
         except (OSError, subprocess.SubprocessError):
             remove_tree(entry, root.parent)
     except (OSError, BuildError):
@@ -443,9 +448,9 @@ def verify_tree(root: Path, audience: str, languages: list[str], base_url: str, 
     problems = missing_homes(root, languages, shown_as)
     files, links = tree_files(root, root)
     problems += [f"{shown_as}/{link}" for link in links]
-    found, targets = inspect_files(root, files, audience, base_url, shown_as)
+    found, pages, targets = inspect_files(root, files, audience, base_url, shown_as)
     present = {path.relative_to(root).as_posix() for path in files}
-    return problems + found + dead_targets(targets, present)
+    return problems + found + dead_targets(targets, pages, present)
 
 
 def missing_homes(root: Path, languages: list[str], shown_as: str) -> list[str]:
@@ -457,16 +462,21 @@ def missing_homes(root: Path, languages: list[str], shown_as: str) -> list[str]:
 
 def inspect_files(
     root: Path, files: list[Path], audience: str, base_url: str, shown_as: str, prefix: str = ""
-) -> tuple[list[str], dict[str, list[str]]]:
+) -> tuple[list[str], list[str], dict[str, list[tuple[int, str]]]]:
     """Each file of ``files`` (under ``root``) on its own: its type, an SVG's script, and where its links lead.
 
-    Returns the problems and, for the public site, every link target inside the tree (a path relative
-    to ``root``; ``""`` for a link leaving the served path) -> the problems it is if nothing is there.
-    A tree built in parts (archive.py) inspects each part once and checks the targets against the whole:
-    ``root`` is then the part's output, which is served at ``prefix`` (``en/``) of the audience's tree.
+    Returns the problems, the pages that link into the tree (as shown in a problem) and, for the public
+    site, every link target inside the tree (a path relative to ``root``; ``""`` for a link leaving the
+    served path) -> each (page number in that list, link as written) that is a dead link if nothing is
+    there (``dead_targets`` words them). Kept that small because a tree built in parts (archive.py) keeps
+    every part's targets from run to run: the problems written out were most of each part's record, read
+    again for every kept part of every publish. A tree built in parts inspects each part once and checks
+    the targets against the whole: ``root`` is then the part's output, which is served at ``prefix``
+    (``en/``) of the audience's tree.
     """
     problems: list[str] = []
-    targets: dict[str, list[str]] = {}
+    pages: list[str] = []
+    targets: dict[str, list[tuple[int, str]]] = {}
     for path in files if audience == "public" else []:
         where = f"{shown_as}/{prefix}{path.relative_to(root).as_posix()}"
         if path.suffix.lower() not in PUBLIC_FILE_TYPES:
@@ -477,22 +487,24 @@ def inspect_files(
         elif path.suffix.lower() == ".svg" and active_svg(path):
             problems.append(f"{where}: expected an image; got {active_svg(path)}")
         elif path.suffix == ".html":
-            for link, target in _link_targets(root, path, base_url, prefix):
-                targets.setdefault(target, []).append(
-                    f"{where}: expected every link into the site to resolve; got {link}"
-                )
-    return problems, targets
+            found = _link_targets(root, path, base_url, prefix)
+            if found:
+                pages.append(where)
+            for link, target in found:
+                targets.setdefault(target, []).append((len(pages) - 1, link))
+    return problems, pages, targets
 
 
-def dead_targets(targets: dict[str, list[str]], present: set[str]) -> list[str]:
-    """The problems of every link target that is not a file of ``present`` (nor a folder with index.html)."""
+def dead_targets(targets: dict[str, list[tuple[int, str]]], pages: list[str], present: set[str]) -> list[str]:
+    """The problems of every link target that is not a file of ``present`` (nor a folder with index.html):
+    ``targets`` and ``pages`` as ``inspect_files`` gives them (or as a part's record keeps them)."""
     dead = []
-    for target, problems in targets.items():
+    for target, links in targets.items():
         path = target.rstrip("/")
         if not target or not (
             path in present or f"{path}/index.html" in present or (not path and "index.html" in present)
         ):
-            dead += problems
+            dead += [f"{pages[page]}: expected every link into the site to resolve; got {link}" for page, link in links]
     return dead
 
 
