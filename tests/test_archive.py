@@ -14,6 +14,7 @@ for the module (``built``); a test that changes it works on it in place and gets
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -346,3 +347,55 @@ def test_a_few_new_needles_are_found_as_the_whole_set_finds_them(tmp_path: Path)
     damaged = (tmp_path / "needles.json").read_text(encoding="utf-8").replace("penaltyclause", "other")
     (tmp_path / "needles.json").write_text(damaged, encoding="utf-8")
     assert archive.remembered_needles(tmp_path) is None  # then every kept part is walked with every needle
+
+
+def test_a_part_read_again_parses_only_the_pages_whose_bytes_changed(
+    built: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuilt part's unchanged pages take their links from its last reading (links.json), and what the reading
+    finds is what parsing every page finds: the same pages, targets and dead-link candidates, in the same order."""
+    parsed: list[str] = []
+    parse = archive.link_targets
+
+    def counted(root: Path, page: Path, base_url: str, prefix: str = "") -> list[tuple[str, str]]:
+        parsed.append(page.relative_to(root).as_posix())
+        return parse(root, page, base_url, prefix)
+
+    monkeypatch.setattr(archive, "link_targets", counted)
+    with changed_in_place(built.project) as project:
+        folder = next(
+            p for p in sorted((project / "build" / "public" / "en" / "parts").iterdir()) if p.name.startswith("shard-")
+        )
+        record = json.loads((folder / "part.json").read_text(encoding="utf-8"))
+        _format, engine, base_url, _prefix = json.loads((folder / archive.LINKS_FILE).read_text(encoding="utf-8"))[
+            "stamp"
+        ]
+        owned = tuple(f"incidents/{p.name}" for p in sorted((folder / "site" / "incidents").iterdir()))
+        output = archive.PartOutput(folder.name, "en", folder, record["key"], owned, engine)
+
+        again = archive.read_part(output, base_url).record
+        assert parsed == []  # every page as the build left it
+        assert as_json([again["pages"], again["targets"]]) == [record["pages"], record["targets"]]
+
+        page = sorted((folder / "site").rglob("*.html"))[0]
+        page.write_text(page.read_text(encoding="utf-8") + '<a href="/en/nowhere/">x</a>', encoding="utf-8")
+        changed = archive.read_part(output, base_url).record
+        assert parsed == [page.relative_to(folder / "site").as_posix()]
+        assert "en/nowhere/" in changed["targets"]
+
+        (folder / archive.LINKS_FILE).unlink()
+        parsed.clear()
+        whole = archive.read_part(output, base_url).record
+        assert len(parsed) == len(list((folder / "site").rglob("*.html")))
+        assert (whole["pages"], whole["targets"]) == (changed["pages"], changed["targets"])
+
+        parsed.clear()
+        archive.read_part(
+            archive.PartOutput(folder.name, "en", folder, record["key"], owned, "another engine"), base_url
+        )
+        assert len(parsed) == len(list((folder / "site").rglob("*.html")))  # remembered under another engine: unused
+
+
+def as_json(value: object) -> object:
+    """``value`` as part.json keeps it (tuples become lists)."""
+    return json.loads(json.dumps(value))

@@ -76,7 +76,7 @@ from crisiskit.publish.leaks import (
     read_file,
     scannable_text,
 )
-from crisiskit.publish.switch import dead_targets, inspect_files, tree_files
+from crisiskit.publish.switch import dead_targets, inspect_files, link_targets, tree_files
 
 log = logging.getLogger(__name__)
 SHARD_SIZE = 16
@@ -222,6 +222,8 @@ class PartBuild:
 
     reused: bool = False
     """Kept from the last run (its record read from part.json), not built in this one."""
+    engine: str = ""
+    """What every part of the run shares (``engine_key``: crisiskit's code, the engine, the theme, the root config)."""
 
 
 def plan_parts(
@@ -259,7 +261,7 @@ def plan_parts(
             digest.update(f"\0{path}\0{part.files[path].digest}".encode())
         for path in sorted(part.stubs):
             digest.update(b"\0stub\0" + path.encode())
-        build = PartBuild(part, language, where, digest.hexdigest(), where / "mkdocs.yml")
+        build = PartBuild(part, language, where, digest.hexdigest(), where / "mkdocs.yml", engine=common)
         build.record = _kept(build)
         build.reused = build.record is not None
         if build.record is None:
@@ -440,6 +442,7 @@ class PartOutput:
     folder: Path
     key: str
     folders: tuple[str, ...]
+    engine: str = ""
 
     @property
     def site(self) -> Path:
@@ -447,7 +450,7 @@ class PartOutput:
 
     @classmethod
     def of(cls, build: PartBuild) -> PartOutput:
-        return cls(build.part.name, build.language, build.folder, build.key, build.part.folders)
+        return cls(build.part.name, build.language, build.folder, build.key, build.part.folders, build.engine)
 
 
 @dataclass(frozen=True)
@@ -502,7 +505,16 @@ def read_part(output: PartOutput, base_url: str) -> PartReading:
     site = output.site
     language = output.language
     files = owned_files(output)
-    problems, pages, targets = inspect_files(site, files, "public", base_url, "site/public", f"{language}/")
+    read: dict[Path, bytes | Refused] = {}
+    for path in files:
+        try:
+            read[path] = read_file(path)
+        except Refused as refusal:
+            read[path] = refusal
+    keys = {path: content_key(path.name, raw) for path, raw in read.items() if isinstance(raw, bytes)}
+    links = _LinksOf(output, base_url, keys)
+    problems, pages, targets = inspect_files(site, files, "public", base_url, "site/public", f"{language}/", links)
+    links.save()
     previous = _previous_texts(output.folder)
     lines: dict[str, str] = {}
     refused: list[Leak] = []
@@ -513,8 +525,10 @@ def read_part(output: PartOutput, base_url: str) -> PartReading:
     for path in files:
         relative = f"{language}/{path.relative_to(site).as_posix()}"
         try:
-            raw = read_file(path)
-            digest = content_key(path.name, raw)
+            raw = read[path]
+            if isinstance(raw, Refused):
+                raise raw
+            digest = keys[path]
             text = previous.get(digest)
             if text is None:
                 text = KNOWN_TEXTS.get(digest)
@@ -563,6 +577,63 @@ def read_part(output: PartOutput, base_url: str) -> PartReading:
 def _stat(path: Path) -> tuple[int, int]:
     info = path.stat()
     return info.st_size, info.st_mtime_ns
+
+
+LINKS_FILE = "links.json"
+
+
+class _LinksOf:
+    """``link_targets`` of each page of a freshly built part, remembered from the part's last build by the page's
+    path and bytes (``keys``: content_key of each file read); every page's found this run is written to
+    links.json for the next one (``save``).
+
+    A shard holds about sixteen incidents and is built again whole when one of them changes; MkDocs then writes
+    the same bytes for the other pages, whose links need not be parsed again (parsing every page's HTML was a
+    tenth of an engine worker's time). What a page links to depends only on its bytes, its place in the tree
+    and the site's address, and the code that reads it: the remembered links are used only for the same
+    address, language and ``engine`` (crisiskit's code among it), and for a page whose bytes are the same.
+    """
+
+    def __init__(self, output: PartOutput, base_url: str, keys: dict[Path, str]):
+        self.output, self.keys = output, keys
+        self.base_url, self.prefix = base_url, f"{output.language}/"
+        self.found: dict[str, list[Any]] = {}
+        self.known = self._remembered()
+
+    def _stamp(self) -> list[str]:
+        return [str(FORMAT), self.output.engine, self.base_url, self.prefix]
+
+    def _remembered(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.output.folder / LINKS_FILE).read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("stamp") != self._stamp() or not self.output.engine:
+                return {}
+            pages = data["pages"]
+            return pages if isinstance(pages, dict) else {}
+        except (OSError, ValueError, KeyError):
+            return {}
+
+    def __call__(self, page: Path) -> list[tuple[str, str]]:
+        relative = page.relative_to(self.output.site).as_posix()
+        key = self.keys.get(page)
+        known = self.known.get(relative)
+        found = None
+        if key is not None and isinstance(known, list) and len(known) == 2 and known[0] == key:
+            try:
+                found = [(link, target) for link, target in known[1]]
+                if not all(isinstance(link, str) and isinstance(target, str) for link, target in found):
+                    found = None
+            except (TypeError, ValueError):
+                found = None  # not what save() wrote: read the page
+        if found is None:
+            found = link_targets(self.output.site, page, self.base_url, self.prefix)
+        if key is not None:
+            self.found[relative] = [key, found]
+        return found
+
+    def save(self) -> None:
+        data = {"stamp": self._stamp(), "pages": self.found}
+        write_file(self.output.folder / LINKS_FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _previous_texts(folder: Path) -> dict[str, str]:

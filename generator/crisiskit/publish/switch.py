@@ -46,7 +46,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
@@ -461,7 +461,13 @@ def missing_homes(root: Path, languages: list[str], shown_as: str) -> list[str]:
 
 
 def inspect_files(
-    root: Path, files: list[Path], audience: str, base_url: str, shown_as: str, prefix: str = ""
+    root: Path,
+    files: list[Path],
+    audience: str,
+    base_url: str,
+    shown_as: str,
+    prefix: str = "",
+    links_of: Callable[[Path], list[tuple[str, str]]] | None = None,
 ) -> tuple[list[str], list[str], dict[str, list[tuple[int, str]]]]:
     """Each file of ``files`` (under ``root``) on its own: its type, an SVG's script, and where its links lead.
 
@@ -472,8 +478,10 @@ def inspect_files(
     every part's targets from run to run: the problems written out were most of each part's record, read
     again for every kept part of every publish. A tree built in parts inspects each part once and checks
     the targets against the whole: ``root`` is then the part's output, which is served at ``prefix``
-    (``en/``) of the audience's tree.
+    (``en/``) of the audience's tree. ``links_of(page)`` is ``link_targets`` of a page (archive.py remembers them
+    by the page's bytes).
     """
+    links_of = links_of or (lambda page: link_targets(root, page, base_url, prefix))
     problems: list[str] = []
     pages: list[str] = []
     targets: dict[str, list[tuple[int, str]]] = {}
@@ -487,7 +495,7 @@ def inspect_files(
         elif path.suffix.lower() == ".svg" and active_svg(path):
             problems.append(f"{where}: expected an image; got {active_svg(path)}")
         elif path.suffix == ".html":
-            found = _link_targets(root, path, base_url, prefix)
+            found = links_of(path)
             if found:
                 pages.append(where)
             for link, target in found:
@@ -508,7 +516,7 @@ def dead_targets(targets: dict[str, list[tuple[int, str]]], pages: list[str], pr
     return dead
 
 
-def _link_targets(root: Path, page: Path, base_url: str, prefix: str = "") -> list[tuple[str, str]]:
+def link_targets(root: Path, page: Path, base_url: str, prefix: str = "") -> list[tuple[str, str]]:
     """(link, target relative to ``root``) for each link of ``page`` into the tree; target "" when it leaves it."""
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8", errors="replace"))
