@@ -84,10 +84,13 @@ def shard_of(project: Path, language: str, incident: str) -> str:
     raise AssertionError(f"no part holds {incident}")
 
 
-def fresh(tmp_path: Path, like: Path, at: str) -> dict[str, bytes]:
-    """The public site a build from nothing makes of ``like``'s input (its kits, content/ and config)."""
+def fresh(tmp_path: Path, like: Path, at: str, without: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The public site a build from nothing makes of ``like``'s input (its kits, content/ and config; ``without``:
+    kit files of the fixture that ``like`` no longer has)."""
     other = tmp_path / "fresh"
     copy_project(other)
+    for name in without:
+        (other / "kits" / name).unlink()
     for name in ("kits", "content"):
         for path in sorted((like / name).rglob("*")):
             if path.is_file():
@@ -399,3 +402,40 @@ def test_a_part_read_again_parses_only_the_pages_whose_bytes_changed(
 def as_json(value: object) -> object:
     """``value`` as part.json keeps it (tuples become lists)."""
     return json.loads(json.dumps(value))
+
+
+def test_a_release_staged_in_the_spare_is_the_tree_a_build_from_nothing_makes(tmp_path: Path, built: Built) -> None:
+    """The next release is assembled in the one the last run replaced (switch.py's spare): every file it still
+    needs stays, the rest goes. An incident taken out, a page, a folder and a link planted in the spare, and a
+    file where a folder goes: the live tree is exactly, file for file and folder for folder, the tree a build
+    from nothing makes of the same input."""
+    with changed_in_place(built.project) as project:
+        site = project / "site"
+        spares = [p for p in site.iterdir() if p.name.startswith(".spare-public-")]
+        assert len(spares) == 1  # the fixture's second run replaced the first's release
+        spare = spares[0]
+        reused = spare.stat().st_ino
+        kept = spare / "en" / "incidents" / "delivery-delay" / "index.html"
+        kept_inode = kept.stat().st_ino
+        (spare / "en" / "incidents" / "payment-outage" / "planted.html").write_text("<p>old</p>", encoding="utf-8")
+        (spare / "en" / "planted-folder" / "deep").mkdir(parents=True)
+        (spare / "en" / "planted-folder" / "deep" / "x.html").write_text("<p>old</p>", encoding="utf-8")
+        (spare / "zh-Hant" / "planted-link").symlink_to(tmp_path)
+        faq = spare / "en" / "incidents" / "data-leak" / "faq"
+        for path in sorted(faq.rglob("*"), reverse=True):
+            path.rmdir() if path.is_dir() else path.unlink()
+        faq.rmdir()
+        faq.write_text("a file where the FAQ's folder goes", encoding="utf-8")
+        (project / "kits" / "store-incident.yml").unlink()  # its folder must go from the reused tree
+        build(project, AFTER_EMBARGO)
+        live = (site / "public").resolve()
+        assert live.stat().st_ino == reused
+        assert (live / "en" / "incidents" / "delivery-delay" / "index.html").stat().st_ino == kept_inode
+        assert not (live / "en" / "incidents" / "store-incident").exists()
+        assert tree(live) == fresh(tmp_path, project, AFTER_EMBARGO, without=("store-incident.yml",))
+        assert folders(live) == folders(tmp_path / "fresh" / "site" / "public")
+        assert not any(path.is_symlink() for path in live.rglob("*"))
+
+
+def folders(root: Path) -> set[str]:
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_dir() and not path.is_symlink()}

@@ -175,21 +175,29 @@ def test_a_site_folder_from_an_older_crisiskit_is_replaced_whole(copy: Path) -> 
     assert len(list((copy / "site" / ".releases").iterdir())) == 1
 
 
-def test_a_retired_release_waits_in_the_trash_until_the_next_run_removes_it(copy: Path, tmp_path: Path) -> None:
-    """The run after a success removes what it retired (in the background, while it builds), and only that."""
+def test_the_replaced_release_is_the_next_runs_spare_and_the_trash_is_removed(copy: Path, tmp_path: Path) -> None:
+    """The public release a success replaced is kept as a spare, and the next run builds its release in it
+    (switch.py, archive.Assembly) and keeps the one it replaced; what the trash holds is removed (in the
+    background, while the run builds), a link in it unlinked, never followed."""
     site = copy / "site"
     first = (site / "public").resolve().name
     built(copy, AFTER_EMBARGO, process=False)
     second = (site / "public").resolve().name
-    assert [p.name.rsplit("-", 1)[0] for p in (site / ".trash").iterdir()] == [first]
+    spare = site / f".spare-{first}"
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".spare-")) == [spare.name]
+    assert not (site / ".trash").exists() or not any((site / ".trash").iterdir())
+    reused = spare.stat().st_ino
     outside = tmp_path / "outside"
     (outside / "keep").mkdir(parents=True)
     (outside / "keep" / "page.html").write_text("<p>not crisiskit's</p>\n", encoding="utf-8")
+    (site / ".trash").mkdir(exist_ok=True)
     (site / ".trash" / "planted").symlink_to(outside)  # a link in the trash is unlinked, never followed
     (copy / "build" / ".trash").mkdir(exist_ok=True)
     (copy / "build" / ".trash" / "planted").symlink_to(outside / "keep")
     built(copy, BEFORE_EMBARGO, process=False)
-    assert [p.name.rsplit("-", 1)[0] for p in (site / ".trash").iterdir()] == [second]
+    assert (site / "public").resolve().stat().st_ino == reused  # the new release was staged in the spare
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".spare-")) == [f".spare-{second}"]
+    assert list((site / ".trash").iterdir()) == []
     assert sorted(p.name for p in (site / ".releases").iterdir()) == [(site / "public").resolve().name]
     assert not (copy / "build" / ".trash" / "planted").is_symlink()
     assert (outside / "keep" / "page.html").read_text(encoding="utf-8") == "<p>not crisiskit's</p>\n"

@@ -493,12 +493,13 @@ def publish(
             parts: dict[str, list[PartBuild]] = {}
             early: dict[str, tuple[Assembly, Future[None]]] = {}
             for audience in audiences:
-                staged = run.stage(audience)
+                staged = run.stage(audience, keep=languages)
                 if audience == "public" and public is not None:
                     url = site.for_audience("public").url
+                    reuse = audience in run.recycled  # staged in the release the last run replaced: its files reused
 
-                    def planned(lang: str, builds: list[PartBuild], into: Path = staged) -> None:
-                        assembly = Assembly(into / lang)  # the kept parts' files, linked while the engine works
+                    def planned(lang: str, builds: list[PartBuild], into: Path = staged, reuse: bool = reuse) -> None:
+                        assembly = Assembly(into / lang, reuse)  # the kept parts' files, linked while the engine works
                         early[lang] = (assembly, linking.submit(assembly.link, [b for b in builds if b.reused]))
 
                     parts = _start_public(

@@ -7,6 +7,7 @@ Layout under ``site/`` (every name but the two links is crisiskit's own bookkeep
     .releases/<audience>-<id>/            complete, verified trees; only the live one is kept
     .staging-<audience>-<id>/             a tree being built and verified; never served
     .trash/                               leftovers being removed in the background
+    .spare-public-<id>/                   the public release the last run replaced, kept for the next one to reuse
     .publish.lock                         one publishing run at a time
 
 Why a symlink swap: ``os.replace`` of a new link over the old one is one rename(2), atomic on
@@ -27,7 +28,13 @@ are leftovers that the next run removes, under the lock. Removing a large tree i
 disks (an ext4 mounted with ``discard`` takes seconds for a few thousand files), so a successful
 run only renames leftovers into ``.trash/`` (one rename each) and a background thread removes
 them while the next run composes and builds; a failed run removes them at once, so a full disk
-gets its space back. Nothing is ever removed through a link:
+gets its space back. The public release a successful run replaced is not trashed but kept as
+``.spare-public-<id>``: the next run renames it into its staging folder and assembles the new tree in it
+(archive.Assembly), keeping every file that is still the very file the new tree needs (a hard link to the
+same kept part output) and removing or replacing the rest, instead of making thousands of folders and
+links afresh while removing as many from the trash. Only a spare is reused, never a tree in ``.trash/``,
+which a background removal (perhaps of a run killed meanwhile) may be emptying. Nothing is ever removed
+through a link:
 ``guard_project`` refuses a ``site/``, ``build/`` or ``content/`` (or a live tree inside ``site/``)
 that is a link or leaves the project before anything is touched, ``remove_tree`` re-checks every
 path, and ``shutil.rmtree`` does not follow links inside a tree.
@@ -46,7 +53,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
@@ -60,6 +67,9 @@ from crisiskit.write import fsync_folder
 AUDIENCES = ("public", "internal")
 RELEASES = ".releases"
 STAGING = ".staging-"
+SPARE = ".spare-"
+RECYCLED = ("public",)
+"""The audiences whose replaced release is kept as a spare for the next run (the public site: every update)."""
 TRASH = ".trash"
 NICE = shutil.which("nice") is not None
 LOCK_TIMEOUT = 600.0
@@ -158,11 +168,15 @@ def remove_tree(path: Path, project: Path, check_only: bool = False) -> None:
 class Transaction:
     """One publishing run: staging trees by audience, switched in only by ``switch``."""
 
-    def __init__(self, site: Path, sweeper: Sweeper | None = None):
+    def __init__(self, site: Path, sweeper: Sweeper | None = None, spares: dict[str, Path] | None = None):
         self.site = site
         self.sweeper = sweeper or Sweeper()
         self.id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}"
         self.staged: dict[str, Path] = {}
+        self.spares: dict[str, Path] = dict(spares or {})
+        """audience -> the release the last run replaced (``claim_spares``), until ``stage`` takes it."""
+        self.recycled: set[str] = set()
+        """The audiences whose staging folder is a former release, holding its files (Assembly reuses them)."""
 
     def clear(self, path: Path) -> None:
         """Free ``path``, a folder crisiskit makes under build/, for a new tree: retired now, removed meanwhile."""
@@ -171,10 +185,26 @@ class Transaction:
         if path.exists():
             self.sweeper.retire(path, project / "build")
 
-    def stage(self, audience: str) -> Path:
-        """A fresh, empty staging folder for ``audience``, on the same filesystem as the live site."""
+    def stage(self, audience: str, keep: Iterable[str] = ()) -> Path:
+        """A staging folder for ``audience``, on the same filesystem as the live site: empty, or the audience's
+        spare (the release the last run replaced) holding only its folders named in ``keep`` (the languages),
+        whose files Assembly reuses or removes (``recycled``)."""
         folder = self.site / f"{STAGING}{audience}-{self.id}"
-        folder.mkdir()
+        spare = self.spares.pop(audience, None)
+        if spare is not None:
+            try:
+                os.rename(spare, folder)
+            except OSError:
+                self.sweeper.retire(spare, self.site)
+                spare = None
+        if spare is None:
+            folder.mkdir()
+        else:
+            self.recycled.add(audience)
+            for entry in list(folder.iterdir()):  # the root page and any language no longer built: not reused
+                folder_entry = entry.is_dir() and not entry.is_symlink()
+                if entry.name not in keep or not folder_entry:
+                    self.sweeper.retire(entry, self.site) if folder_entry else entry.unlink()
         self.staged[audience] = folder
         return folder
 
@@ -218,16 +248,22 @@ def transaction(project: Path) -> Iterator[Transaction]:
         ) from None
     sweeper = Sweeper()
     succeeded = False
+    run: Transaction | None = None
     try:
+        spares = claim_spares(site, sweeper)  # before any leftover goes to the trash and is removed
         remove_leftovers(site, sweeper)
         sweeper.sweep(project / "build" / TRASH)  # trees a killed run retired but did not remove
-        yield Transaction(site, sweeper)
+        run = Transaction(site, sweeper, spares)
+        yield run
         succeeded = True
     finally:
         try:
-            # after a success, the release no longer live waits in .trash/ for the next run's sweeper;
-            # after a failure everything goes now: a full disk gets its space back
-            remove_leftovers(site, sweeper if succeeded else None, later=succeeded)
+            # after a success, the public release no longer live is kept as the next run's spare, and any other
+            # waits in .trash/ for the next run's sweeper; after a failure everything goes now: a full disk gets
+            # its space back
+            for spare in run.spares.values() if run is not None and not succeeded else ():
+                sweeper.retire(spare, site)  # not taken (a failure before staging): goes now; after a success it stays
+            remove_leftovers(site, sweeper if succeeded else None, later=succeeded, spares=succeeded)
         finally:
             try:
                 sweeper.wait()
@@ -235,11 +271,13 @@ def transaction(project: Path) -> Iterator[Transaction]:
                 lock.release()
 
 
-def remove_leftovers(site: Path, sweeper: Sweeper | None = None, later: bool = False) -> None:
-    """Staging trees, stray links and releases no live link names: what killed or failed runs left behind.
+def remove_leftovers(site: Path, sweeper: Sweeper | None = None, later: bool = False, spares: bool = False) -> None:
+    """Staging trees, stray links, spares and releases no live link names: what killed or failed runs left behind.
 
     With a ``sweeper`` they are renamed into ``.trash/`` and removed in the background (``later``: left
-    there for the next run's sweeper); without one, they are removed now.
+    there for the next run's sweeper); without one, they are removed now. With ``spares`` (the end of a
+    successful run), the newest release of each RECYCLED audience that is no longer live is kept instead,
+    renamed ``.spare-<release>``, for the next run's staging (``claim_spares``).
     """
     live = {os.readlink(site / a).split("/")[-1] for a in AUDIENCES if (site / a).is_symlink()}
 
@@ -254,9 +292,18 @@ def remove_leftovers(site: Path, sweeper: Sweeper | None = None, later: bool = F
             gone(entry, site)
     releases = site / RELEASES
     if releases.is_dir() and not releases.is_symlink():
+        replaced = sorted(e for e in releases.iterdir() if e.name not in live and not e.is_symlink() and e.is_dir())
+        keep = {next((e for e in reversed(replaced) if e.name.startswith(f"{a}-")), None) for a in RECYCLED}
         for entry in releases.iterdir():
-            if entry.name not in live:
-                gone(entry, site)
+            if entry.name in live:
+                continue
+            if spares and entry in keep:
+                try:
+                    os.rename(entry, site / f"{SPARE}{entry.name}")
+                    continue
+                except OSError:
+                    pass
+            gone(entry, site)
     if sweeper is None:
         trash = site / TRASH
         if trash.is_dir() and not trash.is_symlink():
@@ -264,6 +311,25 @@ def remove_leftovers(site: Path, sweeper: Sweeper | None = None, later: bool = F
                 _remove_quietly(entry, site)
     elif not later:
         sweeper.sweep(site / TRASH)
+
+
+def claim_spares(site: Path, sweeper: Sweeper) -> dict[str, Path]:
+    """Each RECYCLED audience's spare (the newest, if a killed run left several; the others go to the trash).
+
+    A spare is a release the last successful run replaced, renamed by it out of ``.releases/`` and never put
+    in the trash, so no removal can be at work in it (a tree in ``.trash/`` may be being removed by a
+    background ``rm`` that outlived a killed run). Nothing is claimed through a link.
+    """
+    claimed: dict[str, Path] = {}
+    for entry in sorted(site.iterdir(), reverse=True):
+        if not entry.name.startswith(SPARE):
+            continue
+        audience = next((a for a in RECYCLED if entry.name.startswith(f"{SPARE}{a}-")), None)
+        if audience is None or audience in claimed or entry.is_symlink() or not entry.is_dir():
+            sweeper.retire(entry, site) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+            continue
+        claimed[audience] = entry
+    return claimed
 
 
 class Sweeper:
