@@ -213,6 +213,25 @@ def test_a_kept_output_changed_on_disk_is_built_again(built: Built) -> None:
         assert tree(project / "site" / "public") == built.first_site  # the same input built from nothing
 
 
+def test_a_stored_key_is_only_a_hint_the_record_is_checked(built: Built) -> None:
+    """The key file beside a part's record says which parts may be kept, so the changed ones go to the engine
+    first; a part whose key file matches but whose record is another build's is built again all the same."""
+    with changed_in_place(built.project) as project:
+        part = shard_of(project, "zh-Hant", "payment-outage")
+        folder = project / "build" / "public" / "zh-Hant" / "parts" / part.split("/")[1]
+        assert (folder / archive.KEY_FILE).read_text(encoding="ascii") == json.loads(
+            (folder / "part.json").read_text(encoding="utf-8")
+        )["key"]
+        record = json.loads((folder / "part.json").read_text(encoding="utf-8"))
+        record["key"] = "0" * 64  # a record from another build, under a key file that still matches
+        (folder / "part.json").write_text(json.dumps(record), encoding="utf-8")
+        before = built_parts(project)
+        build(project, AFTER_EMBARGO)
+        after = built_parts(project)
+        assert {name for name in after if after[name] != before[name]} == {part}
+        assert tree(project / "site" / "public") == built.second_site
+
+
 def test_a_new_secret_is_found_in_parts_scanned_before_it_existed(
     tmp_path: Path, built: Built, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -224,6 +224,10 @@ class PartBuild:
     """Kept from the last run (its record read from part.json), not built in this one."""
     engine: str = ""
     """What every part of the run shares (``engine_key``: crisiskit's code, the engine, the theme, the root config)."""
+    config_text: str = ""
+    """The part's mkdocs.yml, as written when it is built."""
+    pending: bool = False
+    """Its key is the one its last build stored: whether its output is intact is still to be checked (``settle``)."""
     inodes: dict[str, tuple[int, int]] = field(default_factory=dict)
     """A kept part's output files -> (device, inode), as ``_kept`` found them: what Assembly keeps of a spare."""
 
@@ -235,12 +239,16 @@ def plan_parts(
     config_for: Callable[[Path, Path, str], dict[str, Any]],
     common: str,
     ready: Callable[[PartBuild], object] = lambda build: None,
+    defer: bool = False,
 ) -> list[PartBuild]:
     """Each part's folder and key; a part whose kept output is intact is reused, the others are made ready to build.
 
     ``root`` is build/public/<language>; ``config_for(docs_dir, site_dir, exclude_docs)`` is the site's config.
     ``ready`` gets each part to build as soon as its docs and config are written, so the engine starts on the
-    front while the shards' docs are still being written.
+    front while the shards' docs are still being written. A part whose key is not the one its last build
+    stored is made ready at once; the others are checked (``settle``: reading each record and looking at every
+    output file, most of planning an archive's parts) here, or with ``defer`` by the caller, once it has handed
+    every language's changed parts to the engine.
     """
     out = []
     folder = root / "parts"
@@ -263,21 +271,56 @@ def plan_parts(
             digest.update(f"\0{path}\0{part.files[path].digest}".encode())
         for path in sorted(part.stubs):
             digest.update(b"\0stub\0" + path.encode())
-        build = PartBuild(part, language, where, digest.hexdigest(), where / "mkdocs.yml", engine=common)
-        build.record = _kept(build)
-        build.reused = build.record is not None
-        if build.record is None:
-            (where / SCANNED).unlink(missing_ok=True)
-            for name in ("part", "scan"):  # from here on, a half-built part is never reused; its texts still help
-                suffix = ".json" if name == "part" else ".txt"
-                if (where / f"{name}{suffix}").is_file():
-                    os.replace(where / f"{name}{suffix}", where / f"{name}.last{suffix}")
-            _sync_docs(where / "docs", part)
-            write_file(build.config_file, text.encode("utf-8"))
-            ready(build)
+        build = PartBuild(
+            part, language, where, digest.hexdigest(), where / "mkdocs.yml", engine=common, config_text=text
+        )
+        build.pending = _stored_key(where) == build.key
+        if not build.pending:
+            _make_ready(build, ready)
         out.append(build)
     dumped.save()
+    if not defer:
+        settle(out, ready)
     return out
+
+
+def settle(builds: list[PartBuild], ready: Callable[[PartBuild], object] = lambda build: None) -> None:
+    """Each part whose stored key matched (``plan_parts``): reused if its kept output is intact (``_kept``), else
+    made ready to build after all."""
+    for build in builds:
+        if not build.pending:
+            continue
+        build.pending = False
+        build.record = _kept(build)
+        build.reused = build.record is not None
+        if not build.reused:
+            _make_ready(build, ready)
+
+
+KEY_FILE = "key"
+"""The key of a part's last recorded build, beside its record (``keep``): read first, as a hint of which parts
+changed; ``_kept`` still checks the record's own key."""
+
+
+def _stored_key(folder: Path) -> str | None:
+    try:
+        return (folder / KEY_FILE).read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return None
+
+
+def _make_ready(build: PartBuild, ready: Callable[[PartBuild], object]) -> None:
+    """A part to build: its docs and config written, its last record and text set aside (their texts still help)."""
+    where = build.folder
+    (where / SCANNED).unlink(missing_ok=True)
+    (where / KEY_FILE).unlink(missing_ok=True)
+    for name in ("part", "scan"):  # from here on, a half-built part is never reused
+        suffix = ".json" if name == "part" else ".txt"
+        if (where / f"{name}{suffix}").is_file():
+            os.replace(where / f"{name}{suffix}", where / f"{name}.last{suffix}")
+    _sync_docs(where / "docs", build.part)
+    write_file(build.config_file, build.config_text.encode("utf-8"))
+    ready(build)
 
 
 CONFIG_TEXTS = "configs.json"
@@ -1058,6 +1101,7 @@ def keep(builds: Iterable[PartBuild], digest: str) -> None:
                 build.record["kept"] = [(name, *_stat(build.folder / name)) for name in KEPT]
                 build.record["needles"] = None
                 _write_json(build.folder / "part.json", build.record)
+                write_file(build.folder / KEY_FILE, build.key.encode("ascii"))  # after the record it names
             write_file(build.folder / SCANNED, digest.encode("ascii"))
             build.record["needles"] = digest
         except OSError as error:

@@ -49,6 +49,7 @@ from crisiskit.publish.archive import (
     remember_needles,
     remembered_needles,
     scan_language,
+    settle,
     split_parts,
     tree_names,
     walk_kept,
@@ -355,9 +356,11 @@ def prepare_public(
     common: str,
     ready: Callable[[PartBuild], object] = lambda build: None,
     marked: Callable[[Path], bool] = has_marker,
+    defer: bool = False,
 ) -> list[PartBuild]:
     """One language's public site as parts (archive.py): which are kept from the last run, which to build (each
-    handed to ``ready`` as soon as its docs are written; ``marked`` as for hand_written_pages)."""
+    handed to ``ready`` as soon as its docs are written; ``marked`` as for hand_written_pages; ``defer``: the
+    parts that may be kept are checked by the caller, archive.settle)."""
     content = project / "content"
     public_assets = list(((base.get("extra") or {}).get("crisiskit") or {}).get("public_assets") or [])
     files: dict[str, Source] = {}
@@ -376,7 +379,7 @@ def prepare_public(
         return config
 
     parts = split_parts(files, public.dates.get(language, {}))
-    return plan_parts(project / "build" / "public" / language, language, parts, config_for, common, ready)
+    return plan_parts(project / "build" / "public" / language, language, parts, config_for, common, ready, defer)
 
 
 def sync_theme(project: Path, base: dict[str, Any], theme_files: list[Path], target: Path) -> Path | None:
@@ -600,9 +603,11 @@ def _start_public(
         )
         build.future = submit(pool, build.job)
 
-    for lang in languages:
-        builds = prepare_public(project, base, public, lang, languages, theme_dir, common, start, marked)
-        parts[lang] = builds
+    for lang in languages:  # every language's changed parts to the engine first ...
+        parts[lang] = prepare_public(project, base, public, lang, languages, theme_dir, common, start, marked, True)
+    for lang in languages:  # ... then the others checked (and built after all if their output is not intact)
+        builds = parts[lang]
+        settle(builds, start)
         planned(lang, builds)
         kept = sum(b.reused for b in builds)
         log.debug("public %s site: %d part(s), %d kept from the last build", lang, len(builds), kept)
