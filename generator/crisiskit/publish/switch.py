@@ -202,9 +202,8 @@ class Transaction:
         else:
             self.recycled.add(audience)
             for entry in list(folder.iterdir()):  # the root page and any language no longer built: not reused
-                folder_entry = entry.is_dir() and not entry.is_symlink()
-                if entry.name not in keep or not folder_entry:
-                    self.sweeper.retire(entry, self.site) if folder_entry else entry.unlink()
+                if entry.name not in keep or entry.is_symlink() or not entry.is_dir():
+                    self.sweeper.discard(entry, self.site)
         self.staged[audience] = folder
         return folder
 
@@ -326,7 +325,7 @@ def claim_spares(site: Path, sweeper: Sweeper) -> dict[str, Path]:
             continue
         audience = next((a for a in RECYCLED if entry.name.startswith(f"{SPARE}{a}-")), None)
         if audience is None or audience in claimed or entry.is_symlink() or not entry.is_dir():
-            sweeper.retire(entry, site) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+            sweeper.discard(entry, site)
             continue
         claimed[audience] = entry
     return claimed
@@ -360,6 +359,13 @@ class Sweeper:
             return
         if remove:
             self._later(retired, root)
+
+    def discard(self, path: Path, root: Path) -> None:
+        """A folder retired (``retire``); a file or link unlinked now (one system call, never followed)."""
+        if path.is_dir() and not path.is_symlink():
+            self.retire(path, root)
+        else:
+            path.unlink()
 
     def sweep(self, trash: Path) -> None:
         """Queue everything ``trash`` holds (what earlier runs retired)."""
