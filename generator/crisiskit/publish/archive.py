@@ -682,8 +682,7 @@ class _LinksOf:
         return found
 
     def save(self) -> None:
-        data = {"stamp": self._stamp(), "pages": self.found}
-        write_file(self.output.folder / LINKS_FILE, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        _write_json(self.output.folder / LINKS_FILE, {"stamp": self._stamp(), "pages": self.found})
 
 
 def _previous_texts(folder: Path) -> dict[str, str]:

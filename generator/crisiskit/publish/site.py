@@ -604,7 +604,9 @@ def _start_public(
         build.future = submit(pool, build.job)
 
     for lang in languages:  # every language's changed parts to the engine first ...
-        parts[lang] = prepare_public(project, base, public, lang, languages, theme_dir, common, start, marked, True)
+        parts[lang] = prepare_public(
+            project, base, public, lang, languages, theme_dir, common, start, marked, defer=True
+        )
     for lang in languages:  # ... then the others checked (and built after all if their output is not intact)
         builds = parts[lang]
         settle(builds, start)
