@@ -15,6 +15,7 @@ import html
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -100,6 +101,21 @@ def clone(source: Path, target: Path) -> None:
                 else:
                     shutil.copy2(path, there / name)
                     first[key] = there / name
+
+
+def cache_entries(project: Path, kind: str) -> dict[str, bytes]:
+    """Every entry the kit cache ``kind`` ("check", "generate", "public") keeps, by the kit file it is for."""
+    with contextlib.closing(sqlite3.connect(project / "build" / "cache" / "entries.sqlite")) as database:
+        return dict(database.execute("SELECT shown, data FROM entries WHERE kind = ?", (kind,)))
+
+
+def set_cache_entry(project: Path, kind: str, shown: str, data: bytes | None) -> None:
+    """Replace (with ``data``) or remove (None) the entry of the kit cache ``kind`` for the kit file ``shown``."""
+    with contextlib.closing(sqlite3.connect(project / "build" / "cache" / "entries.sqlite")) as database, database:
+        if data is None:
+            database.execute("DELETE FROM entries WHERE kind = ? AND shown = ?", (kind, shown))
+        else:
+            database.execute("UPDATE entries SET data = ? WHERE kind = ? AND shown = ?", (data, kind, shown))
 
 
 def run_crisiskit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

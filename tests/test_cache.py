@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from crisiskit.cache import Probe, caching_allowed
 from crisiskit.checks.engine import run_checks
 from crisiskit.pipeline import check, compose, read_incidents, read_site_options
-from sites import copy_project
+from sites import cache_entries, copy_project, set_cache_entry
 
 AFRESH = re.compile(r"check: (\d+) of (\d+) kit\(s\) judged afresh")
 
@@ -151,12 +152,71 @@ def test_a_damaged_entry_is_a_miss(project: Path, monkeypatch: pytest.MonkeyPatc
     at = datetime.fromisoformat("2026-12-02T00:00:00+08:00")
     expected = check([Path("kits")], at, cache=False)
     check([Path("kits")], at)
-    entries = sorted((project / "build" / "cache" / "check").glob("*.json"))
+    entries = sorted(cache_entries(project, "check").items())
     assert len(entries) == 4
-    entries[0].write_text(entries[0].read_text(encoding="utf-8")[:50], encoding="utf-8")  # cut short
-    data = json.loads(entries[1].read_text(encoding="utf-8"))
+    set_cache_entry(project, "check", entries[0][0], entries[0][1][:50])  # cut short
+    data = json.loads(entries[1][1])
     data["findings"] = [{"file": 1}]  # wrong types
-    entries[1].write_text(json.dumps(data), encoding="utf-8")
+    set_cache_entry(project, "check", entries[1][0], json.dumps(data).encode())
+    assert check([Path("kits")], at) == expected
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut short", "emptied"])
+def test_a_damaged_database_is_made_afresh(
+    project: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """The entries database overwritten, cut short or emptied: every kit is judged afresh, and remembered again."""
+    monkeypatch.chdir(project)
+    caplog.set_level(logging.DEBUG, logger="crisiskit.pipeline")
+    at = datetime.fromisoformat("2026-12-02T00:00:00+08:00")
+    expected = check([Path("kits")], at, cache=False)
+    check([Path("kits")], at)
+    database = project / "build" / "cache" / "entries.sqlite"
+    raw = database.read_bytes()
+    assert len(cache_entries(project, "check")) == 4
+    for journal in ("entries.sqlite-wal", "entries.sqlite-shm"):
+        (database.parent / journal).unlink(missing_ok=True)
+    database.write_bytes({"garbage": b"not a database " * 4096, "cut short": raw[:5000], "emptied": b""}[damage])
+    caplog.clear()
+    assert check([Path("kits")], at) == expected
+    assert afresh(caplog) == [4]
+    caplog.clear()
+    assert check([Path("kits")], at) == expected
+    assert afresh(caplog) == [0], "the database made afresh keeps the entries"
+
+
+def test_a_link_in_place_of_the_database_is_never_followed(
+    project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """build/cache/ is crisiskit's, but a link there must not make it write elsewhere: no cache, and it says so."""
+    monkeypatch.chdir(project)
+    at = datetime.fromisoformat("2026-12-02T00:00:00+08:00")
+    expected = check([Path("kits")], at, cache=False)
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    elsewhere.write_bytes(b"someone else's file")
+    for name in ("entries.sqlite", "entries.sqlite-wal"):
+        cache = project / "build" / "cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.iterdir():
+            old.unlink()
+        (cache / name).symlink_to(elsewhere)
+        caplog.clear()
+        caplog.set_level(logging.WARNING)
+        assert check([Path("kits")], at) == expected
+        assert check([Path("kits")], at) == expected
+        assert elsewhere.read_bytes() == b"someone else's file"
+        assert (cache / name).is_symlink()
+        assert any(f"{name} is not a regular file" in r.getMessage() for r in caplog.records), name
+
+
+def test_a_cache_that_cannot_be_written_changes_no_finding(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    at = datetime.fromisoformat("2026-12-02T00:00:00+08:00")
+    expected = check([Path("kits")], at, cache=False)
+    shutil.rmtree(project / "build" / "cache", ignore_errors=True)
+    (project / "build").mkdir(exist_ok=True)
+    (project / "build" / "cache").write_text("a file where the cache folder goes", encoding="utf-8")
+    assert check([Path("kits")], at) == expected
     assert check([Path("kits")], at) == expected
 
 
@@ -172,10 +232,10 @@ def test_a_committed_cache_is_never_trusted(
     expected = check([Path("kits")], at, cache=False)
     assert expected[1], "the fixture must have findings to hide"
     check([Path("kits")], at)
-    for entry in (project / "build" / "cache" / "check").glob("*.json"):
-        data = json.loads(entry.read_text(encoding="utf-8"))
+    for shown, raw in cache_entries(project, "check").items():
+        data = json.loads(raw)
         data["findings"] = []
-        entry.write_text(json.dumps(data), encoding="utf-8")
+        set_cache_entry(project, "check", shown, json.dumps(data).encode())
     assert check([Path("kits")], at)[1] == [], "outside git, this machine's own cache is used as it is"
     git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid"]
     subprocess.run([*git, "init", "-q"], cwd=project, check=True)

@@ -193,61 +193,66 @@ def _generate_with_cache(
     cache = GenerateCache.open(project, site.url, [path for path, kind, _ in files if kind == "scenario"])
     if cache is None:
         return None
-    content = project / "content"
-    ids: dict[str, str] = {}
-    rows: dict[str, list] = {}
-    kept: set[PurePosixPath] = set()
-    missed: dict[str, tuple[Path, bytes]] = {}
-    kits = _kit_files(files)
-    if kits is None:
-        return None
-    pages = []
-    made: list[tuple[str, bytes, str, list[PurePosixPath], dict[str, list]]] = []
-    for path, shown, data in kits:
-        if shown in fresh and fresh[shown][0] == data:
-            _data, incident_id, rendered, lines = fresh[shown]
-            ids[shown] = incident_id
-            pages += rendered
-            for lang, found in lines.items():
-                rows.setdefault(lang, []).extend(found)
-            made.append((shown, data, incident_id, [p.path for p in rendered], lines))
-            continue
-        entry = cache.lookup(data, shown, content)
-        if entry is None:
-            missed[shown] = (path, data)
-            continue
-        ids[shown] = entry.incident_id
-        kept.update(entry.pages)
-        for lang, remembered in entry.rows.items():
-            rows.setdefault(lang, []).extend(remembered)
-    if missed:
-        for item in compose(read_incidents([path for path, _ in missed.values()]), site, project):
-            shown = item.incident.source
-            if shown not in missed:
-                return None
-            own = render_pages([item], "review", index=False)
-            own_rows: dict[str, list] = {
-                lang: list(index_rows(item, list(item.incident.revisions), lang)) for lang in item.incident.languages
-            }
-            for lang, found in own_rows.items():
-                rows.setdefault(lang, []).extend(found)
-            ids[shown] = item.incident.id
-            pages += own
-            made.append((shown, missed[shown][1], item.incident.id, [p.path for p in own], own_rows))
-    if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
-        return None
-    pages += [index_page(rows[lang], lang) for lang in sorted(rows)]
-    log.debug("%d page(s) rendered for content/", len(pages))
-    log.debug("generate: %d of %d kit(s) new or changed, the rest remembered (build/cache/)", len(made), len(kits))
-    if check_only:
-        return plan_writes(pages, content, kept=frozenset(kept))
-    from crisiskit.publish.switch import guard_project
+    try:
+        content = project / "content"
+        ids: dict[str, str] = {}
+        rows: dict[str, list] = {}
+        kept: set[PurePosixPath] = set()
+        missed: dict[str, tuple[Path, bytes]] = {}
+        kits = _kit_files(files)
+        if kits is None:
+            return None
+        pages = []
+        made: list[tuple[str, bytes, str, list[PurePosixPath], dict[str, list]]] = []
+        for path, shown, data in kits:
+            if shown in fresh and fresh[shown][0] == data:
+                _data, incident_id, rendered, lines = fresh[shown]
+                ids[shown] = incident_id
+                pages += rendered
+                for lang, found in lines.items():
+                    rows.setdefault(lang, []).extend(found)
+                made.append((shown, data, incident_id, [p.path for p in rendered], lines))
+                continue
+            entry = cache.lookup(data, shown, content)
+            if entry is None:
+                missed[shown] = (path, data)
+                continue
+            ids[shown] = entry.incident_id
+            kept.update(entry.pages)
+            for lang, remembered in entry.rows.items():
+                rows.setdefault(lang, []).extend(remembered)
+        if missed:
+            for item in compose(read_incidents([path for path, _ in missed.values()]), site, project):
+                shown = item.incident.source
+                if shown not in missed:
+                    return None
+                own = render_pages([item], "review", index=False)
+                own_rows: dict[str, list] = {
+                    lang: list(index_rows(item, list(item.incident.revisions), lang))
+                    for lang in item.incident.languages
+                }
+                for lang, found in own_rows.items():
+                    rows.setdefault(lang, []).extend(found)
+                ids[shown] = item.incident.id
+                pages += own
+                made.append((shown, missed[shown][1], item.incident.id, [p.path for p in own], own_rows))
+        if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
+            return None
+        pages += [index_page(rows[lang], lang) for lang in sorted(rows)]
+        log.debug("%d page(s) rendered for content/", len(pages))
+        log.debug("generate: %d of %d kit(s) new or changed, the rest remembered (build/cache/)", len(made), len(kits))
+        if check_only:
+            return plan_writes(pages, content, kept=frozenset(kept))
+        from crisiskit.publish.switch import guard_project
 
-    guard_project(project)
-    plan = write_pages(pages, content, force=force, kept=frozenset(kept))
-    for shown, data, incident_id, written, own_rows in made:
-        cache.store(data, shown, incident_id, written, own_rows, content)
-    return plan
+        guard_project(project)
+        plan = write_pages(pages, content, force=force, kept=frozenset(kept))
+        for shown, data, incident_id, written, own_rows in made:
+            cache.store(data, shown, incident_id, written, own_rows, content)
+        cache.flush()
+        return plan
+    finally:
+        cache.close()  # its connection, now: not whenever the collector frees it
 
 
 def build(project: Path, *, at: datetime, audiences: tuple[str, ...], force: bool = False) -> list[BuiltSite]:
@@ -328,63 +333,67 @@ def _build_public_with_cache(project: Path, at: datetime, force: bool) -> list[B
     kits = _kit_files(files) if cache is not None else None
     if cache is None or kits is None:
         return None
-    incidents: list[IncidentPublic]
-    incidents, ids, missed = _remembered(cache, kits, at)
-    pending = [(path, shown, data) for shown, (path, data) in missed.items()]
-    batches = [pending[start : start + COMPOSE_BATCH] for start in range(0, len(pending), COMPOSE_BATCH)]
-    changed: list = []
-    fresh: dict[str, Rendered] = {}
-    for done in _each_batch(batches, cache, site, at, project):
-        if done is None:
-            return None  # a kit that does not load: the whole path reads every kit and reports every problem
-        for shown, incident_id, problems, rendered in done:
-            if problems:  # never remembered: every build refuses it until it is fixed
-                changed += problems
-                continue
-            one = cache.lookup(missed[shown][1], shown, at)
-            if one is None:
-                return None  # not stored (a full disk?): the whole path says what is wrong
-            ids[shown] = incident_id
-            incidents.append(one)
-            fresh[shown] = rendered
-    if changed:
-        raise KitError(changed)
-    if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
-        return None
-    log.debug("build: %d of %d kit(s) composed afresh, the rest remembered (build/cache/)", len(missed), len(kits))
-
-    def write_content() -> None:  # content/: the kits composed above are not composed again
-        composed_now = len(fresh)
-        generate(project, force=force, fresh=fresh)
-        fresh.clear()
-        if composed_now > COMPOSE_BATCH:  # a few kits' pages are little memory: a collection would cost more
-            _give_back_memory()  # the review pages and their writing: freed, and handed back before the engine's peak
-
-    # content/ is written while the engine builds (the main process is otherwise idle then), unless many kits were
-    # composed (a large archive built from nothing): their review pages are then written first, so they leave
-    # memory before the engine's workers need it.
-    overlap = len(fresh) <= HELD_WHILE_BUILDING
-    if not overlap:
-        write_content()
-    languages = _languages(project, {lang for one in incidents for lang in one.languages})
-    public = public_input(incidents, site, languages)
-    held = [h for one in incidents for h in one.held]
-    markers = MarkerCache(project)  # content/'s files known to be generated, remembered (caches are allowed here)
     try:
-        built = publish(
-            project,
-            [],
-            site,
-            ("public",),
-            languages,
-            at,
-            public,
-            meanwhile=write_content if overlap else None,
-            marked=markers.has_marker,
-        )
+        incidents: list[IncidentPublic]
+        incidents, ids, missed = _remembered(cache, kits, at)
+        pending = [(path, shown, data) for shown, (path, data) in missed.items()]
+        batches = [pending[start : start + COMPOSE_BATCH] for start in range(0, len(pending), COMPOSE_BATCH)]
+        changed: list = []
+        fresh: dict[str, Rendered] = {}
+        for done in _each_batch(batches, cache, site, at, project):
+            if done is None:
+                return None  # a kit that does not load: the whole path reads every kit and reports every problem
+            for shown, incident_id, problems, rendered in done:
+                if problems:  # never remembered: every build refuses it until it is fixed
+                    changed += problems
+                    continue
+                one = cache.lookup(missed[shown][1], shown, at)
+                if one is None:
+                    return None  # not stored (a full disk?): the whole path says what is wrong
+                ids[shown] = incident_id
+                incidents.append(one)
+                fresh[shown] = rendered
+        if changed:
+            raise KitError(changed)
+        if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
+            return None
+        log.debug("build: %d of %d kit(s) composed afresh, the rest remembered (build/cache/)", len(missed), len(kits))
+
+        def write_content() -> None:  # content/: the kits composed above are not composed again
+            composed_now = len(fresh)
+            generate(project, force=force, fresh=fresh)
+            fresh.clear()
+            # a few kits' pages are little memory: a collection would cost more
+            if composed_now > COMPOSE_BATCH:
+                _give_back_memory()  # the review pages and their writing: freed, handed back before the engine's peak
+
+        # content/ is written while the engine builds (the main process is otherwise idle then), unless many kits were
+        # composed (a large archive built from nothing): their review pages are then written first, so they leave
+        # memory before the engine's workers need it.
+        overlap = len(fresh) <= HELD_WHILE_BUILDING
+        if not overlap:
+            write_content()
+        languages = _languages(project, {lang for one in incidents for lang in one.languages})
+        public = public_input(incidents, site, languages)
+        held = [h for one in incidents for h in one.held]
+        markers = MarkerCache(project)  # content/'s files known to be generated, remembered (caches are allowed here)
+        try:
+            built = publish(
+                project,
+                [],
+                site,
+                ("public",),
+                languages,
+                at,
+                public,
+                meanwhile=write_content if overlap else None,
+                marked=markers.has_marker,
+            )
+        finally:
+            markers.save()
+        return _published(built, held)
     finally:
-        markers.save()
-    return _published(built, held)
+        cache.close()  # its connection, now: not whenever the collector frees it
 
 
 def _give_back_memory() -> None:
@@ -457,6 +466,7 @@ def _kit_batch(batch: list, cache: Any, site: SiteOptions, at: datetime, project
                 (data_of[shown], item.incident.id, render_pages([item], "review", index=False), rows),
             )
         )
+    cache.flush()  # before the batch's results are handed back: the caller looks its entries up
     return out
 
 
@@ -511,25 +521,28 @@ def _check_with_cache(paths: list[Path], at: datetime, project: Path) -> tuple[i
     cache = CheckCache.open(project, site.url, [path for path, kind, _ in files if kind == "scenario"])
     if cache is None:
         return None
-    kits = _kit_files(files)
-    if kits is None:
-        return None
-    entries, ids, missed = _remembered(cache, kits, at)
-    findings: list[Finding] = [finding for entry in entries for finding in entry.findings]
-    if missed:
-        for judged in _each_judged(_check_batches(list(missed.items())), cache, site, at, project):
-            if judged is None:
-                read_incidents([path for path, _ in missed.values()])  # a kit that does not load: say so, as ever
-                return None
-            if judged == "renamed":
-                return None  # a kit read under another name than expected: judge everything afresh
-            for shown, incident_id, found in judged:
-                ids[shown] = incident_id
-                findings += found
-    if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
-        return None  # two kits with one id, or a kit that produced no incident: the full path reports it
-    log.debug("check: %d of %d kit(s) judged afresh, the rest remembered (build/cache/)", len(missed), len(kits))
-    return len(kits), sorted(set(findings), key=Finding.sort_key)
+    try:
+        kits = _kit_files(files)
+        if kits is None:
+            return None
+        entries, ids, missed = _remembered(cache, kits, at)
+        findings: list[Finding] = [finding for entry in entries for finding in entry.findings]
+        if missed:
+            for judged in _each_judged(_check_batches(list(missed.items())), cache, site, at, project):
+                if judged is None:
+                    read_incidents([path for path, _ in missed.values()])  # a kit that does not load: say so, as ever
+                    return None
+                if judged == "renamed":
+                    return None  # a kit read under another name than expected: judge everything afresh
+                for shown, incident_id, found in judged:
+                    ids[shown] = incident_id
+                    findings += found
+        if len(set(ids.values())) != len(ids) or len(ids) != len(kits):
+            return None  # two kits with one id, or a kit that produced no incident: the full path reports it
+        log.debug("check: %d of %d kit(s) judged afresh, the rest remembered (build/cache/)", len(missed), len(kits))
+        return len(kits), sorted(set(findings), key=Finding.sort_key)
+    finally:
+        cache.close()  # its connection, now: not whenever the collector frees it
 
 
 CHECK_WARM_UP = 8
@@ -608,6 +621,7 @@ def _judge_kits(batch: list, cache: Any, site: SiteOptions, at: datetime, projec
         found = run_checks([item], probe, approvals=True)
         cache.store(data, shown, incident.id, cache.record_key_of(raw), probe, found)
         out.append((shown, incident.id, found))
+    cache.flush()
     return out
 
 
