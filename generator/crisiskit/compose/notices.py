@@ -32,6 +32,7 @@ GDPR_WINDOW = timedelta(hours=72)
 """GDPR Article 33(1): the supervisory authority is notified within 72 hours of becoming aware."""
 _ENV = Environment(
     loader=PackageLoader("crisiskit", "templates/channels/notices"),
+    auto_reload=False,  # the package's templates do not change while crisiskit runs: no stat of the file per notice
     undefined=StrictUndefined,
     keep_trailing_newline=True,
     trim_blocks=True,

@@ -66,6 +66,7 @@ def page_environment(loader: BaseLoader) -> Environment:
     """The Jinja environment of page templates: escaped by default, ``block``/``inline``/``fenced`` filters."""
     env = LabelEnvironment(  # reads {{ t.colon }} without a failed getattr first (compose/environment.py)
         loader=loader,
+        auto_reload=False,  # the package's templates do not change while crisiskit runs: no stat per page
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
