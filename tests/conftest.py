@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # The red-team helpers (tests/security/redteam.py) serve tests elsewhere too: importable by name.
 sys.path.insert(0, str(Path(__file__).parent / "security"))
+# ... and so is the hostile suite's fork server (tests/hostile/hostile_support.py), for commands run together.
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 
 TESTDATA = Path(__file__).parent / "testdata"
 

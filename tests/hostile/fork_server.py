@@ -21,6 +21,13 @@ ARGS` would be by then, and the child:
 The server answers ``{"pid": ...}`` as soon as the child runs (so the test can
 kill it on its timeout) and ``{"status": ...}`` when it ends: its exit code, or
 minus the signal that killed it, as subprocess reports it.
+
+Started with ``--together`` it runs one set of commands at the same time instead
+(``run_together`` in hostile_support, for commands racing each other): it reads
+one JSON line, a list of requests, forks a child for each, and lets them all go
+at once (each child waits until the server closes a pipe after the last fork), so
+they race harder than processes started one after another would; it answers one
+line, the list of their statuses, and ends.
 """
 
 from __future__ import annotations
@@ -141,12 +148,7 @@ def serve() -> None:
     os.dup2(null, 0)
     os.dup2(null, 1)
     os.close(null)
-    for name in PRELOAD:
-        importlib.import_module(name)
-    _warm()
-    assert threading.active_count() == 1, "a preloaded module started a thread: forking it would be unsafe"
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _ready()
     replies.write(json.dumps({"ready": os.getpid()}) + "\n")
     replies.flush()
     for line in requests:
@@ -161,5 +163,35 @@ def serve() -> None:
         replies.flush()
 
 
+def _ready() -> None:
+    """Import and warm what the commands need, then refuse to go on if that started a thread (forking it is unsafe)."""
+    for name in PRELOAD:
+        importlib.import_module(name)
+    _warm()
+    assert threading.active_count() == 1, "a preloaded module started a thread: forking it would be unsafe"
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+def serve_together() -> None:
+    """Run one list of requests (standard input, one JSON line) at the same time; print their statuses."""
+    requests = json.loads(sys.stdin.readline())
+    _ready()
+    gate, opened = os.pipe()
+    children = []
+    for request in requests:
+        pid = os.fork()
+        if pid == 0:
+            os.close(opened)
+            os.read(gate, 1)  # nothing comes: it returns when the server closes the pipe, for every child at once
+            os.close(gate)
+            _child(request, ())
+        children.append(pid)
+    os.close(gate)
+    os.close(opened)
+    statuses = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+    print(json.dumps(statuses), flush=True)
+
+
 if __name__ == "__main__":
-    serve()
+    serve_together() if sys.argv[1:] == ["--together"] else serve()

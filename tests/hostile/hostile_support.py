@@ -119,6 +119,44 @@ def crisiskit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess([sys.executable, "-m", "crisiskit", *args], status, _text(out), _text(err))
 
 
+def run_together(
+    project: Path, commands: list[list[str]], timeout: float = 600
+) -> list[subprocess.CompletedProcess[str]]:
+    """Each command (`python -m crisiskit ARGS` in ``project``) in a process of its own, all started at the same
+    moment (fork_server.py --together), for commands that race each other; what each returned and printed."""
+    with tempfile.TemporaryDirectory() as scratch:
+        requests = [
+            {
+                "args": args,
+                "cwd": str(project),
+                "env": _environment(),
+                "memory": MEMORY,
+                "stdout": str(Path(scratch) / f"{index}.out"),
+                "stderr": str(Path(scratch) / f"{index}.err"),
+            }
+            for index, args in enumerate(commands)
+        ]
+        ran = subprocess.run(
+            [sys.executable, str(HERE / "fork_server.py"), "--together"],
+            input=json.dumps(requests) + "\n",
+            capture_output=True,
+            text=True,
+            env=_environment(),
+            timeout=timeout,
+        )
+        assert ran.returncode == 0, ran.stderr
+        statuses = json.loads(ran.stdout)
+        return [
+            subprocess.CompletedProcess(
+                [sys.executable, "-m", "crisiskit", *args],
+                status,
+                _text(Path(request["stdout"]).read_bytes()),
+                _text(Path(request["stderr"]).read_bytes()),
+            )
+            for args, status, request in zip(commands, statuses, requests, strict=True)
+        ]
+
+
 def make_sentinel(folder: Path) -> Path:
     """Files beside the scratch project that no command may touch: a secret, a note, a nested file."""
     (folder / "nested").mkdir(parents=True)
