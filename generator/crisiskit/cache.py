@@ -304,10 +304,7 @@ class EntryStore:
         self.__init__(state["file"])  # type: ignore[misc]  # a fresh store in the process it was handed to
 
     def read(self, kind: str, shown: str) -> bytes | None:
-        """The entry of the kit file ``shown`` in cache ``kind``, as stored; None when there is none or no database."""
-        for pending_kind, pending_shown, data in reversed(self._pending):
-            if (pending_kind, pending_shown) == (kind, shown):
-                return data
+        """The entry of the kit file ``shown`` in cache ``kind``, as last flushed; None if there is none."""
         connection = self._database()
         if connection is None:
             return None
