@@ -239,6 +239,51 @@ def test_ctrl_c_during_build_exits_130_and_leaves_nothing_half_written(project: 
     assert run(project, "generate").returncode == 0, "an interrupted run leaves nothing in the next one's way"
 
 
+# Ctrl+C landing while the garbage collector runs a finaliser (as it once did in filelock's ``__del__``): Python
+# prints the KeyboardInterrupt as "ignored" and carries on. The moment is injected: a finaliser that is
+# interrupted runs as the first release is staged, after the kits were generated and before anything goes live.
+SWALLOWED_CTRL_C = """
+import os, signal, sys, time
+import crisiskit.publish.switch as switch
+from crisiskit.cli.main import main
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even if the suite runs in the background
+stage = switch.Transaction.stage
+
+class Finaliser:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)  # Python runs the handler here, inside __del__, so its KeyboardInterrupt is swallowed
+
+def staged_after_a_lost_interrupt(self, *args, **kwargs):
+    Finaliser()  # dropped at once: its __del__ runs now
+    sys.stderr.write("the finaliser returned\\n")
+    return stage(self, *args, **kwargs)
+
+switch.Transaction.stage = staged_after_a_lost_interrupt
+main(sys.argv[1:])
+"""
+
+
+def test_ctrl_c_swallowed_in_a_finaliser_still_stops_the_build_before_anything_goes_live(project: Path) -> None:
+    assert run(project, "build", "--at", security.BEFORE_EMBARGO).returncode == 0
+    live = {audience: os.readlink(project / "site" / audience) for audience in ("public", "internal")}
+    _retitle(project)
+    process = subprocess.run(
+        [sys.executable, "-c", SWALLOWED_CTRL_C, "build", "--at", security.BEFORE_EMBARGO],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = process.stderr.strip().splitlines()
+    assert "the finaliser returned" in lines, "the interrupt must be swallowed, as in the finding"
+    assert process.returncode == EXIT_INTERRUPTED, process.stderr
+    assert lines[-1] == "interrupted (Ctrl+C)" and "Traceback" not in process.stderr, process.stderr
+    assert {audience: os.readlink(project / "site" / audience) for audience in live} == live, "it went live"
+    assert not any("built, verified and live" in line for line in lines)
+
+
 def _interrupt_on(monkeypatch: pytest.MonkeyPatch, module: object, name: str, call: int) -> None:
     """Make the ``call``-th call of ``module.name`` raise KeyboardInterrupt, as Ctrl+C at that instant would."""
     real = getattr(module, name)

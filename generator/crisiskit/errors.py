@@ -14,8 +14,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import functools
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # The exit statuses, documented in the README ("Exit status").
 EXIT_OK = 0
@@ -23,6 +29,62 @@ EXIT_PROBLEM = 1  # a problem in the input or the environment, printed without a
 EXIT_USAGE = 2  # wrong usage (click's own convention)
 EXIT_BUG = 70  # a bug in crisiskit: traceback and a request to report it (sysexits.h EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl+C (128 + SIGINT, as shells report it)
+
+_interrupted = False
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def catching_interrupts() -> Iterator[None]:
+    """Remember every Ctrl+C while a command runs, so that none is lost.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be. When that is a finaliser (a lock's
+    ``__del__``, run by the garbage collector in the middle of a build), the exception is printed as "ignored"
+    and the build carries on to publish, as if Ctrl+C had never been pressed. The flag set here survives that:
+    ``raise_if_interrupted`` stops the run before anything goes live, and the command line reports the
+    interruption even when the exception itself was swallowed; the traceback Python would print for it
+    ("Exception ignored in ...") is left out, since the one line "interrupted (Ctrl+C)" says it all. Only the
+    default handler is replaced, and only for the command: a process that ignores SIGINT (started in the
+    background) keeps ignoring it.
+    """
+    global _interrupted
+    _interrupted = False
+    replace = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+    hook = sys.unraisablehook
+    if replace:
+        signal.signal(signal.SIGINT, _on_interrupt)
+        sys.unraisablehook = functools.partial(_unraisable, hook)
+    try:
+        yield
+    finally:
+        if replace:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = hook
+
+
+def _unraisable(hook: Callable[[Any], object], unraisable: Any) -> None:
+    """Ctrl+C swallowed in a finaliser is recorded (``_interrupted``), not printed; anything else as before."""
+    if not (_interrupted and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+        hook(unraisable)
+
+
+def interrupted() -> bool:
+    """Whether Ctrl+C was pressed since ``catching_interrupts`` began (even if its KeyboardInterrupt was swallowed)."""
+    return _interrupted
+
+
+def raise_if_interrupted() -> None:
+    """Stop here if Ctrl+C was pressed and its KeyboardInterrupt lost: called before anything goes live."""
+    if _interrupted:
+        raise KeyboardInterrupt
 
 
 @dataclass(frozen=True, order=True)

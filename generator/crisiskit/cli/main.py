@@ -31,7 +31,16 @@ from crisiskit.cli import workflow
 from crisiskit.cli.common import err, out, parse_at, project_root
 from crisiskit.cli.init import init as init_command
 from crisiskit.cli.new import new as new_command
-from crisiskit.errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, SystemProblem, UserError
+from crisiskit.errors import (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEM,
+    SystemProblem,
+    UserError,
+    catching_interrupts,
+    interrupted,
+)
 
 BUG_REPORT = (
     f"crisiskit {__version__} hit a bug (not a problem in your kits): please report it on the crisiskit "
@@ -53,7 +62,10 @@ class CommandLine(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with catching_interrupts():
+                result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            if interrupted():  # Ctrl+C whose KeyboardInterrupt was swallowed (in a finaliser, say): still Ctrl+C
+                raise KeyboardInterrupt
         except click.ClickException as error:  # usage errors keep click's message and its exit status 2
             error.show()
             sys.exit(error.exit_code)

@@ -61,7 +61,7 @@ from urllib.parse import unquote, urlsplit
 
 from filelock import FileLock, Timeout
 
-from crisiskit.errors import BuildError
+from crisiskit.errors import BuildError, raise_if_interrupted
 from crisiskit.write import fsync_folder
 
 AUDIENCES = ("public", "internal")
@@ -211,8 +211,10 @@ class Transaction:
         """Make every staged (and verified) audience live, each in one atomic rename.
 
         Everything that needs disk space (the release folders and the new links) is done for every
-        audience first; only then are the live names replaced, which needs none.
+        audience first; only then are the live names replaced, which needs none. A Ctrl+C pressed during the
+        build and swallowed on the way (``catching_interrupts``) stops it here, before anything goes live.
         """
+        raise_if_interrupted()
         (self.site / RELEASES).mkdir(exist_ok=True)
         ready = []
         for audience, folder in self.staged.items():
