@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
 import functools
+import os
 import signal
 import sys
 import threading
